@@ -1,0 +1,37 @@
+import qs from "qs";
+import { engineError } from "../errors.js";
+import { decodeJsonText, type Decoded } from "./json.js";
+import type { DecodeLimits } from "./limits.js";
+
+/**
+ * application/x-www-form-urlencoded with PHP-style bracket nesting (`data[0][transaction][id]=...`),
+ * as PHP's http_build_query writes it. qs builds null-prototype objects and drops keys that would
+ * reach Object.prototype (`__proto__[x]=1`); the raw bytes stay with the host for the record.
+ */
+export function decodeFormText(text: string, limits: DecodeLimits, jsonFields: readonly string[]): Decoded {
+  let value: Record<string, unknown>;
+  try {
+    value = qs.parse(text, {
+      depth: limits.maxDepth,
+      strictDepth: true,
+      parameterLimit: limits.maxFormParameters,
+      throwOnLimitExceeded: true,
+      arrayLimit: limits.maxFormArrayIndex,
+      allowPrototypes: false,
+      plainObjects: true,
+      charset: "utf-8",
+    }) as Record<string, unknown>;
+  } catch (thrown) {
+    const detail = thrown instanceof Error ? thrown.message : "invalid form body";
+    return { ok: false, error: engineError("malformed_body", `form body rejected: ${detail}`) };
+  }
+  for (const field of jsonFields) {
+    if (!Object.hasOwn(value, field)) continue;
+    const fieldValue = value[field];
+    if (typeof fieldValue !== "string") continue;
+    const parsed = decodeJsonText(fieldValue, limits, field);
+    if (!parsed.ok) return parsed;
+    value[field] = parsed.value;
+  }
+  return { ok: true, value };
+}

@@ -1,0 +1,57 @@
+import { engineError, type EngineError } from "../errors.js";
+import type { DecodeLimits } from "./limits.js";
+
+export type Decoded = { ok: true; value: unknown } | { ok: false; error: EngineError };
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+export function decodeUtf8(bytes: Uint8Array): { ok: true; text: string } | { ok: false; error: EngineError } {
+  try {
+    return { ok: true, text: utf8.decode(bytes) };
+  } catch {
+    return { ok: false, error: engineError("malformed_body", "body is not valid UTF-8") };
+  }
+}
+
+/**
+ * JSON.parse keeps `__proto__` as an own data property (it never reaches a prototype), so the
+ * parsed tree is safe as long as nobody merges it with Object.assign; plugins read it through
+ * own-property accessors (read.ts). Depth is checked after parsing because V8's parser is
+ * iterative, while everything downstream (stringify, hashing) recurses.
+ */
+export function decodeJsonText(text: string, limits: DecodeLimits, location = "body"): Decoded {
+  if (text.trim() === "") return { ok: false, error: engineError("malformed_body", "body is empty", location) };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (thrown) {
+    const detail = thrown instanceof SyntaxError ? thrown.message : "invalid JSON";
+    return { ok: false, error: engineError("malformed_body", `body is not valid JSON: ${detail}`, location) };
+  }
+  if (exceedsDepth(value, limits.maxDepth)) {
+    return { ok: false, error: engineError("malformed_body", `body nests deeper than ${limits.maxDepth} levels`, location) };
+  }
+  return { ok: true, value };
+}
+
+/** True when `value` nests objects/arrays more than `maxDepth` levels; stops as soon as it knows. */
+export function exceedsDepth(value: unknown, maxDepth: number): boolean {
+  return depthExceeded(value, maxDepth);
+}
+
+function depthExceeded(value: unknown, budget: number): boolean {
+  if (value === null || typeof value !== "object") return false;
+  if (budget <= 0) return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const item = value[i];
+      if (item !== null && typeof item === "object" && depthExceeded(item, budget - 1)) return true;
+    }
+    return false;
+  }
+  for (const key in value) {
+    const item = (value as Record<string, unknown>)[key];
+    if (item !== null && typeof item === "object" && depthExceeded(item, budget - 1)) return true;
+  }
+  return false;
+}

@@ -1,0 +1,18 @@
+/** Bounds on the work decoding may do; every decoder honours them so hostile bodies stay cheap. */
+export interface DecodeLimits {
+  /** Largest body accepted, in bytes. */
+  readonly maxBytes: number;
+  /** Deepest nesting of objects and arrays. */
+  readonly maxDepth: number;
+  /** Most form parameters (`a=1&b=2` is two). */
+  readonly maxFormParameters: number;
+  /** Largest index a bracketed form list may use (`data[999]`); larger ones stay object keys. */
+  readonly maxFormArrayIndex: number;
+}
+
+export const DEFAULT_DECODE_LIMITS: DecodeLimits = Object.freeze({
+  maxBytes: 5 * 1024 * 1024,
+  maxDepth: 64,
+  maxFormParameters: 10_000,
+  maxFormArrayIndex: 1_000,
+});

@@ -1,0 +1,78 @@
+// tsyringe throws at import unless a Reflect metadata polyfill is loaded first.
+import "reflect-metadata";
+import { container as rootContainer, instanceCachingFactory, type DependencyContainer } from "tsyringe";
+import { DEFAULT_DECODE_LIMITS, type DecodeLimits } from "../decode/index.js";
+import { normalize, type NormalizeOutcome } from "../engine.js";
+import { contentHash, type EventHasher } from "../ids.js";
+import type { AnyPlugin } from "../plugin.js";
+import { PluginRegistry } from "../registry.js";
+import type { InboundRequest } from "../request.js";
+
+/**
+ * Composition for hosts (receiver, CLI, conformance): symbol tokens and factory registrations,
+ * no decorators, so plugins and pure mapping code never need the container.
+ */
+export const TOKENS = {
+  Clock: Symbol.for("tidings.Clock"),
+  EventHasher: Symbol.for("tidings.EventHasher"),
+  DecodeLimits: Symbol.for("tidings.DecodeLimits"),
+  PluginRegistry: Symbol.for("tidings.PluginRegistry"),
+  Engine: Symbol.for("tidings.Engine"),
+} as const;
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** The engine bound to a host's clock, hasher and limits. */
+export class Engine {
+  constructor(
+    readonly registry: PluginRegistry,
+    private readonly clock: Clock,
+    private readonly hash: EventHasher,
+    private readonly limits: DecodeLimits,
+  ) {}
+
+  run(pluginId: string, request: InboundRequest, options: { credentials?: unknown; authenticated?: boolean } = {}): NormalizeOutcome {
+    return normalize(this.registry.get(pluginId), request, {
+      ...options,
+      now: this.clock.now(),
+      hash: this.hash,
+      limits: this.limits,
+    });
+  }
+}
+
+export interface HostOptions {
+  readonly plugins?: Iterable<AnyPlugin>;
+  readonly clock?: Clock;
+  readonly hash?: EventHasher;
+  readonly limits?: Partial<DecodeLimits>;
+  readonly parent?: DependencyContainer;
+}
+
+/** A child container holding one host's plugin registry, clock, hasher, limits and engine. */
+export function createHostContainer(options: HostOptions = {}): DependencyContainer {
+  const container = (options.parent ?? rootContainer).createChildContainer();
+  container.register(TOKENS.Clock, { useValue: options.clock ?? systemClock });
+  container.register(TOKENS.EventHasher, { useValue: options.hash ?? contentHash });
+  container.register(TOKENS.DecodeLimits, { useValue: { ...DEFAULT_DECODE_LIMITS, ...options.limits } });
+  container.register(TOKENS.PluginRegistry, { useValue: new PluginRegistry(options.plugins ?? []) });
+  container.register(TOKENS.Engine, {
+    useFactory: instanceCachingFactory(
+      (c) =>
+        new Engine(
+          c.resolve<PluginRegistry>(TOKENS.PluginRegistry),
+          c.resolve<Clock>(TOKENS.Clock),
+          c.resolve<EventHasher>(TOKENS.EventHasher),
+          c.resolve<DecodeLimits>(TOKENS.DecodeLimits),
+        ),
+    ),
+  });
+  return container;
+}
+
+export { PluginRegistry } from "../registry.js";
+export { loadPlugins } from "../load-plugin.js";

@@ -1,0 +1,128 @@
+import type { z } from "zod";
+import type { ContentType, Decoded } from "./decode/index.js";
+import type { EngineError } from "./errors.js";
+import type { InboundRequest } from "./request.js";
+import { isStatus, type Status } from "./vocabulary.js";
+
+/**
+ * The plugin contract. A plugin is a plain object; the host checks `contractVersion` when it
+ * registers one and refuses versions it does not know. docs/plugins.md is the author's guide.
+ */
+export const CONTRACT_VERSION = 1 as const;
+export type ContractVersion = typeof CONTRACT_VERSION;
+
+/** An explicit "we know this event and deliberately produce no status for it". */
+export interface Ignore {
+  readonly ignore: string;
+}
+
+export function ignore(reason: string): Ignore {
+  return Object.freeze({ ignore: reason });
+}
+
+export function isIgnore(value: unknown): value is Ignore {
+  return typeof value === "object" && value !== null && typeof (value as Ignore).ignore === "string";
+}
+
+/** Raw event name -> status or ignore. Typed by the documented names, so a forgotten one fails to compile. */
+export type Mapping<Name extends string> = { readonly [K in Name]: Status | Ignore };
+
+export type VerifyResult =
+  | { readonly ok: true; readonly verified: true }
+  /** Nothing is configured to check; the host decides whether an unverified integration may pass. */
+  | { readonly ok: true; readonly verified: false; readonly reason: string }
+  | { readonly ok: false; readonly error: EngineError };
+
+export interface VerifyContext<Credentials> {
+  readonly request: InboundRequest;
+  readonly credentials: Credentials | undefined;
+  readonly now: Date;
+  /** The decoded body, for providers that sign inside it (Mailgun). Decoded once, on first call. */
+  body(): Decoded;
+}
+
+export interface EventReaders {
+  /** The provider's event time: a Date, epoch number or date text; the engine normalizes it. */
+  date(raw: unknown): Date | string | number | undefined;
+  /** The provider's message id (the id returned at send time). */
+  externalId?(raw: unknown): string | undefined;
+  attempts?(raw: unknown): number | undefined;
+  response?(raw: unknown): string | undefined;
+  /** The provider's own event id, stable across re-deliveries; without one the engine hashes the event. */
+  eventId?(raw: unknown): string | undefined;
+}
+
+export interface Plugin<Name extends string = string, Credentials = unknown> {
+  readonly contractVersion: ContractVersion;
+  /** Lower-case kebab id, used in configs and fixture folders (`everlytic-standard`). */
+  readonly id: string;
+  readonly displayName: string;
+  readonly contentTypes: readonly ContentType[];
+  /** Form fields whose value is JSON text, decoded by core before `split`. */
+  readonly jsonFormFields?: readonly string[];
+  /** What an integration configures for this provider (basic auth pairs, a signing key...). */
+  readonly credentials: z.ZodType<Credentials>;
+  verify(context: VerifyContext<Credentials>): VerifyResult;
+  /** The raw event names the provider documents (or that this plugin assumes, said in its README). */
+  readonly events: readonly Name[];
+  readonly mapping: Mapping<Name>;
+  /** Splits a decoded body into raw events; items that are not events are still returned, and reported. */
+  split(body: unknown): readonly unknown[];
+  /** The mapping key of a raw event (may refine the raw name, e.g. `bounce/blocked`), or undefined. */
+  eventName(raw: unknown): string | undefined;
+  readonly read: EventReaders;
+}
+
+/** A plugin of any names and credentials, as hosts hold them. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyPlugin = Plugin<string, any>;
+
+export class PluginDefinitionError extends Error {
+  override readonly name = "PluginDefinitionError";
+}
+
+const PLUGIN_ID = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
+
+/**
+ * Checks a plugin once, at definition time, so a broken table fails at import rather than on the
+ * first webhook: known contract version, a valid id, and a mapping that covers exactly the
+ * documented names with vocabulary statuses or explicit ignores.
+ */
+export function definePlugin<const Name extends string, Credentials>(
+  plugin: Plugin<Name, Credentials>,
+): Plugin<Name, Credentials> {
+  assertPluginShape(plugin);
+  return Object.freeze(plugin);
+}
+
+export function assertPluginShape(plugin: unknown): asserts plugin is AnyPlugin {
+  const p = plugin as Partial<AnyPlugin> | null;
+  if (p === null || typeof p !== "object") throw new PluginDefinitionError("a plugin must be an object");
+  const label = typeof p.id === "string" ? `plugin "${p.id}"` : "plugin";
+  if (p.contractVersion !== CONTRACT_VERSION) {
+    throw new PluginDefinitionError(
+      `${label} declares contractVersion ${JSON.stringify(p.contractVersion)}; this core supports ${CONTRACT_VERSION}`,
+    );
+  }
+  if (typeof p.id !== "string" || !PLUGIN_ID.test(p.id)) throw new PluginDefinitionError(`${label}: id must be lower-case kebab text`);
+  if (typeof p.displayName !== "string" || p.displayName === "") throw new PluginDefinitionError(`${label}: displayName is required`);
+  for (const hook of ["verify", "split", "eventName"] as const) {
+    if (typeof p[hook] !== "function") throw new PluginDefinitionError(`${label}: ${hook} must be a function`);
+  }
+  if (typeof p.read?.date !== "function") throw new PluginDefinitionError(`${label}: read.date must be a function`);
+  if (!Array.isArray(p.contentTypes) || p.contentTypes.length === 0) throw new PluginDefinitionError(`${label}: contentTypes is empty`);
+  if (typeof p.credentials?.safeParse !== "function") throw new PluginDefinitionError(`${label}: credentials must be a zod schema`);
+  if (!Array.isArray(p.events) || p.events.length === 0) throw new PluginDefinitionError(`${label}: events is empty`);
+  const mapping = p.mapping as Record<string, unknown> | undefined;
+  if (mapping === undefined || typeof mapping !== "object") throw new PluginDefinitionError(`${label}: mapping is missing`);
+  for (const name of p.events) {
+    if (!Object.hasOwn(mapping, name)) throw new PluginDefinitionError(`${label}: mapping has no entry for "${name}"`);
+    const target = mapping[name];
+    if (!isStatus(target) && !isIgnore(target)) {
+      throw new PluginDefinitionError(`${label}: mapping["${name}"] is neither a status nor ignore(reason)`);
+    }
+  }
+  for (const name of Object.keys(mapping)) {
+    if (!p.events.includes(name)) throw new PluginDefinitionError(`${label}: mapping names "${name}", which events does not list`);
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * Safe readers for untrusted payloads. They only see own properties, so a payload key such as
+ * `constructor` or `toString` never resolves to something inherited from Object.prototype.
+ */
+export type JsonRecord = Record<string, unknown>;
+
+export function isRecord(value: unknown): value is JsonRecord {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+/** Own property `key` of `value`, or undefined. */
+export function field(value: unknown, key: string): unknown {
+  return isRecord(value) && Object.hasOwn(value, key) ? value[key] : undefined;
+}
+
+/** Follows own properties (and array indexes) along `keys`. */
+export function at(value: unknown, ...keys: readonly (string | number)[]): unknown {
+  let current = value;
+  for (const key of keys) {
+    if (typeof key === "number") {
+      if (!Array.isArray(current) || key < 0 || key >= current.length) return undefined;
+      current = current[key];
+    } else {
+      current = field(current, key);
+    }
+    if (current === undefined) return undefined;
+  }
+  return current;
+}
+
+/** The first of several candidate paths that holds a value. */
+export function firstAt(value: unknown, paths: readonly (readonly (string | number)[])[]): unknown {
+  for (const path of paths) {
+    const found = at(value, ...path);
+    if (found !== undefined && found !== null && found !== "") return found;
+  }
+  return undefined;
+}
+
+/** A non-empty string, or a finite number written as one; anything else is undefined. */
+export function text(value: unknown): string | undefined {
+  if (typeof value === "string") return value === "" ? undefined : value;
+  if (typeof value === "number" && Number.isFinite(value)) return String(value);
+  return undefined;
+}
+
+/** A non-negative safe integer from a number or a decimal string ("5"). */
+export function count(value: unknown): number | undefined {
+  const n = typeof value === "string" && /^\s*\d{1,15}\s*$/.test(value) ? Number(value) : value;
+  return typeof n === "number" && Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+}
+
+/** Lower-cased string, for enum-like provider values compared case-insensitively. */
+export function lower(value: unknown): string | undefined {
+  return typeof value === "string" ? value.toLowerCase() : undefined;
+}
+
+/** Joins the present parts with "; " (for `response`), or undefined when none is present. */
+export function joinParts(parts: readonly (string | undefined)[]): string | undefined {
+  const present = parts.filter((part): part is string => part !== undefined && part !== "");
+  return present.length === 0 ? undefined : present.join("; ");
+}
+
+/** Candidate paths per label: the first path holding text wins for that label. */
+export type FieldTable = Readonly<Record<string, readonly (readonly (string | number)[])[]>>;
+
+/**
+ * "label: value; label: value" for each label whose candidate paths hold text. Used for
+ * `response`, where providers put bounce reasons, SMTP replies and clicked URLs under many names.
+ */
+export function describeFields(value: unknown, table: FieldTable): string | undefined {
+  const parts: string[] = [];
+  for (const [label, paths] of Object.entries(table)) {
+    const found = text(firstAt(value, paths));
+    if (found !== undefined) parts.push(`${label}: ${found}`);
+  }
+  return parts.length === 0 ? undefined : parts.join("; ");
+}

@@ -1,0 +1,229 @@
+import fc from "fast-check";
+import { parseCredentials } from "../credentials.js";
+import type { ContentType } from "../decode/index.js";
+import { normalize, type NormalizeOptions, type NormalizeOutcome } from "../engine.js";
+import { ENGINE_ERROR_CODES, EVENT_PROBLEM_CODES } from "../errors.js";
+import { assertPluginShape, isIgnore, type Plugin } from "../plugin.js";
+import { inboundRequest, type InboundRequest } from "../request.js";
+import { firstError, validatorFor } from "../validate.js";
+
+/** A request as a plugin's arbitraries describe it. */
+export interface SuiteRequest {
+  readonly contentType: ContentType;
+  readonly body: string | Uint8Array;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export interface PluginSuiteOptions<Name extends string, Credentials> {
+  readonly plugin: Plugin<Name, Credentials>;
+  /**
+   * Valid requests carrying raw events whose name is `name`: a documented one, or (for the
+   * unknown-name property) any other text. Include whatever auth the credentials below require.
+   */
+  requestFor(name: string): fc.Arbitrary<SuiteRequest>;
+  /** The integration's credentials as configured (checked with the plugin's schema). */
+  readonly credentials?: unknown;
+  /** The clock for verification windows. */
+  readonly now?: Date;
+  /** Runs per property (default 100). */
+  readonly numRuns?: number;
+  /** Checks this plugin is exempt from, each with the reason; never skipped silently. */
+  readonly exempt?: Partial<Record<CheckName, string>>;
+}
+
+export const CHECK_NAMES = [
+  "mapping is total over the documented events",
+  "never throws on arbitrary JSON, and every event validates",
+  "never throws on arbitrary bytes",
+  "never throws on records mixing event names with prototype keys",
+  "never throws on arbitrary headers with credentials configured",
+  "documented events map to the table's status",
+  "unknown event names land in unmapped",
+  "output is deterministic",
+  "ids do not change when object keys are reordered",
+] as const;
+export type CheckName = (typeof CHECK_NAMES)[number];
+
+export interface PluginCheck {
+  readonly name: CheckName;
+  /** Set when the plugin declared an exemption: the reason. */
+  readonly exempt?: string;
+  /** Throws (with fast-check's counterexample and seed) when the property fails. */
+  run(): void;
+}
+
+const PROTO_KEYS = ["__proto__", "constructor", "prototype", "toString", "hasOwnProperty", "valueOf"] as const;
+
+/**
+ * The shared property suite, as plain functions: `testPlugin` registers them with vitest, and
+ * core's own tests call them directly to prove a broken plugin fails.
+ */
+export function pluginChecks<Name extends string, Credentials>(options: PluginSuiteOptions<Name, Credentials>): PluginCheck[] {
+  const { plugin } = options;
+  const params = { numRuns: options.numRuns ?? 100 };
+  const credentials = parseCredentials(plugin, options.credentials);
+  if (!credentials.ok) throw new Error(credentials.message);
+  const base: NormalizeOptions = { credentials: credentials.credentials, now: options.now ?? new Date("2026-01-15T10:00:00.000Z") };
+  const run = (request: InboundRequest, extra: NormalizeOptions = {}): NormalizeOutcome => normalize(plugin, request, { ...base, ...extra });
+  const toRequest = (r: SuiteRequest): InboundRequest =>
+    inboundRequest({ headers: { ...r.headers, "content-type": r.contentType }, body: r.body });
+  const contentTypes = fc.constantFrom(...plugin.contentTypes);
+  const documented = fc.constantFrom(...(plugin.events as readonly string[]));
+
+  const checks: Record<CheckName, () => void> = {
+    "mapping is total over the documented events": () => {
+      assertPluginShape(plugin);
+      for (const name of plugin.events) {
+        const target: unknown = plugin.mapping[name];
+        if (target === undefined) throw new Error(`mapping has no entry for "${name}"`);
+      }
+    },
+    "never throws on arbitrary JSON, and every event validates": () =>
+      fc.assert(
+        fc.property(fc.jsonValue({ maxDepth: 6 }), contentTypes, (value, contentType) => {
+          const body = contentType === "application/x-www-form-urlencoded" ? formEncode(value) : JSON.stringify(value);
+          assertWellFormed(run(toRequest({ contentType, body }), { authenticated: true }));
+        }),
+        params,
+      ),
+    "never throws on arbitrary bytes": () =>
+      fc.assert(
+        fc.property(fc.uint8Array({ maxLength: 512 }), contentTypes, (body, contentType) => {
+          assertWellFormed(run(toRequest({ contentType, body }), { authenticated: true }));
+        }),
+        params,
+      ),
+    "never throws on records mixing event names with prototype keys": () =>
+      fc.assert(
+        fc.property(hostileRecords(plugin.events as readonly string[]), (value) => {
+          assertWellFormed(run(toRequest({ contentType: "application/json", body: JSON.stringify(value) }), { authenticated: true }));
+          if (plugin.contentTypes.includes("application/x-www-form-urlencoded")) {
+            assertWellFormed(run(toRequest({ contentType: "application/x-www-form-urlencoded", body: formEncode(value) }), { authenticated: true }));
+          }
+        }),
+        params,
+      ),
+    "never throws on arbitrary headers with credentials configured": () =>
+      fc.assert(
+        fc.property(
+          documented.chain((name) => options.requestFor(name)),
+          fc.dictionary(fc.constantFrom("authorization", "x-signature", "x-timestamp", "content-type", "x-anything"), fc.string()),
+          (request, noise) => {
+            assertWellFormed(run(toRequest({ ...request, headers: { ...request.headers, ...noise } })));
+          },
+        ),
+        params,
+      ),
+    "documented events map to the table's status": () =>
+      fc.assert(
+        fc.property(documented.chain((name) => options.requestFor(name).map((request) => ({ name, request }))), ({ name, request }) => {
+          const outcome = run(toRequest(request));
+          if (!outcome.ok) throw new Error(`"${name}" request failed: ${outcome.error.code}: ${outcome.error.message}`);
+          if (outcome.unmapped.length > 0) throw new Error(`"${name}" left unmapped events: ${outcome.unmapped[0]!.reason}`);
+          const target = plugin.mapping[name as Name];
+          if (isIgnore(target)) {
+            if (outcome.results.length > 0 || outcome.ignored.length === 0) throw new Error(`"${name}" should be ignored`);
+          } else {
+            if (outcome.results.length === 0) throw new Error(`"${name}" produced no result`);
+            for (const result of outcome.results) {
+              if (result.event.status !== target) throw new Error(`"${name}" mapped to ${result.event.status}, table says ${target}`);
+            }
+          }
+        }),
+        params,
+      ),
+    "unknown event names land in unmapped": () =>
+      fc.assert(
+        fc.property(unknownNames().chain((name) => options.requestFor(name).map((request) => ({ name, request }))), ({ name, request }) => {
+          const outcome = run(toRequest(request));
+          if (!outcome.ok) throw new Error(`unknown "${name}" failed the request: ${outcome.error.code}`);
+          if (outcome.results.length > 0 || outcome.ignored.length > 0) throw new Error(`unknown "${name}" was mapped`);
+          if (!outcome.unmapped.some((u) => u.code === "unknown_event")) throw new Error(`unknown "${name}" is not reported`);
+        }),
+        params,
+      ),
+    "output is deterministic": () =>
+      fc.assert(
+        fc.property(documented.chain((name) => options.requestFor(name)), (request) => {
+          const first = run(toRequest(request));
+          const second = run(toRequest(request));
+          if (JSON.stringify(first) !== JSON.stringify(second)) throw new Error("two runs over the same request differ");
+        }),
+        params,
+      ),
+    "ids do not change when object keys are reordered": () =>
+      fc.assert(
+        fc.property(documented.chain((name) => options.requestFor(name)), (request) => {
+          if (request.contentType !== "application/json") return;
+          const text = typeof request.body === "string" ? request.body : new TextDecoder().decode(request.body);
+          const reordered = JSON.stringify(reverseKeys(JSON.parse(text)));
+          const before = run(toRequest(request), { authenticated: true });
+          const after = run(toRequest({ ...request, body: reordered }), { authenticated: true });
+          if (!before.ok || !after.ok) throw new Error("a documented request failed");
+          const ids = (o: typeof before) => JSON.stringify([o.results, o.ignored, o.unmapped].map((list) => list.map((e) => e.id)));
+          if (ids(before) !== ids(after)) throw new Error("ids changed when keys were reordered");
+        }),
+        params,
+      ),
+  };
+  return CHECK_NAMES.map((name) => ({ name, exempt: options.exempt?.[name], run: checks[name] }));
+}
+
+const errorCodes: ReadonlySet<string> = new Set(ENGINE_ERROR_CODES);
+const problemCodes: ReadonlySet<string> = new Set(EVENT_PROBLEM_CODES);
+
+/** The outcome shape every plugin must produce, whatever it was fed. */
+function assertWellFormed(outcome: NormalizeOutcome): void {
+  if (!outcome.ok) {
+    if (!errorCodes.has(outcome.error.code)) throw new Error(`unknown error code ${outcome.error.code}`);
+    return;
+  }
+  const validate = validatorFor("webhook-result");
+  for (const result of outcome.results) {
+    if (!validate(result)) throw new Error(`result does not validate: ${firstError(validate)}`);
+  }
+  for (const item of [...outcome.ignored, ...outcome.unmapped]) {
+    if (typeof item.id !== "string" || item.id === "" || typeof item.row !== "string") throw new Error("kept event lacks id or row");
+  }
+  for (const item of outcome.unmapped) {
+    if (!problemCodes.has(item.code)) throw new Error(`unknown problem code ${item.code}`);
+  }
+}
+
+function hostileRecords(events: readonly string[]): fc.Arbitrary<unknown> {
+  const key = fc.oneof(fc.constantFrom(...PROTO_KEYS), fc.constantFrom("event", "type", "id", "data", "timestamp"), fc.string({ maxLength: 8 }));
+  const value = fc.oneof(fc.constantFrom(...events, ...PROTO_KEYS), fc.jsonValue({ maxDepth: 2 }));
+  const record = fc.dictionary(key, value, { maxKeys: 8 });
+  const nested = fc.dictionary(key, fc.oneof(value, record, fc.array(record, { maxLength: 3 })), { maxKeys: 6 });
+  return fc.oneof(nested, fc.array(nested, { maxLength: 4 }));
+}
+
+function unknownNames(): fc.Arbitrary<string> {
+  return fc.oneof(fc.constantFrom(...PROTO_KEYS), fc.stringMatching(/^[a-z_]{1,10}$/).map((s) => `zz_${s}`));
+}
+
+/** PHP-style bracket encoding (`a[b][0]=x`) of any JSON value, as a form-posting provider writes it. */
+export function formEncode(value: unknown): string {
+  const pairs: string[] = [];
+  const walk = (prefix: string, v: unknown): void => {
+    if (v === null || v === undefined) return;
+    if (typeof v === "object") {
+      const entries = Array.isArray(v) ? v.map((item, i) => [String(i), item] as const) : Object.entries(v);
+      for (const [k, item] of entries) walk(prefix === "" ? k : `${prefix}[${k}]`, item);
+      return;
+    }
+    pairs.push(`${encodeURIComponent(prefix === "" ? "value" : prefix)}=${encodeURIComponent(String(v))}`);
+  };
+  walk("", value);
+  return pairs.join("&");
+}
+
+function reverseKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(reverseKeys);
+  if (value === null || typeof value !== "object") return value;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value).reverse()) {
+    Object.defineProperty(out, key, { value: reverseKeys((value as Record<string, unknown>)[key]), enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
