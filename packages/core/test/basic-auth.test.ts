@@ -1,0 +1,33 @@
+import { describe, expect, it } from "vitest";
+import { inboundRequest, verifyBasicAuth } from "../src/index.js";
+
+const withAuth = (user: string, pass: string) =>
+  inboundRequest({ headers: { authorization: `Basic ${Buffer.from(`${user}:${pass}`).toString("base64")}` }, body: "" });
+
+describe("verifyBasicAuth", () => {
+  const pair = { username: "admin", password: "password123" };
+
+  it("accepts the configured pair and any of a rotation list", () => {
+    expect(verifyBasicAuth(withAuth("admin", "password123"), pair)).toEqual({ ok: true, verified: true });
+    expect(verifyBasicAuth(withAuth("admin", "new-one"), [pair, { username: "admin", password: "new-one" }])).toEqual({ ok: true, verified: true });
+  });
+
+  it.each([
+    ["a wrong password", withAuth("admin", "password124")],
+    ["a wrong user", withAuth("root", "password123")],
+    ["a prefix of the password", withAuth("admin", "password")],
+    ["no header", inboundRequest({ body: "" })],
+    ["another scheme", inboundRequest({ headers: { authorization: "Bearer abc" }, body: "" })],
+    ["garbage base64", inboundRequest({ headers: { authorization: "Basic !!!" }, body: "" })],
+  ])("rejects %s", (_, request) => {
+    expect(verifyBasicAuth(request, pair)).toMatchObject({ ok: false, error: { code: "unauthorized" } });
+  });
+
+  it("says when nothing is configured instead of passing silently", () => {
+    expect(verifyBasicAuth(withAuth("a", "b"), undefined)).toEqual({ ok: true, verified: false, reason: "no basic auth credentials are configured" });
+  });
+
+  it("keeps colons inside passwords", () => {
+    expect(verifyBasicAuth(withAuth("u", "p:a:ss"), { username: "u", password: "p:a:ss" })).toEqual({ ok: true, verified: true });
+  });
+});

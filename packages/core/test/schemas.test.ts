@@ -1,0 +1,40 @@
+import { readFileSync } from "node:fs";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { EventBodySchema, jsonSchemaOf, PUBLISHED_SCHEMAS, STATUSES, validatorFor, type PublishedSchemaName } from "../src/index.js";
+
+const names = Object.keys(PUBLISHED_SCHEMAS) as PublishedSchemaName[];
+
+describe("published JSON Schemas", () => {
+  it.each(names)("schemas/%s.schema.json matches the zod schema (run gen:schemas after changing one)", (name) => {
+    const committed = JSON.parse(readFileSync(new URL(`../schemas/${name}.schema.json`, import.meta.url), "utf8"));
+    expect(committed).toEqual(jsonSchemaOf(name));
+  });
+
+  it.each(names)("%s compiles with ajv's draft 2020-12 validator", (name) => {
+    expect(() => new Ajv2020({ strict: true }).compile(jsonSchemaOf(name))).not.toThrow();
+  });
+
+  it("zod and the compiled validator agree on EventBody candidates", () => {
+    const candidate = fc.record(
+      {
+        status: fc.oneof(fc.constantFrom(...STATUSES), fc.string()),
+        date: fc.oneof(fc.date({ noInvalidDate: true, min: new Date(0), max: new Date("9999-01-01") }).map((d) => d.toISOString()), fc.string()),
+        externalId: fc.string({ maxLength: 3 }),
+        attempts: fc.oneof(fc.integer({ min: -2, max: 5 }), fc.double()),
+        response: fc.string(),
+        row: fc.string(),
+        extra: fc.string(),
+      },
+      { requiredKeys: [] },
+    );
+    const validate = validatorFor("event-body");
+    fc.assert(
+      fc.property(candidate, (value) => {
+        expect(validate(value)).toBe(EventBodySchema.safeParse(value).success);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});

@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { field, text } from "../src/index.js";
+import { pluginChecks, testPlugin, type CheckName } from "../src/testkit/index.js";
+import { SAMPLE_TOKEN, samplePlugin, samplePluginWith, sampleRequest } from "./sample-plugin.js";
+
+testPlugin({ plugin: samplePlugin, credentials: { token: SAMPLE_TOKEN }, requestFor: sampleRequest });
+
+/** The names of the checks a plugin fails (each check throws on failure). */
+function failing(plugin: typeof samplePlugin): CheckName[] {
+  return pluginChecks({ plugin, credentials: { token: SAMPLE_TOKEN }, requestFor: sampleRequest, numRuns: 30 }).flatMap((check) => {
+    try {
+      check.run();
+      return [];
+    } catch {
+      return [check.name];
+    }
+  });
+}
+
+describe("the suite catches broken plugins", () => {
+  it("an event-name reader that routes a documented event to another entry", () => {
+    const broken = samplePluginWith({ eventName: (raw) => (text(field(raw, "kind")) === "bounce" ? "delivered" : text(field(raw, "kind"))) });
+    expect(failing(broken)).toEqual(["documented events map to the table's status"]);
+  });
+
+  it("a table without an entry for a documented name", () => {
+    const { bounce: _dropped, ...partial } = samplePlugin.mapping;
+    const broken = samplePluginWith({ mapping: partial as typeof samplePlugin.mapping });
+    expect(failing(broken)).toContain("mapping is total over the documented events");
+  });
+
+  it("a lookup that lets prototype names through", () => {
+    const broken = samplePluginWith({ eventName: (raw) => (text(field(raw, "kind")) === "toString" ? "sent" : text(field(raw, "kind"))) });
+    expect(failing(broken)).toContain("unknown event names land in unmapped");
+  });
+
+  it("ids that depend on key order", () => {
+    const broken = samplePluginWith({ read: { ...samplePlugin.read, eventId: (raw) => Object.keys(Object(raw)).join(",") } });
+    expect(failing(broken)).toContain("ids do not change when object keys are reordered");
+  });
+
+  it("ids that are not deterministic", () => {
+    let n = 0;
+    const broken = samplePluginWith({ read: { ...samplePlugin.read, eventId: () => `id-${n++}` } });
+    expect(failing(broken)).toContain("output is deterministic");
+  });
+});
