@@ -1,0 +1,69 @@
+import { loadFixtures, runFixtures, type CaseResult, type ConformanceSummary } from "@tidings/core";
+import { loadPlugins, PluginRegistry } from "@tidings/core/host";
+import { BUILTIN_PLUGINS } from "@tidings/server";
+import { parseArgs } from "node:util";
+
+const REPORTERS = ["pretty", "json", "junit"] as const;
+type Reporter = (typeof REPORTERS)[number];
+
+export const conformanceUsage = `tidings conformance [--plugin <npm package or path>]... [--reporter pretty|json|junit] [paths...]
+
+Runs every fixture (*.json) under the paths (default: fixtures/) against the plugin each one names:
+the built-in plugins, plus any loaded with --plugin. Exits 1 on any failing or invalid fixture.`;
+
+export async function conformance(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { plugin: { type: "string", multiple: true }, reporter: { type: "string", default: "pretty" }, help: { type: "boolean" } },
+  });
+  if (values.help) {
+    console.log(conformanceUsage);
+    return 0;
+  }
+  const reporter = values.reporter as Reporter;
+  if (!REPORTERS.includes(reporter)) throw new UsageError(`--reporter must be one of ${REPORTERS.join(", ")}`);
+  const registry = new PluginRegistry(BUILTIN_PLUGINS);
+  for (const specifier of values.plugin ?? []) {
+    for (const plugin of await loadPlugins(specifier)) registry.register(plugin);
+  }
+  const summary = runFixtures(loadFixtures(positionals.length > 0 ? positionals : ["fixtures"]), registry);
+  process.stdout.write(render[reporter](summary));
+  return summary.failed === 0 && summary.cases.length > 0 ? 0 : 1;
+}
+
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+const render: Record<Reporter, (summary: ConformanceSummary) => string> = {
+  pretty: (summary) => {
+    const lines = summary.cases.filter((c) => !c.passed).map(describeFailure);
+    if (summary.cases.length === 0) lines.push("no fixtures found");
+    lines.push(`conformance: ${summary.passed} passed, ${summary.failed} failed`);
+    return `${lines.join("\n")}\n`;
+  },
+  json: (summary) => `${JSON.stringify(summary, null, 2)}\n`,
+  junit: (summary) => {
+    const cases = summary.cases.map((c) => {
+      const open = `  <testcase classname="${xml(c.plugin)}" name="${xml(c.name)}" file="${xml(c.file)}"`;
+      if (c.passed) return `${open}/>`;
+      return `${open}>\n    <failure message="${xml(c.problems[0] ?? "failed")}">${xml(c.problems.join("\n"))}</failure>\n  </testcase>`;
+    });
+    return [
+      `<?xml version="1.0" encoding="UTF-8"?>`,
+      `<testsuite name="tidings conformance" tests="${summary.cases.length}" failures="${summary.failed}">`,
+      ...cases,
+      `</testsuite>`,
+      "",
+    ].join("\n");
+  },
+};
+
+function describeFailure(c: CaseResult): string {
+  return [`FAIL ${c.file} (${c.plugin}): ${c.name}`, ...c.problems.map((p) => `  - ${p}`)].join("\n");
+}
+
+function xml(value: string): string {
+  return value.replace(/[<>&"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+}

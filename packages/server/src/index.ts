@@ -1,0 +1,1 @@
+export { BUILTIN_PLUGINS } from "./builtin-plugins.js";

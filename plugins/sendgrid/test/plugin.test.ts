@@ -1,0 +1,92 @@
+import { createPrivateKey, sign } from "node:crypto";
+import { readFileSync } from "node:fs";
+import fc from "fast-check";
+import { inboundRequest, normalize } from "@tidings/core";
+import { testPlugin, type SuiteRequest } from "@tidings/core/testkit";
+import { describe, expect, it } from "vitest";
+import { sendgrid, SIGNATURE_HEADER, TIMESTAMP_HEADER } from "../src/index.js";
+
+const keys = new URL("../../../fixtures/sendgrid/keys/", import.meta.url);
+const privateKey = createPrivateKey(readFileSync(new URL("test-private.pem", keys), "utf8"));
+const publicKey = readFileSync(new URL("test-public.txt", keys), "utf8").trim();
+const NOW = new Date("2026-01-15T10:00:00.000Z");
+const TIMESTAMP = String(Math.floor(NOW.getTime() / 1000) - 30);
+
+function signatureHeaders(body: string | Uint8Array, timestamp = TIMESTAMP): Record<string, string> {
+  const signed = Buffer.concat([Buffer.from(timestamp), Buffer.from(body)]);
+  return { [SIGNATURE_HEADER]: sign("sha256", signed, { key: privateKey, dsaEncoding: "der" }).toString("base64"), [TIMESTAMP_HEADER]: timestamp };
+}
+
+/** SendGrid's wire form: a JSON array with CRLF between events and at the end. */
+const wire = (events: readonly unknown[]) => `[${events.map((e) => JSON.stringify(e)).join(",\r\n")}]\r\n`;
+
+/** A raw event named `name`; `bounce:blocked` is a bounce whose type is blocked, in any case. */
+function rawEvent(name: string): fc.Arbitrary<Record<string, unknown>> {
+  const [event, subtype] = name === "bounce:blocked" ? ["bounce", fc.constantFrom("blocked", "Blocked", "BLOCKED")] : [name, name === "bounce" ? fc.constantFrom("bounce", "Bounce") : fc.constant(undefined)];
+  return fc
+    .record(
+      {
+        email: fc.emailAddress(),
+        timestamp: fc.integer({ min: 1_400_000_000, max: 2_000_000_000 }),
+        "smtp-id": fc.stringMatching(/^[0-9a-f]{8,12}$/).map((h) => `<${h}@ismtpd-1>`),
+        sg_event_id: fc.base64String({ minLength: 8, maxLength: 24 }).filter((s) => s.length > 0),
+        sg_message_id: fc.stringMatching(/^[0-9a-f]{8,12}$/).map((h) => `${h}.filter0001.16648.5515E0B88.0`),
+        category: fc.oneof(fc.string({ maxLength: 8 }), fc.array(fc.string({ maxLength: 8 }), { maxLength: 3 })),
+        attempt: fc.integer({ min: 1, max: 9 }).map(String),
+        response: fc.string({ maxLength: 20 }),
+        reason: fc.string({ maxLength: 20 }),
+        bounce_classification: fc.constantFrom("Invalid Address", "Reputation", "technical failure"),
+        sg_machine_open: fc.boolean(),
+        tenant: fc.string({ maxLength: 8 }),
+      },
+      { requiredKeys: ["timestamp"] },
+    )
+    .chain((fields) => subtype.map((type) => (type === undefined ? { ...fields, event } : { ...fields, event, type })));
+}
+
+/** Signed batches of 1-5 events named `name`. */
+export function sendgridRequest(name: string): fc.Arbitrary<SuiteRequest> {
+  return fc.array(rawEvent(name), { minLength: 1, maxLength: 5 }).map((events) => {
+    const body = wire(events);
+    return { contentType: "application/json", body, headers: signatureHeaders(body) };
+  });
+}
+
+testPlugin({ plugin: sendgrid, credentials: { publicKey }, now: NOW, requestFor: sendgridRequest });
+
+describe("sendgrid signatures", () => {
+  const run = (body: Uint8Array, headers: Record<string, string>) =>
+    normalize(sendgrid, inboundRequest({ headers: { "content-type": "application/json", ...headers }, body }), { credentials: { publicKey }, now: NOW });
+
+  it("a signature over any generated body verifies, and any single-byte change fails", () => {
+    const batch = fc.constantFrom(...sendgrid.events).chain((name) => fc.array(rawEvent(name), { minLength: 1, maxLength: 3 }));
+    fc.assert(
+      fc.property(batch, fc.nat(), fc.integer({ min: 1, max: 255 }), (events, at, flip) => {
+        const body = Buffer.from(wire(events));
+        const headers = signatureHeaders(body);
+        expect(run(body, headers).ok).toBe(true);
+        const tampered = Buffer.from(body);
+        const index = at % tampered.length;
+        tampered[index] = tampered[index]! ^ flip;
+        expect(run(tampered, headers)).toMatchObject({ ok: false, error: { code: "unauthorized" } });
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it("a signature made with another key fails", () => {
+    const body = Buffer.from(wire([{ event: "delivered", timestamp: 1_700_000_000 }]));
+    const otherKey = createPrivateKey(
+      "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgevZzL1gdAFr88hb2\nOF/2NxApJCzGCEDdfSp6VQO30hyhRANCAAQRWz+jn65BtOMvdyHKcvjBeBSDZH2r\n1RTwjmYSi9R/zpBnuQ4EiMnCqfMPWiZqB4QdbAd0E7oH50VpuZ1P087G\n-----END PRIVATE KEY-----\n",
+    );
+    const signed = Buffer.concat([Buffer.from(TIMESTAMP), body]);
+    const headers = { [SIGNATURE_HEADER]: sign("sha256", signed, { key: otherKey, dsaEncoding: "der" }).toString("base64"), [TIMESTAMP_HEADER]: TIMESTAMP };
+    expect(run(body, headers)).toMatchObject({ ok: false, error: { code: "unauthorized", location: SIGNATURE_HEADER } });
+  });
+
+  it("refuses credentials whose key is not an EC public key", () => {
+    expect(sendgrid.credentials.safeParse({ publicKey: "bm90IGEga2V5" }).success).toBe(false);
+    expect(sendgrid.credentials.safeParse({ publicKey }).success).toBe(true);
+    expect(sendgrid.credentials.safeParse({ username: "only-user" }).success).toBe(false);
+  });
+});
