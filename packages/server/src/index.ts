@@ -1,1 +1,19 @@
 export { BUILTIN_PLUGINS } from "./builtin-plugins.js";
+export { configJsonSchema, ConfigSchema, type Config, type EnvironmentConfig, type IntegrationConfig } from "./config/schema.js";
+export { ConfigError, DEMO_CONFIG_PATH, integrationKey, loadConfig, resolveConfig, type ResolvedConfig, type ResolvedIntegration } from "./config/load.js";
+export { buildOpenApi } from "./openapi.js";
+export { HTTP_ERRORS, errorBody, type ErrorBody, type HttpErrorCode } from "./receiver/errors.js";
+export { Receiver } from "./receiver/receiver.js";
+export { SqliteStore, type SqliteStoreOptions } from "./store/sqlite.js";
+export { StorageUnavailableError, type Store } from "./store/store.js";
+export { createLogger, REDACTED_PATHS } from "./logger.js";
+export {
+  DEFAULT_BODY_LIMIT,
+  DEFAULT_DB,
+  DEFAULT_HOST,
+  DEFAULT_PORT,
+  SERVER_TOKENS,
+  startServer,
+  type RunningServer,
+  type ServerOptions,
+} from "./server.js";

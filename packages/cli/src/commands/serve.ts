@@ -1,3 +1,47 @@
-export async function serve(_argv: string[]): Promise<number> {
-  throw new Error("serve is not available yet");
+import { parseArgs } from "node:util";
+import { DEFAULT_DB, DEFAULT_HOST, DEFAULT_PORT, DEMO_CONFIG_PATH, loadConfig, startServer } from "@tidings/server";
+
+export const serveUsage = `tidings serve [--port N] [--host H] [--db FILE] [--config FILE]
+
+Starts the receiver. Defaults come from PORT (${DEFAULT_PORT}), HOST (${DEFAULT_HOST}),
+TIDINGS_DB (${DEFAULT_DB}) and TIDINGS_CONFIG (the demo config). SIGTERM/SIGINT finish
+in-flight requests, then exit.`;
+
+export async function serve(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { port: { type: "string" }, host: { type: "string" }, db: { type: "string" }, config: { type: "string" }, help: { type: "boolean" } },
+  });
+  if (values.help) {
+    console.log(serveUsage);
+    return 0;
+  }
+  const configPath = values.config ?? process.env.TIDINGS_CONFIG ?? DEMO_CONFIG_PATH;
+  const config = await loadConfig(configPath);
+  const server = await startServer({
+    config,
+    port: Number(values.port ?? process.env.PORT ?? DEFAULT_PORT),
+    host: values.host ?? process.env.HOST ?? DEFAULT_HOST,
+    database: values.db ?? process.env.TIDINGS_DB ?? DEFAULT_DB,
+  });
+  const lines = [`Tidings receiver listening on ${server.url}`, `  config: ${configPath}`];
+  if (configPath === DEMO_CONFIG_PATH) {
+    const demo = config.raw.environments[0]!;
+    lines.push(`  demo environment "${demo.id}", API key: ${demo.apiKeys[0]}`);
+    for (const integration of config.integrations.values()) {
+      lines.push(`  POST ${server.url}/v2/inbound-webhooks/delivery-providers/${integration.environmentId}/${integration.id}  (${integration.plugin.displayName})`);
+    }
+  }
+  process.stderr.write(`${lines.join("\n")}\n`);
+  return new Promise<number>((resolve) => {
+    const stop = (signal: string) => {
+      process.stderr.write(`${signal}: finishing in-flight requests\n`);
+      server.close().then(
+        () => resolve(0),
+        () => resolve(1),
+      );
+    };
+    process.once("SIGTERM", () => stop("SIGTERM"));
+    process.once("SIGINT", () => stop("SIGINT"));
+  });
 }

@@ -32,7 +32,7 @@ export class Engine {
     readonly registry: PluginRegistry,
     private readonly clock: Clock,
     private readonly hash: EventHasher,
-    private readonly limits: DecodeLimits,
+    readonly limits: DecodeLimits,
   ) {}
 
   run(pluginId: string, request: InboundRequest, options: { credentials?: unknown; authenticated?: boolean } = {}): NormalizeOutcome {
@@ -46,6 +46,8 @@ export class Engine {
 }
 
 export interface HostOptions {
+  /** The plugins to serve: a ready registry, or plugins to register in a new one. */
+  readonly registry?: PluginRegistry;
   readonly plugins?: Iterable<AnyPlugin>;
   readonly clock?: Clock;
   readonly hash?: EventHasher;
@@ -59,7 +61,7 @@ export function createHostContainer(options: HostOptions = {}): DependencyContai
   container.register(TOKENS.Clock, { useValue: options.clock ?? systemClock });
   container.register(TOKENS.EventHasher, { useValue: options.hash ?? contentHash });
   container.register(TOKENS.DecodeLimits, { useValue: { ...DEFAULT_DECODE_LIMITS, ...options.limits } });
-  container.register(TOKENS.PluginRegistry, { useValue: new PluginRegistry(options.plugins ?? []) });
+  container.register(TOKENS.PluginRegistry, { useValue: options.registry ?? new PluginRegistry(options.plugins ?? []) });
   container.register(TOKENS.Engine, {
     useFactory: instanceCachingFactory(
       (c) =>

@@ -1,0 +1,95 @@
+import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import { parseCredentials, type AnyPlugin } from "@tidings/core";
+import { loadPlugins, PluginRegistry } from "@tidings/core/host";
+import { BUILTIN_PLUGINS } from "../builtin-plugins.js";
+import { configJsonSchema, type Config, type EnvironmentConfig } from "./schema.js";
+
+/** The demo configuration that `pnpm start` uses when TIDINGS_CONFIG is not set. */
+export const DEMO_CONFIG_PATH = fileURLToPath(new URL("../../config/demo.json", import.meta.url));
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+export interface ResolvedIntegration {
+  readonly environmentId: string;
+  readonly id: string;
+  readonly plugin: AnyPlugin;
+  readonly credentials: unknown;
+  readonly allowUnverified: boolean;
+}
+
+/** A checked configuration: every integration bound to a loaded plugin with parsed credentials. */
+export interface ResolvedConfig {
+  readonly source: string;
+  readonly raw: Config;
+  readonly environments: ReadonlyMap<string, EnvironmentConfig>;
+  /** Keyed by `${environmentId}/${integrationId}`. */
+  readonly integrations: ReadonlyMap<string, ResolvedIntegration>;
+  readonly registry: PluginRegistry;
+}
+
+export function integrationKey(environmentId: string, integrationId: string): string {
+  return `${environmentId}/${integrationId}`;
+}
+
+let validateConfig: ReturnType<Ajv2020["compile"]> | undefined;
+
+/** Validates a parsed config document against the published JSON Schema; errors name the bad path. */
+export function checkConfigShape(document: unknown, source: string): Config {
+  validateConfig ??= new Ajv2020({ allErrors: true, strict: true }).compile(configJsonSchema());
+  if (!validateConfig(document)) {
+    const problems = (validateConfig.errors ?? []).map((e) => {
+      const extra = e.keyword === "additionalProperties" ? ` (${String((e.params as { additionalProperty?: string }).additionalProperty)})` : "";
+      return `  ${e.instancePath || "/"}: ${e.message ?? "is invalid"}${extra}`;
+    });
+    throw new ConfigError(`${source} is not a valid Tidings config:\n${problems.join("\n")}`);
+  }
+  return document as Config;
+}
+
+export async function loadConfig(path: string = process.env.TIDINGS_CONFIG ?? DEMO_CONFIG_PATH): Promise<ResolvedConfig> {
+  let document: unknown;
+  try {
+    document = JSON.parse(readFileSync(path, "utf8"));
+  } catch (thrown) {
+    throw new ConfigError(`cannot read config ${path}: ${(thrown as Error).message}`);
+  }
+  return resolveConfig(document, path);
+}
+
+export async function resolveConfig(document: unknown, source: string): Promise<ResolvedConfig> {
+  const config = checkConfigShape(document, source);
+  const registry = new PluginRegistry(BUILTIN_PLUGINS);
+  const base = source.startsWith("<") ? process.cwd() : dirname(resolve(source));
+  for (const specifier of config.plugins ?? []) {
+    for (const plugin of await loadPlugins(specifier, base)) registry.register(plugin);
+  }
+  const environments = new Map<string, EnvironmentConfig>();
+  for (const [i, environment] of config.environments.entries()) {
+    if (environments.has(environment.id)) throw new ConfigError(`${source}: /environments/${i}/id "${environment.id}" is listed twice`);
+    environments.set(environment.id, environment);
+  }
+  const integrations = new Map<string, ResolvedIntegration>();
+  for (const [i, integration] of config.integrations.entries()) {
+    const at = `${source}: /integrations/${i}`;
+    if (!environments.has(integration.environmentId)) throw new ConfigError(`${at}/environmentId: no environment "${integration.environmentId}"`);
+    const plugin = registry.find(integration.provider);
+    if (plugin === undefined) throw new ConfigError(`${at}/provider: no plugin "${integration.provider}" (loaded: ${registry.ids().join(", ")})`);
+    const credentials = parseCredentials(plugin, integration.credentials);
+    if (!credentials.ok) throw new ConfigError(`${at}/credentials: ${credentials.message}`);
+    const key = integrationKey(integration.environmentId, integration.id);
+    if (integrations.has(key)) throw new ConfigError(`${at}/id: "${key}" is listed twice`);
+    integrations.set(key, {
+      environmentId: integration.environmentId,
+      id: integration.id,
+      plugin,
+      credentials: credentials.credentials,
+      allowUnverified: integration.allowUnverified ?? false,
+    });
+  }
+  return { source, raw: config, environments, integrations, registry };
+}

@@ -1,0 +1,59 @@
+import { z } from "zod";
+
+/**
+ * The receiver's configuration file (TIDINGS_CONFIG). The JSON Schema in
+ * packages/server/schemas/config.schema.json is generated from this and checked for drift.
+ */
+const Id = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/)
+  .meta({ description: "Letters, digits, '.', '_' or '-', at most 128 characters" });
+
+export const EnvironmentSchema = z
+  .object({
+    id: Id,
+    apiKeys: z
+      .array(z.string().min(16).meta({ description: "A secret of at least 16 characters" }))
+      .min(1)
+      .meta({ description: "Keys accepted as `Authorization: ApiKey <key>` (or Bearer); several allow rotation" }),
+  })
+  .strict();
+
+export const IntegrationSchema = z
+  .object({
+    environmentId: Id,
+    id: Id,
+    provider: z.string().min(1).meta({ description: "The id of the plugin that reads this integration's webhooks" }),
+    credentials: z.unknown().optional().meta({ description: "Checked against the plugin's credentials schema at start" }),
+    allowUnverified: z
+      .boolean()
+      .optional()
+      .meta({ description: "Accept provider calls that nothing can verify (no credentials configured). Logged as a warning." }),
+  })
+  .strict();
+
+export const ConfigSchema = z
+  .object({
+    $schema: z.string().optional(),
+    environments: z.array(EnvironmentSchema).min(1),
+    integrations: z.array(IntegrationSchema),
+    plugins: z.array(z.string().min(1)).optional().meta({ description: "Community plugins: npm package names or paths (relative to the config file)" }),
+    limits: z
+      .object({
+        maxBodyBytes: z.int().min(1024).max(100 * 1024 * 1024).optional(),
+        maxDepth: z.int().min(4).max(1000).optional(),
+        requestTimeoutMs: z.int().min(100).max(600_000).optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .meta({ id: "TidingsConfig", title: "Tidings receiver configuration" });
+
+export type Config = z.infer<typeof ConfigSchema>;
+export type EnvironmentConfig = z.infer<typeof EnvironmentSchema>;
+export type IntegrationConfig = z.infer<typeof IntegrationSchema>;
+
+export function configJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(ConfigSchema, { target: "draft-2020-12", io: "input" }) as Record<string, unknown>;
+}

@@ -1,0 +1,95 @@
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import type { Logger } from "pino";
+import { buildOpenApi } from "../openapi.js";
+import { errorBody, type HttpErrorCode } from "../receiver/errors.js";
+import type { ReceiverRequest, ReceiverResponse } from "../receiver/http-types.js";
+import type { Receiver } from "../receiver/receiver.js";
+
+export interface HttpOptions {
+  readonly logger: Logger;
+  readonly bodyLimit: number;
+  /** A request whose body has not fully arrived by then gets 408 (slow-body protection). */
+  readonly requestTimeoutMs: number;
+}
+
+export const INBOUND_PATH = "/v2/inbound-webhooks/delivery-providers/:environmentId/:integrationId";
+
+/** Fastify errors (raised before our handler runs) and the receiver codes they become. */
+const FASTIFY_CODES: Record<string, HttpErrorCode> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: "body_too_large",
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: "unsupported_content_type",
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: "invalid_request",
+  FST_ERR_CTP_INVALID_TYPE: "unsupported_content_type",
+  FST_ERR_CTP_EMPTY_TYPE: "unsupported_content_type",
+  FST_ERR_BAD_URL: "invalid_request",
+  FST_ERR_ASYNC_CONSTRAINT: "invalid_request",
+};
+
+/**
+ * The thin HTTP layer: fastify keeps the raw body bytes (signatures are over them) and hands
+ * framework-free requests to the Receiver. Nothing here knows about plugins or storage.
+ */
+export function buildHttpApp(receiver: Receiver, options: HttpOptions): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: options.logger as FastifyBaseLogger,
+    bodyLimit: options.bodyLimit,
+    requestTimeout: options.requestTimeoutMs,
+    routerOptions: { maxParamLength: 256 },
+    return503OnClosing: true,
+    // Answers malformed HTTP (oversized headers, bad framing, timeouts) in the same error shape.
+    clientErrorHandler: (error: Error & { code?: string }, socket) => {
+      const code: HttpErrorCode =
+        error.code === "HPE_HEADER_OVERFLOW" ? "headers_too_large" : error.code === "ERR_HTTP_REQUEST_TIMEOUT" ? "request_timeout" : "invalid_request";
+      const body = JSON.stringify(errorBody(code, "the request could not be read"));
+      if (socket.writable) {
+        socket.end(
+          `HTTP/1.1 ${errorBody(code, "").statusCode} ${errorBody(code, "").error}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        );
+      } else {
+        socket.destroy(error);
+      }
+    },
+  });
+
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("*", { parseAs: "buffer" }, (_request, body, done) => done(null, body));
+
+  app.post(INBOUND_PATH, (request, reply) => receiver.inbound(toReceiverRequest(request)).then((response) => send(reply, response)));
+  app.get(`${INBOUND_PATH}/events`, (request, reply) => receiver.feed(toReceiverRequest(request)).then((response) => send(reply, response)));
+  app.get("/health", (_request, reply) => receiver.health().then((response) => send(reply, response)));
+  const openApi = JSON.stringify(buildOpenApi());
+  app.get("/openapi.json", (_request, reply) => send(reply, { statusCode: 200, body: openApi }));
+
+  app.setNotFoundHandler((request, reply) => sendError(reply, "not_found", `no route for ${request.method} ${request.url.split("?")[0]}`));
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const mapped = error.code === undefined ? undefined : FASTIFY_CODES[error.code];
+    if (mapped !== undefined) return sendError(reply, mapped, error.message);
+    if (error.statusCode === 408) return sendError(reply, "request_timeout", "the request body did not arrive in time");
+    if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) return sendError(reply, "invalid_request", error.message);
+    request.log.error({ err: error }, "unexpected error");
+    return reply.code(500).type("application/json").send(JSON.stringify({ statusCode: 500, error: "Internal Server Error", message: "unexpected error", code: "internal_error" }));
+  });
+  return app;
+}
+
+function toReceiverRequest(request: FastifyRequest): ReceiverRequest {
+  const body = request.body;
+  return {
+    method: request.method,
+    headers: request.headers as ReceiverRequest["headers"],
+    params: request.params as Record<string, string>,
+    query: request.query as ReceiverRequest["query"],
+    rawBody: body instanceof Uint8Array ? body : new Uint8Array(0),
+  };
+}
+
+function send(reply: FastifyReply, response: ReceiverResponse): FastifyReply {
+  reply.code(response.statusCode).type("application/json");
+  if (response.headers !== undefined) reply.headers(response.headers);
+  return reply.send(response.body);
+}
+
+function sendError(reply: FastifyReply, code: HttpErrorCode, message: string): FastifyReply {
+  const body = errorBody(code, message);
+  return reply.code(body.statusCode).type("application/json").send(JSON.stringify(body));
+}

@@ -1,0 +1,116 @@
+import { EventBodySchema, IsoDate, StatusSchema, WebhookResultDtoSchema } from "@tidings/core";
+import { z } from "zod";
+import { HTTP_ERRORS } from "./receiver/errors.js";
+
+/** OpenAPI 3.1 for the receiver, built from the same zod schemas that define the wire types. */
+const ErrorSchema = z
+  .object({
+    statusCode: z.int(),
+    error: z.string(),
+    message: z.string(),
+    code: z.enum(Object.keys(HTTP_ERRORS) as [keyof typeof HTTP_ERRORS, ...(keyof typeof HTTP_ERRORS)[]]),
+  })
+  .strict();
+
+const FeedPageSchema = z
+  .object({
+    data: z.array(z.object({ id: z.string(), event: EventBodySchema, receivedAt: IsoDate }).strict()),
+    next: z.string().nullable().meta({ description: "Pass as `after` to continue after the last item; null when the page is empty" }),
+  })
+  .strict();
+
+function componentSchemas(): Record<string, unknown> {
+  const registry = z.registry<{ id: string }>();
+  registry.add(StatusSchema, { id: "Status" });
+  registry.add(EventBodySchema, { id: "EventBody" });
+  registry.add(WebhookResultDtoSchema, { id: "WebhookResultDto" });
+  registry.add(ErrorSchema, { id: "Error" });
+  registry.add(FeedPageSchema, { id: "FeedPage" });
+  const { schemas } = z.toJSONSchema(registry, { target: "draft-2020-12", uri: (id) => `#/components/schemas/${id}` });
+  for (const schema of Object.values(schemas)) delete (schema as Record<string, unknown>).$schema;
+  return schemas;
+}
+
+const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
+const errorResponse = (description: string) => ({ description, content: { "application/json": { schema: ref("Error") } } });
+const pathParams = [
+  { name: "environmentId", in: "path", required: true, schema: { type: "string" }, description: "The environment identifier" },
+  { name: "integrationId", in: "path", required: true, schema: { type: "string" }, description: "The integration identifier for the delivery provider" },
+];
+
+export function buildOpenApi(serverUrl?: string): Record<string, unknown> {
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Tidings receiver",
+      version: "0.1.0",
+      description: "Delivery-provider webhooks in, normalized delivery events out. The POST endpoint is wire-compatible with Novu's of the same path.",
+    },
+    ...(serverUrl === undefined ? {} : { servers: [{ url: serverUrl }] }),
+    components: {
+      schemas: componentSchemas(),
+      securitySchemes: {
+        ApiKey: { type: "apiKey", in: "header", name: "Authorization", description: 'The environment key as "ApiKey <key>" (or "Bearer <key>")' },
+        ProviderBasicAuth: { type: "http", scheme: "basic", description: "The credentials the provider was registered with (Everlytic auth_details)" },
+      },
+    },
+    paths: {
+      "/v2/inbound-webhooks/delivery-providers/{environmentId}/{integrationId}": {
+        post: {
+          operationId: "InboundWebhooksController_handleWebhook",
+          summary: "Track activity and engagement events for a specific delivery provider",
+          security: [{ ApiKey: [] }, { ProviderBasicAuth: [] }, {}],
+          parameters: [
+            ...pathParams,
+            { name: "idempotency-key", in: "header", required: false, schema: { type: "string", maxLength: 255 }, description: "A header for idempotency purposes" },
+          ],
+          requestBody: {
+            required: true,
+            description: "Webhook event payload from the delivery provider",
+            content: {
+              "application/json": { schema: {} },
+              "application/x-www-form-urlencoded": { schema: { type: "object" } },
+              "text/plain": { schema: { type: "string" } },
+            },
+          },
+          responses: {
+            "200": { description: "Successfully processed webhook events", content: { "application/json": { schema: { type: "array", items: ref("WebhookResultDto") } } } },
+            "400": errorResponse("Malformed body or request"),
+            "401": errorResponse("Neither the API key nor the provider's credentials verify"),
+            "404": errorResponse("Unknown environment or integration"),
+            "409": errorResponse("A request with this idempotency-key is in flight"),
+            "413": errorResponse("Body over the size limit"),
+            "415": errorResponse("Unsupported content type"),
+            "422": errorResponse("Idempotency-key reused with another body, or the plugin failed"),
+            "503": errorResponse("Storage unavailable; retry"),
+          },
+        },
+      },
+      "/v2/inbound-webhooks/delivery-providers/{environmentId}/{integrationId}/events": {
+        get: {
+          operationId: "InboundWebhooksController_listEvents",
+          summary: "Read normalized events back, in the order they were stored",
+          security: [{ ApiKey: [] }],
+          parameters: [
+            ...pathParams,
+            { name: "after", in: "query", required: false, schema: { type: "string" }, description: "A `next` cursor from the previous page" },
+            { name: "limit", in: "query", required: false, schema: { type: "integer", minimum: 1, maximum: 1000, default: 100 } },
+          ],
+          responses: {
+            "200": { description: "A page of events", content: { "application/json": { schema: ref("FeedPage") } } },
+            "400": errorResponse("Invalid cursor or limit"),
+            "401": errorResponse("Missing or wrong API key"),
+            "404": errorResponse("Unknown environment or integration"),
+            "503": errorResponse("Storage unavailable"),
+          },
+        },
+      },
+      "/health": {
+        get: {
+          operationId: "health",
+          responses: { "200": { description: "Serving, storage reachable" }, "503": errorResponse("Storage unavailable") },
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,191 @@
+import { createHash } from "node:crypto";
+import stableStringify from "fast-json-stable-stringify";
+import { decodeBody, inboundRequest, type EngineError, type InboundRequest, type Normalized } from "@tidings/core";
+import type { Engine } from "@tidings/core/host";
+import type { Logger } from "pino";
+import { integrationKey, type ResolvedConfig, type ResolvedIntegration } from "../config/load.js";
+import { InvalidCursorError, StorageUnavailableError, type Scope, type Store, type StoredRequest } from "../store/store.js";
+import { checkApiKey } from "./api-key.js";
+import { errorBody, type HttpErrorCode } from "./errors.js";
+import type { ReceiverRequest, ReceiverResponse } from "./http-types.js";
+
+/** Media types the endpoint reads; the integration's plugin may accept fewer. */
+const ACCEPTED_MEDIA_TYPES = new Set(["application/json", "application/x-www-form-urlencoded", "text/plain"]);
+const SECRET_HEADERS = new Set(["authorization", "proxy-authorization", "cookie", "x-api-key"]);
+const MAX_IDEMPOTENCY_KEY = 255;
+const DEFAULT_PAGE = 100;
+const MAX_PAGE = 1000;
+
+/** Engine error codes and the receiver codes they become. */
+const ENGINE_TO_HTTP: Record<EngineError["code"], HttpErrorCode> = {
+  unauthorized: "unauthorized",
+  malformed_body: "malformed_body",
+  body_too_large: "body_too_large",
+  unsupported_content_type: "unsupported_content_type",
+  plugin_error: "plugin_error",
+};
+
+export interface ReceiverDeps {
+  readonly config: ResolvedConfig;
+  readonly engine: Engine;
+  readonly store: Store;
+  readonly logger: Logger;
+  readonly now: () => Date;
+}
+
+/**
+ * The inbound-webhook endpoint and the feed, independent of any HTTP framework: the HTTP layer
+ * turns its requests into ReceiverRequest and writes back the ReceiverResponse.
+ */
+export class Receiver {
+  constructor(private readonly deps: ReceiverDeps) {}
+
+  async inbound(req: ReceiverRequest): Promise<ReceiverResponse> {
+    const located = this.#locate(req);
+    if ("statusCode" in located) return located;
+    const { scope, integration } = located;
+    const request = inboundRequest({ method: req.method, headers: req.headers, body: req.rawBody });
+    const { headers } = request;
+    const stored = this.#toStored(request);
+    const reject = (code: HttpErrorCode, message: string) => this.#reject(scope, stored, code, message);
+
+    if (!ACCEPTED_MEDIA_TYPES.has(request.contentType)) {
+      return reject("unsupported_content_type", `content type "${request.contentType || "(none)"}" is not accepted`);
+    }
+    const apiKey = checkApiKey(headers["authorization"], this.deps.config.environments.get(scope.environmentId)!);
+    if (apiKey === "invalid") {
+      // Not stored: a caller without this environment's key has no claim on its storage.
+      this.deps.logger.warn({ ...scope, code: "unauthorized" }, "rejected an API key that is not valid for this environment");
+      return respondError("unauthorized", "the API key is not valid for this environment");
+    }
+    const authenticated = apiKey === "valid";
+    const outcome = this.deps.engine.run(integration.plugin.id, request, { credentials: integration.credentials, authenticated });
+    if (!outcome.ok) return reject(ENGINE_TO_HTTP[outcome.error.code], outcome.error.message);
+    if (!authenticated && !outcome.verified && !integration.allowUnverified) {
+      return reject("unauthorized", "this integration has no provider credentials configured: use the environment's API key, or configure credentials");
+    }
+    return this.#accept(scope, request, stored, outcome, headers["idempotency-key"]);
+  }
+
+  async feed(req: ReceiverRequest): Promise<ReceiverResponse> {
+    const located = this.#locate(req);
+    if ("statusCode" in located) return located;
+    if (checkApiKey(authorizationOf(req), this.deps.config.environments.get(located.scope.environmentId)!) !== "valid") {
+      return respondError("unauthorized", "reading the feed needs this environment's API key");
+    }
+    const after = single(req.query["after"]);
+    const limitText = single(req.query["limit"]);
+    const limit = limitText === undefined ? DEFAULT_PAGE : Number(limitText);
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) {
+      return respondError("invalid_request", `limit must be an integer from 1 to ${MAX_PAGE}`);
+    }
+    try {
+      const page = await this.deps.store.feed(located.scope, after, limit);
+      const data = page.data.map(({ id, event, receivedAt }) => ({ id, event, receivedAt }));
+      return { statusCode: 200, body: JSON.stringify({ data, next: page.next }) };
+    } catch (thrown) {
+      if (thrown instanceof InvalidCursorError) return respondError("invalid_request", thrown.message);
+      return this.#storageDown(thrown);
+    }
+  }
+
+  async health(): Promise<ReceiverResponse> {
+    try {
+      await this.deps.store.ping();
+      return { statusCode: 200, body: JSON.stringify({ status: "ok" }) };
+    } catch (thrown) {
+      return this.#storageDown(thrown);
+    }
+  }
+
+  #locate(req: ReceiverRequest): { scope: Scope; integration: ResolvedIntegration } | ReceiverResponse {
+    const environmentId = req.params["environmentId"] ?? "";
+    const integrationId = req.params["integrationId"] ?? "";
+    if (!this.deps.config.environments.has(environmentId)) return respondError("environment_not_found", "no such environment");
+    const integration = this.deps.config.integrations.get(integrationKey(environmentId, integrationId));
+    if (integration === undefined) return respondError("integration_not_found", "no such integration in this environment");
+    return { scope: { environmentId, integrationId }, integration };
+  }
+
+  async #accept(scope: Scope, request: InboundRequest, stored: StoredRequest, outcome: Normalized, key: string | undefined): Promise<ReceiverResponse> {
+    const response = { statusCode: 200, body: JSON.stringify(outcome.results) };
+    if (key !== undefined) {
+      if (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY) {
+        return respondError("invalid_request", `idempotency-key must be 1 to ${MAX_IDEMPOTENCY_KEY} characters`);
+      }
+      try {
+        const claim = await this.deps.store.claimIdempotencyKey(scope, key, this.#fingerprint(request));
+        if (claim.kind === "replay") return { ...claim.response, headers: { "idempotency-replay": "true" } };
+        if (claim.kind === "in_flight") {
+          return { ...respondError("idempotency_in_flight", "a request with this idempotency-key is still being processed"), headers: { "retry-after": "1" } };
+        }
+        if (claim.kind === "fingerprint_mismatch") {
+          return respondError("idempotency_key_reused", "this idempotency-key was used with a different body");
+        }
+      } catch (thrown) {
+        return this.#storageDown(thrown);
+      }
+    }
+    try {
+      await this.deps.store.commitAccepted({
+        scope,
+        request: stored,
+        results: outcome.results,
+        ignored: outcome.ignored,
+        unmapped: outcome.unmapped,
+        response,
+        ...(key === undefined ? {} : { idempotencyKey: key }),
+      });
+    } catch (thrown) {
+      if (key !== undefined) await this.deps.store.releaseIdempotencyKey(scope, key).catch(() => undefined);
+      return this.#storageDown(thrown);
+    }
+    if (outcome.unmapped.length > 0) {
+      this.deps.logger.info({ ...scope, unmapped: outcome.unmapped.length, codes: [...new Set(outcome.unmapped.map((u) => u.code))] }, "kept events that could not be normalized");
+    }
+    return response;
+  }
+
+  /** Kept (bounded retention) so a legitimate caller's request is never lost, then answered. */
+  async #reject(scope: Scope, stored: StoredRequest, code: HttpErrorCode, message: string): Promise<ReceiverResponse> {
+    this.deps.logger.warn({ ...scope, code }, message);
+    try {
+      await this.deps.store.recordRejected({ scope, request: stored, code, message });
+    } catch (thrown) {
+      return this.#storageDown(thrown);
+    }
+    return respondError(code, message);
+  }
+
+  #storageDown(thrown: unknown): ReceiverResponse {
+    if (!(thrown instanceof StorageUnavailableError)) throw thrown;
+    this.deps.logger.error({ err: thrown.message }, "storage unavailable");
+    return { ...respondError("storage_unavailable", "storage is unavailable; retry later"), headers: { "retry-after": "5" } };
+  }
+
+  /** Same body, same fingerprint: key order in JSON does not matter, and form bodies compare decoded. */
+  #fingerprint(request: InboundRequest): string {
+    const decoded = decodeBody(request, { limits: this.deps.engine.limits, jsonFormFields: [] });
+    const canonical = decoded.ok ? stableStringify(decoded.value) : Buffer.from(request.rawBody).toString("base64");
+    return createHash("sha256").update(request.contentType).update("\n").update(canonical).digest("base64url");
+  }
+
+  #toStored(request: InboundRequest): StoredRequest {
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(request.headers)) headers[name] = SECRET_HEADERS.has(name) ? "[redacted]" : value;
+    return { method: request.method, contentType: request.contentType, headers, body: request.rawBody, receivedAt: this.deps.now().toISOString() };
+  }
+}
+
+export function respondError(code: HttpErrorCode, message: string): ReceiverResponse {
+  const body = errorBody(code, message);
+  return { statusCode: body.statusCode, body: JSON.stringify(body) };
+}
+
+function authorizationOf(req: ReceiverRequest): string | undefined {
+  return single(req.headers["authorization"]);
+}
+
+function single(value: string | readonly string[] | undefined): string | undefined {
+  return typeof value === "string" ? value : value?.[0];
+}

@@ -1,0 +1,111 @@
+import { resolve } from "node:path";
+import { createHostContainer, TOKENS, type Engine } from "@tidings/core/host";
+import { instanceCachingFactory, type DependencyContainer } from "tsyringe";
+import type { FastifyInstance } from "fastify";
+import type { Logger } from "pino";
+import { loadConfig, type ResolvedConfig } from "./config/load.js";
+import { buildHttpApp } from "./http/app.js";
+import { createLogger } from "./logger.js";
+import { Receiver } from "./receiver/receiver.js";
+import { SqliteStore } from "./store/sqlite.js";
+import type { Store } from "./store/store.js";
+
+export const SERVER_TOKENS = {
+  Config: Symbol.for("tidings.server.Config"),
+  Store: Symbol.for("tidings.server.Store"),
+  Logger: Symbol.for("tidings.server.Logger"),
+  Receiver: Symbol.for("tidings.server.Receiver"),
+} as const;
+
+export const DEFAULT_PORT = 8787;
+export const DEFAULT_HOST = "127.0.0.1";
+export const DEFAULT_DB = "./data/tidings.db";
+export const DEFAULT_BODY_LIMIT = 5 * 1024 * 1024;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+export interface ServerOptions {
+  readonly config?: ResolvedConfig;
+  /** Read when `config` is not given; default TIDINGS_CONFIG, else the demo config. */
+  readonly configPath?: string;
+  /** A SQLite file path (default ./data/tidings.db). */
+  readonly database?: string;
+  readonly store?: Store;
+  readonly logger?: Logger;
+  readonly port?: number;
+  readonly host?: string;
+  readonly now?: () => Date;
+}
+
+export interface RunningServer {
+  readonly url: string;
+  readonly app: FastifyInstance;
+  readonly config: ResolvedConfig;
+  readonly container: DependencyContainer;
+  /** Stops accepting, finishes in-flight requests, then closes storage. */
+  close(): Promise<void>;
+}
+
+/** Composes the receiver (tsyringe: config, store, logger, engine, receiver) and starts listening. */
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const config = options.config ?? (await loadConfig(options.configPath));
+  const logger = options.logger ?? createLogger();
+  const limits = config.raw.limits ?? {};
+  const container = createHostContainer({
+    registry: config.registry,
+    ...(options.now === undefined ? {} : { clock: { now: options.now } }),
+    limits: { maxBytes: limits.maxBodyBytes ?? DEFAULT_BODY_LIMIT, ...(limits.maxDepth === undefined ? {} : { maxDepth: limits.maxDepth }) },
+  });
+  container.register(SERVER_TOKENS.Config, { useValue: config });
+  container.register(SERVER_TOKENS.Logger, { useValue: logger });
+  container.register(SERVER_TOKENS.Store, {
+    useFactory: instanceCachingFactory(() => options.store ?? new SqliteStore(resolve(options.database ?? DEFAULT_DB))),
+  });
+  container.register(SERVER_TOKENS.Receiver, {
+    useFactory: instanceCachingFactory(
+      (c) =>
+        new Receiver({
+          config: c.resolve<ResolvedConfig>(SERVER_TOKENS.Config),
+          engine: c.resolve<Engine>(TOKENS.Engine),
+          store: c.resolve<Store>(SERVER_TOKENS.Store),
+          logger: c.resolve<Logger>(SERVER_TOKENS.Logger),
+          now: options.now ?? (() => new Date()),
+        }),
+    ),
+  });
+
+  warnAboutWeakIntegrations(config, logger);
+  const store = container.resolve<Store>(SERVER_TOKENS.Store);
+  const app = buildHttpApp(container.resolve<Receiver>(SERVER_TOKENS.Receiver), {
+    logger,
+    bodyLimit: limits.maxBodyBytes ?? DEFAULT_BODY_LIMIT,
+    requestTimeoutMs: limits.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+  });
+  try {
+    await app.listen({ port: options.port ?? DEFAULT_PORT, host: options.host ?? DEFAULT_HOST });
+  } catch (thrown) {
+    await store.close();
+    throw thrown;
+  }
+  const address = app.server.address();
+  const port = typeof address === "object" && address !== null ? address.port : options.port;
+  const host = options.host ?? DEFAULT_HOST;
+  return {
+    url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
+    app,
+    config,
+    container,
+    close: async () => {
+      await app.close();
+      await store.close();
+    },
+  };
+}
+
+function warnAboutWeakIntegrations(config: ResolvedConfig, logger: Logger): void {
+  for (const integration of config.integrations.values()) {
+    const where = { environmentId: integration.environmentId, integrationId: integration.id, provider: integration.plugin.id };
+    if (integration.credentials !== undefined) continue;
+    if (integration.allowUnverified) logger.warn(where, "integration accepts unverified provider calls (allowUnverified): anyone who knows the URL can post events");
+    else logger.info(where, "integration has no provider credentials: only calls with the environment's API key are accepted");
+  }
+}

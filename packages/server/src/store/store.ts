@@ -1,0 +1,86 @@
+import type { IgnoredEvent, UnmappedEvent, WebhookResultDto } from "@tidings/core";
+
+/**
+ * Durable storage for what the receiver accepts and rejects. One interface, several engines
+ * (SQLite embedded by default); every method that writes resolves only after the commit.
+ */
+export interface Scope {
+  readonly environmentId: string;
+  readonly integrationId: string;
+}
+
+export interface StoredRequest {
+  readonly method: string;
+  readonly contentType: string;
+  /** Headers with secrets (authorization, cookies, api keys) redacted. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Uint8Array;
+  readonly receivedAt: string;
+}
+
+/** A response as it was sent, for idempotent replays. */
+export interface StoredResponse {
+  readonly statusCode: number;
+  readonly body: string;
+}
+
+export interface AcceptedRecord {
+  readonly scope: Scope;
+  readonly request: StoredRequest;
+  readonly results: readonly WebhookResultDto[];
+  readonly ignored: readonly IgnoredEvent[];
+  readonly unmapped: readonly UnmappedEvent[];
+  readonly response: StoredResponse;
+  /** Set when the caller sent an idempotency-key that this request claimed. */
+  readonly idempotencyKey?: string;
+}
+
+export interface RejectedRecord {
+  readonly scope: Scope;
+  readonly request: StoredRequest;
+  readonly code: string;
+  readonly message: string;
+}
+
+export type IdempotencyClaim =
+  | { readonly kind: "claimed" }
+  | { readonly kind: "replay"; readonly response: StoredResponse }
+  | { readonly kind: "in_flight" }
+  | { readonly kind: "fingerprint_mismatch" };
+
+export interface FeedItem {
+  readonly cursor: string;
+  readonly id: string;
+  readonly event: WebhookResultDto["event"];
+  readonly receivedAt: string;
+}
+
+export interface FeedPage {
+  readonly data: readonly FeedItem[];
+  /** The cursor to pass as `after` for the next page, or null when this page is the end for now. */
+  readonly next: string | null;
+}
+
+export interface Store {
+  claimIdempotencyKey(scope: Scope, key: string, fingerprint: string): Promise<IdempotencyClaim>;
+  /** Forgets a claim whose request ended without a stored response (storage failed). */
+  releaseIdempotencyKey(scope: Scope, key: string): Promise<void>;
+  commitAccepted(record: AcceptedRecord): Promise<void>;
+  recordRejected(record: RejectedRecord): Promise<void>;
+  feed(scope: Scope, after: string | undefined, limit: number): Promise<FeedPage>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Storage could not do its work (disk full, read-only, database down): the caller should retry. */
+export class StorageUnavailableError extends Error {
+  override readonly name = "StorageUnavailableError";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** A feed cursor that this store did not issue. */
+export class InvalidCursorError extends Error {
+  override readonly name = "InvalidCursorError";
+}

@@ -1,0 +1,35 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { configJsonSchema, ConfigError, DEMO_CONFIG_PATH, loadConfig, resolveConfig } from "../src/index.js";
+import { TEST_CONFIG } from "./helpers.js";
+
+describe("configuration", () => {
+  it("schemas/config.schema.json matches the zod schema (run gen:schemas after changing it)", () => {
+    const committed = JSON.parse(readFileSync(new URL("../schemas/config.schema.json", import.meta.url), "utf8"));
+    expect(committed).toEqual(configJsonSchema());
+  });
+
+  it("loads the demo config with every integration bound to a plugin", async () => {
+    const config = await loadConfig(DEMO_CONFIG_PATH);
+    expect([...config.integrations.keys()]).toEqual(["demo/everlytic", "demo/everlytic-legacy", "demo/sendgrid"]);
+  });
+
+  it.each([
+    ["a missing field", { integrations: [] }, /\/: must have required property 'environments'/],
+    ["an unknown field", { ...TEST_CONFIG, extra: 1 }, /must NOT have additional properties \(extra\)/],
+    ["a short API key", { environments: [{ id: "e", apiKeys: ["short"] }], integrations: [] }, /\/environments\/0\/apiKeys\/0: must NOT have fewer than 16 characters/],
+    ["a bad id", { environments: [{ id: "../etc", apiKeys: ["0123456789abcdef"] }], integrations: [] }, /\/environments\/0\/id: must match pattern/],
+  ])("points at the bad path for %s", async (_, document, message) => {
+    await expect(resolveConfig(document, "cfg.json")).rejects.toThrow(message);
+  });
+
+  it.each([
+    ["an unknown provider", { provider: "nope" }, /\/integrations\/0\/provider: no plugin "nope"/],
+    ["credentials the plugin rejects", { provider: "everlytic-standard", credentials: { username: "u" } }, /\/integrations\/0\/credentials: credentials for everlytic-standard are invalid/],
+    ["an unknown environment", { environmentId: "zzz", provider: "sendgrid" }, /\/integrations\/0\/environmentId: no environment "zzz"/],
+  ])("checks integrations: %s", async (_, override, message) => {
+    const document = { environments: TEST_CONFIG.environments, integrations: [{ environmentId: "env-a", id: "x", ...override }] };
+    await expect(resolveConfig(document, "cfg.json")).rejects.toThrow(ConfigError);
+    await expect(resolveConfig(document, "cfg.json")).rejects.toThrow(message);
+  });
+});

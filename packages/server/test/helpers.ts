@@ -1,0 +1,84 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Writable } from "node:stream";
+import { createLogger, resolveConfig, startServer, type RunningServer, type ServerOptions, type Store } from "../src/index.js";
+
+export const API_KEY = "env-a-api-key-0123456789";
+export const OTHER_API_KEY = "env-b-api-key-0123456789";
+export const EVERLYTIC_AUTH = { username: "everlytic", password: "webhook-password-1" };
+export const basic = (user: string, pass: string) => `Basic ${Buffer.from(`${user}:${pass}`).toString("base64")}`;
+
+export const TEST_CONFIG = {
+  environments: [
+    { id: "env-a", apiKeys: [API_KEY] },
+    { id: "env-b", apiKeys: [OTHER_API_KEY] },
+  ],
+  integrations: [
+    { environmentId: "env-a", id: "everlytic", provider: "everlytic-standard", credentials: EVERLYTIC_AUTH },
+    { environmentId: "env-a", id: "legacy", provider: "everlytic-legacy", credentials: EVERLYTIC_AUTH },
+    { environmentId: "env-a", id: "sendgrid", provider: "sendgrid" },
+    { environmentId: "env-a", id: "open-sendgrid", provider: "sendgrid", allowUnverified: true },
+    { environmentId: "env-b", id: "everlytic", provider: "everlytic-standard", credentials: EVERLYTIC_AUTH },
+  ],
+} as const;
+
+export interface TestServer extends RunningServer {
+  readonly dir: string;
+  readonly database: string;
+  /** Every log line written so far. */
+  logs(): string;
+  post(path: string, body: string | Uint8Array, headers?: Record<string, string>): Promise<Response>;
+  get(path: string, headers?: Record<string, string>): Promise<Response>;
+  stop(): Promise<void>;
+}
+
+export const INBOUND = "/v2/inbound-webhooks/delivery-providers";
+
+/** The real server on a loopback port, with a temporary SQLite file and captured logs. */
+export async function startTestServer(
+  options: { config?: unknown; dir?: string; store?: Store } & Pick<ServerOptions, "now"> = {},
+): Promise<TestServer> {
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), "tidings-test-"));
+  const database = join(dir, "tidings.db");
+  let logs = "";
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      logs += chunk.toString();
+      done();
+    },
+  });
+  const config = await resolveConfig(options.config ?? TEST_CONFIG, "<test config>");
+  const server = await startServer({
+    config,
+    database,
+    port: 0,
+    host: "127.0.0.1",
+    logger: createLogger({ level: "debug" }, sink),
+    ...(options.store === undefined ? {} : { store: options.store }),
+    ...(options.now === undefined ? {} : { now: options.now }),
+  });
+  return {
+    ...server,
+    dir,
+    database,
+    logs: () => logs,
+    post: (path, body, headers = {}) => fetch(server.url + path, { method: "POST", body, headers: { "content-type": "application/json", ...headers } }),
+    get: (path, headers = {}) => fetch(server.url + path, { headers }),
+    stop: async () => {
+      await server.close();
+    },
+  };
+}
+
+export function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+export function everlyticPayload(id: string, type = "delivered", transactionId = `t-${id}`) {
+  return { id, type, timestamp: "2025-01-15T10:32:11+02:00", data: [{ transaction: { id: transactionId, recipient: { email: "a@example.com" } } }] };
+}
+
+export function sendgridBatch(events: readonly { event: string; id: string }[]) {
+  return `[${events.map((e) => JSON.stringify({ event: e.event, timestamp: 1_700_000_000, sg_event_id: e.id, sg_message_id: `${e.id}.filter0001` })).join(",\r\n")}]\r\n`;
+}
