@@ -1,13 +1,18 @@
 #!/usr/bin/env node
 // tsyringe (used by the host packages) needs the Reflect metadata polyfill before it loads.
 import "reflect-metadata";
-import { conformance, conformanceUsage, UsageError } from "./commands/conformance.js";
+import { conformance, conformanceUsage } from "./commands/conformance.js";
+import { UsageError } from "./usage-error.js";
 
 const USAGE = `tidings <command> [options]
 
 Commands:
   serve                   start the receiver (TIDINGS_CONFIG, TIDINGS_DB, PORT, HOST)
   conformance [paths...]  run fixtures against plugins
+  everlytic ...           manage Everlytic webhooks; connect one to a Tidings integration
+  simulate ...            send realistic Everlytic or SendGrid traffic to a receiver
+
+Run "tidings <command> --help" for a command's options.
 
 ${conformanceUsage}`;
 
@@ -16,6 +21,8 @@ type Command = (argv: string[]) => Promise<number>;
 const COMMANDS: Record<string, () => Promise<Command>> = {
   conformance: async () => conformance,
   serve: async () => (await import("./commands/serve.js")).serve,
+  everlytic: async () => (await import("./commands/everlytic.js")).everlytic,
+  simulate: async () => (await import("./commands/simulate.js")).simulate,
 };
 
 async function main(argv: string[]): Promise<number> {

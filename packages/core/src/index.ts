@@ -23,7 +23,7 @@ export {
   type EventProblemCode,
 } from "./errors.js";
 export { inboundRequest, mediaType, type InboundRequest } from "./request.js";
-export { CONTENT_TYPES, DEFAULT_DECODE_LIMITS, decodeBody, type ContentType, type DecodeLimits, type Decoded } from "./decode/index.js";
+export { CONTENT_TYPES, DEFAULT_DECODE_LIMITS, decodeBody, encodeForm, type ContentType, type DecodeLimits, type Decoded } from "./decode/index.js";
 export {
   CONTRACT_VERSION,
   PluginDefinitionError,

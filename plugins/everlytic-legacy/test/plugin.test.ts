@@ -1,5 +1,6 @@
 import fc from "fast-check";
-import { formEncode, testPlugin, type SuiteRequest } from "@tidings/core/testkit";
+import { encodeForm } from "@tidings/core";
+import { testPlugin, type SuiteRequest } from "@tidings/core/testkit";
 import { everlyticLegacy } from "../src/index.js";
 
 const CREDENTIALS = [
@@ -48,7 +49,7 @@ export function legacyRequest(name: string): fc.Arbitrary<SuiteRequest> {
     .map(({ event, encoding, password }): SuiteRequest => {
       const headers = { authorization: auth(password) };
       if (encoding === "json") return { contentType: "application/json", body: JSON.stringify({ event }), headers };
-      const body = encoding === "form-json" ? `event=${encodeURIComponent(JSON.stringify(event))}` : formEncode({ event });
+      const body = encoding === "form-json" ? `event=${encodeURIComponent(JSON.stringify(event))}` : encodeForm({ event });
       return { contentType: "application/x-www-form-urlencoded", body, headers };
     });
 }

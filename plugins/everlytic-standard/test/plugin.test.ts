@@ -1,5 +1,6 @@
 import fc from "fast-check";
-import { formEncode, testPlugin, type SuiteRequest } from "@tidings/core/testkit";
+import { encodeForm } from "@tidings/core";
+import { testPlugin, type SuiteRequest } from "@tidings/core/testkit";
 import { everlyticStandard } from "../src/index.js";
 
 const CREDENTIALS = { username: "tidings", password: "hook-secret-1" };
@@ -47,7 +48,7 @@ export function everlyticRequest(name: string): fc.Arbitrary<SuiteRequest> {
     .map(({ id, timestamp, items, asObject, form }) => {
       const payload = { id, type: name, timestamp, data: asObject && items.length === 1 ? items[0] : items };
       return form
-        ? { contentType: "application/x-www-form-urlencoded" as const, body: formEncode(payload), headers: { authorization: AUTH } }
+        ? { contentType: "application/x-www-form-urlencoded" as const, body: encodeForm(payload), headers: { authorization: AUTH } }
         : { contentType: "application/json" as const, body: JSON.stringify(payload), headers: { authorization: AUTH } };
     });
 }

@@ -2,6 +2,7 @@ import { loadFixtures, runFixtures, type CaseResult, type ConformanceSummary } f
 import { loadPlugins, PluginRegistry } from "@tidings/core/host";
 import { BUILTIN_PLUGINS } from "@tidings/server";
 import { parseArgs } from "node:util";
+import { UsageError } from "../usage-error.js";
 
 const REPORTERS = ["pretty", "json", "junit"] as const;
 type Reporter = (typeof REPORTERS)[number];
@@ -30,10 +31,6 @@ export async function conformance(argv: string[]): Promise<number> {
   const summary = runFixtures(loadFixtures(positionals.length > 0 ? positionals : ["fixtures"]), registry);
   process.stdout.write(render[reporter](summary));
   return summary.failed === 0 && summary.cases.length > 0 ? 0 : 1;
-}
-
-export class UsageError extends Error {
-  override readonly name = "UsageError";
 }
 
 const render: Record<Reporter, (summary: ConformanceSummary) => string> = {

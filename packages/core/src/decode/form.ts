@@ -35,3 +35,23 @@ export function decodeFormText(text: string, limits: DecodeLimits, jsonFields: r
   }
   return { ok: true, value };
 }
+
+/**
+ * The inverse, as PHP's http_build_query writes nested data (`a[b][0]=x`): what form-posting
+ * providers send, for simulators and tests. null and undefined are left out; booleans become 1/0.
+ */
+export function encodeForm(value: unknown): string {
+  const pairs: string[] = [];
+  const walk = (prefix: string, v: unknown): void => {
+    if (v === null || v === undefined) return;
+    if (typeof v === "object") {
+      const entries = Array.isArray(v) ? v.map((item, i) => [String(i), item] as const) : Object.entries(v);
+      for (const [k, item] of entries) walk(prefix === "" ? k : `${prefix}[${k}]`, item);
+      return;
+    }
+    const text = typeof v === "boolean" ? (v ? "1" : "0") : String(v);
+    pairs.push(`${encodeURIComponent(prefix === "" ? "value" : prefix)}=${encodeURIComponent(text)}`);
+  };
+  walk("", value);
+  return pairs.join("&");
+}

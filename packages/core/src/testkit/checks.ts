@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { parseCredentials } from "../credentials.js";
-import type { ContentType } from "../decode/index.js";
+import { encodeForm, type ContentType } from "../decode/index.js";
 import { normalize, type NormalizeOptions, type NormalizeOutcome } from "../engine.js";
 import { ENGINE_ERROR_CODES, EVENT_PROBLEM_CODES } from "../errors.js";
 import { assertPluginShape, isIgnore, type Plugin } from "../plugin.js";
@@ -81,7 +81,7 @@ export function pluginChecks<Name extends string, Credentials>(options: PluginSu
     "never throws on arbitrary JSON, and every event validates": () =>
       fc.assert(
         fc.property(fc.jsonValue({ maxDepth: 6 }), contentTypes, (value, contentType) => {
-          const body = contentType === "application/x-www-form-urlencoded" ? formEncode(value) : JSON.stringify(value);
+          const body = contentType === "application/x-www-form-urlencoded" ? encodeForm(value) : JSON.stringify(value);
           assertWellFormed(run(toRequest({ contentType, body }), { authenticated: true }));
         }),
         params,
@@ -98,7 +98,7 @@ export function pluginChecks<Name extends string, Credentials>(options: PluginSu
         fc.property(hostileRecords(plugin.events as readonly string[]), (value) => {
           assertWellFormed(run(toRequest({ contentType: "application/json", body: JSON.stringify(value) }), { authenticated: true }));
           if (plugin.contentTypes.includes("application/x-www-form-urlencoded")) {
-            assertWellFormed(run(toRequest({ contentType: "application/x-www-form-urlencoded", body: formEncode(value) }), { authenticated: true }));
+            assertWellFormed(run(toRequest({ contentType: "application/x-www-form-urlencoded", body: encodeForm(value) }), { authenticated: true }));
           }
         }),
         params,
@@ -200,22 +200,6 @@ function hostileRecords(events: readonly string[]): fc.Arbitrary<unknown> {
 
 function unknownNames(): fc.Arbitrary<string> {
   return fc.oneof(fc.constantFrom(...PROTO_KEYS), fc.stringMatching(/^[a-z_]{1,10}$/).map((s) => `zz_${s}`));
-}
-
-/** PHP-style bracket encoding (`a[b][0]=x`) of any JSON value, as a form-posting provider writes it. */
-export function formEncode(value: unknown): string {
-  const pairs: string[] = [];
-  const walk = (prefix: string, v: unknown): void => {
-    if (v === null || v === undefined) return;
-    if (typeof v === "object") {
-      const entries = Array.isArray(v) ? v.map((item, i) => [String(i), item] as const) : Object.entries(v);
-      for (const [k, item] of entries) walk(prefix === "" ? k : `${prefix}[${k}]`, item);
-      return;
-    }
-    pairs.push(`${encodeURIComponent(prefix === "" ? "value" : prefix)}=${encodeURIComponent(String(v))}`);
-  };
-  walk("", value);
-  return pairs.join("&");
 }
 
 function reverseKeys(value: unknown): unknown {

@@ -1,7 +1,7 @@
 import { describe, it } from "vitest";
 import { pluginChecks, type PluginSuiteOptions } from "./checks.js";
 
-export { CHECK_NAMES, formEncode, pluginChecks, type CheckName, type PluginCheck, type PluginSuiteOptions, type SuiteRequest } from "./checks.js";
+export { CHECK_NAMES, pluginChecks, type CheckName, type PluginCheck, type PluginSuiteOptions, type SuiteRequest } from "./checks.js";
 
 /**
  * Registers the shared property suite for one plugin: call it from the plugin's test file, as
