@@ -11,6 +11,7 @@ Commands:
   conformance [paths...]  run fixtures against plugins
   everlytic ...           manage Everlytic webhooks; connect one to a Tidings integration
   simulate ...            send realistic Everlytic or SendGrid traffic to a receiver
+  plugin new <id>         scaffold a provider plugin package
 
 Run "tidings <command> --help" for a command's options.
 
@@ -23,6 +24,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   serve: async () => (await import("./commands/serve.js")).serve,
   everlytic: async () => (await import("./commands/everlytic.js")).everlytic,
   simulate: async () => (await import("./commands/simulate.js")).simulate,
+  plugin: async () => (await import("./commands/plugin.js")).plugin,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -6,6 +6,7 @@ import { conformance } from "../src/commands/conformance.js";
 import { capture } from "./capture.js";
 
 const FIXTURES = new URL("../../../fixtures/", import.meta.url).pathname;
+const MAILGUN = new URL("../../../plugins/mailgun", import.meta.url).pathname;
 
 describe("tidings conformance", () => {
   let dir: string;
@@ -19,8 +20,8 @@ describe("tidings conformance", () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it("passes the repository's fixtures", async () => {
-    const result = await capture(() => conformance([FIXTURES]));
+  it("passes the repository's fixtures, the community-style Mailgun plugin loaded with --plugin", async () => {
+    const result = await capture(() => conformance(["--plugin", MAILGUN, FIXTURES]));
     expect(result.code).toBe(0);
     expect(result.out).toMatch(/^conformance: \d+ passed, 0 failed\n$/);
   });

@@ -1,6 +1,8 @@
 import { loadFixtures, runFixtures, type CaseResult, type ConformanceSummary } from "@tidings/core";
 import { loadPlugins, PluginRegistry } from "@tidings/core/host";
 import { BUILTIN_PLUGINS } from "@tidings/server";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { UsageError } from "../usage-error.js";
 
@@ -9,8 +11,9 @@ type Reporter = (typeof REPORTERS)[number];
 
 export const conformanceUsage = `tidings conformance [--plugin <npm package or path>]... [--reporter pretty|json|junit] [paths...]
 
-Runs every fixture (*.json) under the paths (default: fixtures/) against the plugin each one names:
-the built-in plugins, plus any loaded with --plugin. Exits 1 on any failing or invalid fixture.`;
+Runs every fixture (*.json) under the paths against the plugin each one names: the built-in
+plugins, plus any loaded with --plugin. Without paths: the fixtures/ folder of each --plugin
+folder that has one, else ./fixtures. Exits 1 on any failing or invalid fixture.`;
 
 export async function conformance(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -28,9 +31,15 @@ export async function conformance(argv: string[]): Promise<number> {
   for (const specifier of values.plugin ?? []) {
     for (const plugin of await loadPlugins(specifier)) registry.register(plugin);
   }
-  const summary = runFixtures(loadFixtures(positionals.length > 0 ? positionals : ["fixtures"]), registry);
+  const summary = runFixtures(loadFixtures(positionals.length > 0 ? positionals : defaultPaths(values.plugin ?? [])), registry);
   process.stdout.write(render[reporter](summary));
   return summary.failed === 0 && summary.cases.length > 0 ? 0 : 1;
+}
+
+/** A plugin folder's own fixtures/ when --plugin names folders that have one; else ./fixtures. */
+function defaultPaths(specifiers: readonly string[]): string[] {
+  const own = specifiers.map((s) => join(s, "fixtures")).filter((path) => existsSync(path));
+  return own.length > 0 ? own : ["fixtures"];
 }
 
 const render: Record<Reporter, (summary: ConformanceSummary) => string> = {
