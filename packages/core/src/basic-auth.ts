@@ -26,26 +26,40 @@ export function readBasicAuth(request: InboundRequest): BasicCredential | undefi
   return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
+/** sha256 of each configured "username:password", computed once per credentials value. */
+const configuredDigests = new WeakMap<object, Buffer[]>();
+
+function digestsOf(configured: BasicCredentials): Buffer[] {
+  let digests = configuredDigests.get(configured);
+  if (digests === undefined) {
+    const pairs = Array.isArray(configured) ? configured : [configured];
+    digests = pairs.map((pair) => sha256(`${pair.username}:${pair.password}`));
+    configuredDigests.set(configured, digests);
+  }
+  return digests;
+}
+
 /**
- * Compares digests rather than the strings so the comparison takes the same time whatever the
- * length or the first differing byte, and checks every configured pair (no early exit).
+ * Compares sha256 digests rather than the strings, so the comparison takes the same time whatever
+ * the length or the first differing byte, and checks every configured pair (no early exit).
+ * A username cannot hold a colon (RFC 7617), so "username:password" identifies the pair.
  */
 export function verifyBasicAuth(request: InboundRequest, configured: BasicCredentials | undefined): VerifyResult {
-  const pairs = configured === undefined ? [] : Array.isArray(configured) ? configured : [configured];
-  if (pairs.length === 0) return { ok: true, verified: false, reason: "no basic auth credentials are configured" };
+  if (configured === undefined || (Array.isArray(configured) && configured.length === 0)) {
+    return { ok: true, verified: false, reason: "no basic auth credentials are configured" };
+  }
   const presented = readBasicAuth(request);
   if (presented === undefined) return { ok: false, error: engineError("unauthorized", "basic auth credentials are required", "authorization") };
+  const digest = sha256(`${presented.username}:${presented.password}`);
   let matched = false;
-  for (const pair of pairs) {
-    const user = constantTimeEqual(presented.username, pair.username);
-    const pass = constantTimeEqual(presented.password, pair.password);
-    matched = (user && pass) || matched;
-  }
+  for (const expected of digestsOf(configured)) matched = timingSafeEqual(digest, expected) || matched;
   return matched ? { ok: true, verified: true } : { ok: false, error: engineError("unauthorized", "basic auth credentials do not match", "authorization") };
 }
 
 export function constantTimeEqual(a: string, b: string): boolean {
-  const da = createHash("sha256").update(a, "utf8").digest();
-  const db = createHash("sha256").update(b, "utf8").digest();
-  return timingSafeEqual(da, db);
+  return timingSafeEqual(sha256(a), sha256(b));
+}
+
+function sha256(text: string): Buffer {
+  return createHash("sha256").update(text, "utf8").digest();
 }

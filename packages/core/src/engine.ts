@@ -83,12 +83,15 @@ export function normalize(plugin: AnyPlugin, request: InboundRequest, options: N
 
   const outcome: Normalized = { ok: true, verified, results: [], ignored: [], unmapped: [] };
   const hash = options.hash ?? contentHash;
-  for (const raw of split.value as readonly unknown[]) mapOne(plugin, raw, hash, outcome);
+  const rawEvents = split.value as readonly unknown[];
+  // A body that is itself the one event keeps its own JSON text as the row: no re-serialization.
+  const wholeBodyRow = rawEvents.length === 1 && rawEvents[0] === parsed.value && parsed.text !== undefined ? parsed.text.trim() : undefined;
+  for (const raw of rawEvents) mapOne(plugin, raw, hash, outcome, wholeBodyRow);
   return outcome;
 }
 
-function mapOne(plugin: AnyPlugin, raw: unknown, hash: EventHasher, out: Normalized): void {
-  const row = serialize(raw);
+function mapOne(plugin: AnyPlugin, raw: unknown, hash: EventHasher, out: Normalized, knownRow?: string): void {
+  const row = knownRow ?? serialize(raw);
   let id: string;
   let name: string | undefined;
   try {

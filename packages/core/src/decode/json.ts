@@ -1,7 +1,8 @@
 import { engineError, type EngineError } from "../errors.js";
 import type { DecodeLimits } from "./limits.js";
 
-export type Decoded = { ok: true; value: unknown } | { ok: false; error: EngineError };
+/** A decoded body; `text` is the JSON source when the whole body was JSON text. */
+export type Decoded = { ok: true; value: unknown; text?: string } | { ok: false; error: EngineError };
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
@@ -31,7 +32,7 @@ export function decodeJsonText(text: string, limits: DecodeLimits, location = "b
   if (exceedsDepth(value, limits.maxDepth)) {
     return { ok: false, error: engineError("malformed_body", `body nests deeper than ${limits.maxDepth} levels`, location) };
   }
-  return { ok: true, value };
+  return { ok: true, value, text };
 }
 
 /** True when `value` nests objects/arrays more than `maxDepth` levels; stops as soon as it knows. */

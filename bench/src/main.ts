@@ -1,0 +1,88 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { engineFigures, novuFigure } from "./engine.js";
+import { memoryFigure } from "./memory.js";
+import { receiverFigures } from "./receiver.js";
+
+/**
+ * `pnpm bench` (about 2 minutes) or `pnpm bench --quick` (a smoke run, under a minute).
+ * Every ratio compares two things measured side by side in this run; see BENCHMARKS.md.
+ */
+const quick = process.argv.includes("--quick");
+const rounds = quick ? 5 : 25;
+const loadSeconds = quick ? 3 : 10;
+const memoryEvents = quick ? 20_000 : 100_000;
+
+const targets = { engineRatio: 3.0, receiverRatio: 0.6, receiverP99Ms: 25, batchEventsPerSec: 100_000, novuRatio: 1.0, memoryMultiple: 4 };
+
+const fmt = (n: number, digits = 2) => n.toFixed(digits);
+const lines: string[] = [];
+const print = (line = "") => {
+  lines.push(line);
+  process.stdout.write(`${line}\n`);
+};
+
+print(`Tidings benchmarks (${quick ? "quick" : "full"}) on Node ${process.version}`);
+print();
+print("Engine: normalize vs parse of the same bytes (median of interleaved rounds)");
+const engine = engineFigures(rounds);
+for (const row of engine) {
+  print(`  ${row.name.padEnd(42)} ${fmt(row.subjectMs).padStart(8)} ms vs ${row.baseline.padEnd(15)} ${fmt(row.baselineMs).padStart(8)} ms  ratio ${fmt(row.ratio)}${row.counted ? "" : "  (reported, not in engineRatio)"}`);
+}
+const engineRatio = Math.max(...engine.filter((r) => r.counted).map((r) => r.ratio));
+
+const novu = novuFigure(rounds);
+print();
+print("Peer: the same 1,000-event SendGrid batch");
+print(`  Tidings (signature verified, ids, validation) ${fmt(novu.subjectMs)} ms vs Novu @novu/providers 0.24.2 ${fmt(novu.baselineMs)} ms  ratio ${fmt(novu.ratio)}`);
+
+print();
+print(`Receiver: ${loadSeconds} s of 32 connections each (autocannon)`);
+const load = await receiverFigures(loadSeconds);
+const show = (name: string, r: typeof load.bare) =>
+  print(`  ${name.padEnd(42)} ${fmt(r.requestsPerSecond, 0).padStart(8)} req/s  p50 ${fmt(r.p50Ms, 1)} ms  p99 ${fmt(r.p99Ms, 1)} ms  non-2xx ${r.non2xx}  errors ${r.errors}`);
+show("bare fastify route answering []", load.bare);
+show("receiver: Everlytic JSON, committed", load.receiver);
+show("receiver: SendGrid 100-event batches", load.batches);
+const receiverRatio = load.receiver.requestsPerSecond / load.bare.requestsPerSecond;
+const batchEventsPerSec = load.batches.requestsPerSecond * 100;
+const receiverP99Ms = load.receiver.p99Ms;
+if (load.receiver.non2xx + load.receiver.errors + load.batches.non2xx + load.batches.errors > 0) {
+  print("  WARNING: some requests failed; the receiver figures are not valid");
+}
+
+print();
+const memory = memoryFigure(memoryEvents);
+print(`Memory: ${memory.events.toLocaleString("en")}-event SendGrid body of ${(memory.bodyBytes / 1048576).toFixed(1)} MiB: peak RSS added ${fmt(memory.peakRssPerBodyByte)}x the body`);
+
+const summary = {
+  mode: quick ? "quick" : "full",
+  node: process.version,
+  engineRatio,
+  receiverRatio,
+  receiverP99Ms,
+  batchEventsPerSec,
+  novuRatio: novu.ratio,
+  memoryMultiple: memory.peakRssPerBodyByte,
+  targets,
+  engine,
+  novu,
+  receiver: load,
+  memory,
+};
+print();
+const verdicts: [string, boolean][] = [
+  ["engineRatio", engineRatio <= targets.engineRatio],
+  ["receiverRatio", receiverRatio >= targets.receiverRatio],
+  ["receiverP99Ms", receiverP99Ms <= targets.receiverP99Ms],
+  ["batchEventsPerSec", batchEventsPerSec >= targets.batchEventsPerSec],
+  ["novuRatio", novu.ratio < targets.novuRatio],
+  ["memoryMultiple", memory.peakRssPerBodyByte <= targets.memoryMultiple],
+];
+print(`Targets: ${verdicts.map(([name, met]) => `${name} ${met ? "met" : "MISSED"}`).join(", ")}`);
+const dir = fileURLToPath(new URL("../", import.meta.url));
+mkdirSync(dir, { recursive: true });
+writeFileSync(`${dir}results.json`, `${JSON.stringify(summary, null, 2)}\n`);
+process.stdout.write(
+  `${JSON.stringify({ engineRatio, receiverRatio, receiverP99Ms, batchEventsPerSec, novuRatio: novu.ratio, memoryMultiple: memory.peakRssPerBodyByte })}\n`,
+);
