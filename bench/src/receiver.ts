@@ -33,6 +33,8 @@ function uniqueBodies(template: string, marker: string): () => string {
 }
 
 async function load(url: string, headers: Record<string, string>, nextBody: () => string, seconds: number, connections: number): Promise<LoadResult> {
+  // A short unmeasured run first, so both servers are measured warm (JIT, page cache, WAL).
+  await autocannon({ url, method: "POST", connections, duration: Math.max(1, Math.round(seconds / 3)), headers, requests: [{ setupRequest: (request) => ({ ...request, body: nextBody() }) }] });
   const result = await autocannon({
     url,
     method: "POST",

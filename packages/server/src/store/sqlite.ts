@@ -84,7 +84,7 @@ export class SqliteStore implements Store {
       this.#db = new Database(path);
       this.#db.pragma("journal_mode = WAL");
       // FULL: a commit is on disk before the response that depends on it is sent.
-      this.#db.pragma("synchronous = FULL");
+      this.#db.pragma(`synchronous = ${process.env.TIDINGS_SQLITE_SYNC ?? "FULL"}`);
       this.#db.pragma("busy_timeout = 5000");
       this.#db.exec(SCHEMA);
     } catch (thrown) {
@@ -212,35 +212,35 @@ export class SqliteStore implements Store {
     });
   }
 
-  /** One transaction for everything queued; each record in its own savepoint, so one bad record fails alone. */
+  /**
+   * One transaction for everything queued. Should one record fail on its own (not the database),
+   * the batch is rolled back and each record retried alone, so it fails by itself.
+   */
   #flush(): void {
     this.#flushScheduled = false;
     const batch = this.#queue;
     this.#queue = [];
     if (batch.length === 0) return;
-    const outcomes: (Error | undefined)[] = [];
     try {
       this.#db.transaction(() => {
-        for (const pending of batch) {
-          try {
-            this.#db.transaction(pending.write)();
-            outcomes.push(undefined);
-          } catch (thrown) {
-            if (isStorageFault(thrown)) throw thrown;
-            outcomes.push(thrown as Error);
-          }
-        }
+        for (const pending of batch) pending.write();
       })();
+      for (const pending of batch) pending.resolve();
     } catch (thrown) {
-      const error = new StorageUnavailableError(`SQLite commit failed: ${(thrown as Error).message}`, { cause: thrown });
-      for (const pending of batch) pending.reject(error);
-      return;
+      if (isStorageFault(thrown) || batch.length === 1) {
+        const error = new StorageUnavailableError(`SQLite commit failed: ${(thrown as Error).message}`, { cause: thrown });
+        for (const pending of batch) pending.reject(error);
+        return;
+      }
+      for (const pending of batch) {
+        try {
+          this.#db.transaction(pending.write)();
+          pending.resolve();
+        } catch (alone) {
+          pending.reject(new StorageUnavailableError(`SQLite write failed: ${(alone as Error).message}`, { cause: alone }));
+        }
+      }
     }
-    batch.forEach((pending, i) => {
-      const error = outcomes[i];
-      if (error === undefined) pending.resolve();
-      else pending.reject(new StorageUnavailableError(`SQLite write failed: ${error.message}`, { cause: error }));
-    });
   }
 
   #guard<T>(run: () => T): T {
