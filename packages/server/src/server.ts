@@ -1,4 +1,3 @@
-import { resolve } from "node:path";
 import { createHostContainer, TOKENS, type Engine } from "@tidings/core/host";
 import { instanceCachingFactory, type DependencyContainer } from "tsyringe";
 import type { FastifyInstance } from "fastify";
@@ -7,7 +6,7 @@ import { loadConfig, type ResolvedConfig } from "./config/load.js";
 import { buildHttpApp } from "./http/app.js";
 import { createLogger } from "./logger.js";
 import { Receiver } from "./receiver/receiver.js";
-import { SqliteStore } from "./store/sqlite.js";
+import { openStore } from "./store/open.js";
 import type { Store } from "./store/store.js";
 
 export const SERVER_TOKENS = {
@@ -27,7 +26,7 @@ export interface ServerOptions {
   readonly config?: ResolvedConfig;
   /** Read when `config` is not given; default TIDINGS_CONFIG, else the demo config. */
   readonly configPath?: string;
-  /** A SQLite file path (default ./data/tidings.db). */
+  /** A SQLite file path or a postgres:// URL (default ./data/tidings.db). */
   readonly database?: string;
   readonly store?: Store;
   readonly logger?: Logger;
@@ -57,9 +56,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   });
   container.register(SERVER_TOKENS.Config, { useValue: config });
   container.register(SERVER_TOKENS.Logger, { useValue: logger });
-  container.register(SERVER_TOKENS.Store, {
-    useFactory: instanceCachingFactory(() => options.store ?? new SqliteStore(resolve(options.database ?? DEFAULT_DB))),
-  });
+  container.register(SERVER_TOKENS.Store, { useValue: options.store ?? (await openStore(options.database ?? DEFAULT_DB)) });
   container.register(SERVER_TOKENS.Receiver, {
     useFactory: instanceCachingFactory(
       (c) =>

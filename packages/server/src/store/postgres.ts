@@ -1,0 +1,309 @@
+import pg from "pg";
+import {
+  InvalidCursorError,
+  StorageUnavailableError,
+  type AcceptedRecord,
+  type FeedPage,
+  type IdempotencyClaim,
+  type RejectedRecord,
+  type Scope,
+  type Store,
+  type StoredRequest,
+} from "./store.js";
+
+export interface PostgresStoreOptions {
+  readonly maxRejected?: number;
+  readonly inFlightTtlMs?: number;
+  readonly poolSize?: number;
+  readonly now?: () => number;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS tidings_requests (
+  seq BIGSERIAL PRIMARY KEY,
+  environment_id TEXT NOT NULL,
+  integration_id TEXT NOT NULL,
+  outcome TEXT NOT NULL CHECK (outcome IN ('accepted', 'rejected')),
+  error_code TEXT,
+  error_message TEXT,
+  method TEXT NOT NULL,
+  content_type TEXT NOT NULL,
+  headers JSONB NOT NULL,
+  body BYTEA NOT NULL,
+  received_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX IF NOT EXISTS tidings_requests_rejected ON tidings_requests (outcome, seq);
+CREATE TABLE IF NOT EXISTS tidings_events (
+  seq BIGSERIAL PRIMARY KEY,
+  environment_id TEXT NOT NULL,
+  integration_id TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('result', 'ignored', 'unmapped')),
+  id TEXT NOT NULL,
+  body TEXT NOT NULL,
+  request_seq BIGINT NOT NULL,
+  received_at TIMESTAMPTZ NOT NULL,
+  UNIQUE (environment_id, integration_id, kind, id)
+);
+CREATE INDEX IF NOT EXISTS tidings_events_feed ON tidings_events (environment_id, integration_id, kind, seq);
+CREATE TABLE IF NOT EXISTS tidings_idempotency (
+  environment_id TEXT NOT NULL,
+  integration_id TEXT NOT NULL,
+  key TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('in_flight', 'done')),
+  status_code INTEGER,
+  response TEXT,
+  claimed_at BIGINT NOT NULL,
+  PRIMARY KEY (environment_id, integration_id, key)
+);
+`;
+
+/**
+ * Commits that insert feed rows take this transaction-scoped advisory lock, so feed sequence
+ * numbers become visible in the order they were assigned, across every instance: a reader never
+ * sees seq 10 while seq 9 is still in flight and then skips it.
+ */
+const FEED_LOCK = 0x7469_6469; // "tidi"
+
+type Pending = { readonly record: AcceptedRecord | RejectedRecord; readonly accepted: boolean; readonly resolve: () => void; readonly reject: (e: Error) => void };
+
+/**
+ * PostgreSQL store for several receiver instances on one database: uniqueness lives in
+ * constraints (result ids, idempotency keys), never in a process's memory. Writes from concurrent
+ * requests of one instance share a transaction (group commit).
+ */
+export class PostgresStore implements Store {
+  readonly #pool: pg.Pool;
+  readonly #now: () => number;
+  readonly #maxRejected: number;
+  readonly #inFlightTtlMs: number;
+  #queue: Pending[] = [];
+  #flushScheduled = false;
+  #rejectedSincePrune = 0;
+
+  private constructor(pool: pg.Pool, options: PostgresStoreOptions) {
+    this.#pool = pool;
+    this.#now = options.now ?? Date.now;
+    this.#maxRejected = options.maxRejected ?? 10_000;
+    this.#inFlightTtlMs = options.inFlightTtlMs ?? 60_000;
+  }
+
+  /** Connects and creates the tables when missing (several instances may start at once). */
+  static async open(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
+    const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, connectionTimeoutMillis: 5_000 });
+    // An idle client losing its connection must not crash the process; the next query reports it.
+    pool.on("error", () => undefined);
+    const store = new PostgresStore(pool, options);
+    try {
+      await store.#transaction(async (client) => {
+        await client.query("SELECT pg_advisory_xact_lock($1)", [FEED_LOCK + 1]);
+        await client.query(SCHEMA);
+      });
+    } catch (thrown) {
+      await pool.end().catch(() => undefined);
+      throw thrown;
+    }
+    return store;
+  }
+
+  async claimIdempotencyKey(scope: Scope, key: string, fingerprint: string): Promise<IdempotencyClaim> {
+    const now = this.#now();
+    return this.#guard(async () => {
+      const inserted = await this.#pool.query(
+        `INSERT INTO tidings_idempotency (environment_id, integration_id, key, fingerprint, state, claimed_at)
+         VALUES ($1, $2, $3, $4, 'in_flight', $5) ON CONFLICT DO NOTHING`,
+        [scope.environmentId, scope.integrationId, key, fingerprint, now],
+      );
+      if (inserted.rowCount === 1) return { kind: "claimed" };
+      const { rows } = await this.#pool.query(
+        `SELECT fingerprint, state, status_code, response, claimed_at FROM tidings_idempotency WHERE environment_id = $1 AND integration_id = $2 AND key = $3`,
+        [scope.environmentId, scope.integrationId, key],
+      );
+      const row = rows[0] as { fingerprint: string; state: string; status_code: number | null; response: string | null; claimed_at: string } | undefined;
+      if (row === undefined) return { kind: "in_flight" };
+      if (row.fingerprint !== fingerprint) return { kind: "fingerprint_mismatch" };
+      if (row.state === "done") return { kind: "replay", response: { statusCode: row.status_code ?? 200, body: row.response ?? "[]" } };
+      if (now - Number(row.claimed_at) > this.#inFlightTtlMs) {
+        const taken = await this.#pool.query(
+          `UPDATE tidings_idempotency SET claimed_at = $1 WHERE environment_id = $2 AND integration_id = $3 AND key = $4 AND state = 'in_flight' AND claimed_at = $5`,
+          [now, scope.environmentId, scope.integrationId, key, row.claimed_at],
+        );
+        if (taken.rowCount === 1) return { kind: "claimed" };
+      }
+      return { kind: "in_flight" };
+    });
+  }
+
+  async releaseIdempotencyKey(scope: Scope, key: string): Promise<void> {
+    await this.#guard(() =>
+      this.#pool.query(`DELETE FROM tidings_idempotency WHERE environment_id = $1 AND integration_id = $2 AND key = $3 AND state = 'in_flight'`, [
+        scope.environmentId,
+        scope.integrationId,
+        key,
+      ]),
+    );
+  }
+
+  commitAccepted(record: AcceptedRecord): Promise<void> {
+    return this.#enqueue(record, true);
+  }
+
+  recordRejected(record: RejectedRecord): Promise<void> {
+    return this.#enqueue(record, false);
+  }
+
+  async feed(scope: Scope, after: string | undefined, limit: number): Promise<FeedPage> {
+    if (after !== undefined && !/^\d{1,15}$/.test(after)) throw new InvalidCursorError(`"${after}" is not a feed cursor`);
+    const { rows } = await this.#guard(() =>
+      this.#pool.query(
+        `SELECT seq, id, body, received_at FROM tidings_events
+         WHERE environment_id = $1 AND integration_id = $2 AND kind = 'result' AND seq > $3 ORDER BY seq LIMIT $4`,
+        [scope.environmentId, scope.integrationId, after ?? "0", limit],
+      ),
+    );
+    const data = (rows as { seq: string; id: string; body: string; received_at: Date }[]).map((row) => ({
+      cursor: String(row.seq),
+      id: row.id,
+      event: JSON.parse(row.body),
+      receivedAt: row.received_at.toISOString(),
+    }));
+    return { data, next: data.length === 0 ? null : data[data.length - 1]!.cursor };
+  }
+
+  async ping(): Promise<void> {
+    await this.#guard(() => this.#pool.query("SELECT 1"));
+  }
+
+  async close(): Promise<void> {
+    await this.#flush();
+    await this.#pool.end();
+  }
+
+  #enqueue(record: AcceptedRecord | RejectedRecord, accepted: boolean): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ record, accepted, resolve, reject });
+      if (!this.#flushScheduled) {
+        this.#flushScheduled = true;
+        setImmediate(() => void this.#flush());
+      }
+    });
+  }
+
+  /** One transaction per batch; should one record fail on its own, each is retried alone. */
+  async #flush(): Promise<void> {
+    this.#flushScheduled = false;
+    const batch = this.#queue;
+    this.#queue = [];
+    if (batch.length === 0) return;
+    try {
+      await this.#transaction((client) => this.#write(client, batch));
+      for (const pending of batch) pending.resolve();
+    } catch (thrown) {
+      if (isUnavailable(thrown) || batch.length === 1) {
+        const error = new StorageUnavailableError(`PostgreSQL commit failed: ${(thrown as Error).message}`, { cause: thrown });
+        for (const pending of batch) pending.reject(error);
+        return;
+      }
+      for (const pending of batch) {
+        try {
+          await this.#transaction((client) => this.#write(client, [pending]));
+          pending.resolve();
+        } catch (alone) {
+          pending.reject(new StorageUnavailableError(`PostgreSQL write failed: ${(alone as Error).message}`, { cause: alone }));
+        }
+      }
+    }
+  }
+
+  async #write(client: pg.PoolClient, batch: readonly Pending[]): Promise<void> {
+    if (batch.some((p) => p.accepted)) await client.query("SELECT pg_advisory_xact_lock($1)", [FEED_LOCK]);
+    let rejected = 0;
+    for (const pending of batch) {
+      const { record } = pending;
+      const seq = await insertRequest(client, record.scope, record.request, pending.accepted ? null : (record as RejectedRecord));
+      if (!pending.accepted) {
+        rejected++;
+        continue;
+      }
+      const accepted = record as AcceptedRecord;
+      const rows: unknown[][] = [
+        ...accepted.results.map((r) => ["result", r.id, JSON.stringify(r.event)]),
+        ...accepted.ignored.map((i) => ["ignored", i.id, JSON.stringify(i)]),
+        ...accepted.unmapped.map((u) => ["unmapped", u.id, JSON.stringify(u)]),
+      ];
+      if (rows.length > 0) {
+        await client.query(
+          `INSERT INTO tidings_events (environment_id, integration_id, kind, id, body, request_seq, received_at)
+           SELECT $1, $2, kind, id, body, $3, $4 FROM unnest($5::text[], $6::text[], $7::text[]) AS t(kind, id, body)
+           ON CONFLICT (environment_id, integration_id, kind, id) DO NOTHING`,
+          [accepted.scope.environmentId, accepted.scope.integrationId, seq, accepted.request.receivedAt, rows.map((r) => r[0]), rows.map((r) => r[1]), rows.map((r) => r[2])],
+        );
+      }
+      if (accepted.idempotencyKey !== undefined) {
+        await client.query(
+          `UPDATE tidings_idempotency SET state = 'done', status_code = $1, response = $2 WHERE environment_id = $3 AND integration_id = $4 AND key = $5`,
+          [accepted.response.statusCode, accepted.response.body, accepted.scope.environmentId, accepted.scope.integrationId, accepted.idempotencyKey],
+        );
+      }
+    }
+    this.#rejectedSincePrune += rejected;
+    if (this.#rejectedSincePrune >= 100) {
+      this.#rejectedSincePrune = 0;
+      await client.query(
+        `DELETE FROM tidings_requests WHERE outcome = 'rejected' AND seq <= (SELECT seq FROM tidings_requests WHERE outcome = 'rejected' ORDER BY seq DESC LIMIT 1 OFFSET $1)`,
+        [this.#maxRejected],
+      );
+    }
+  }
+
+  async #transaction<T>(run: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.#pool.connect();
+    try {
+      await client.query("BEGIN");
+      const result = await run(client);
+      await client.query("COMMIT");
+      return result;
+    } catch (thrown) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw thrown;
+    } finally {
+      client.release();
+    }
+  }
+
+  async #guard<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (thrown) {
+      throw new StorageUnavailableError(`PostgreSQL failed: ${(thrown as Error).message}`, { cause: thrown });
+    }
+  }
+}
+
+async function insertRequest(client: pg.PoolClient, scope: Scope, request: StoredRequest, rejected: RejectedRecord | null): Promise<string> {
+  const { rows } = await client.query(
+    `INSERT INTO tidings_requests (environment_id, integration_id, outcome, error_code, error_message, method, content_type, headers, body, received_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING seq`,
+    [
+      scope.environmentId,
+      scope.integrationId,
+      rejected === null ? "accepted" : "rejected",
+      rejected?.code ?? null,
+      rejected?.message ?? null,
+      request.method,
+      request.contentType,
+      JSON.stringify(request.headers),
+      Buffer.from(request.body.buffer, request.body.byteOffset, request.body.byteLength),
+      request.receivedAt,
+    ],
+  );
+  return String((rows[0] as { seq: string }).seq);
+}
+
+/** Errors that mean the database cannot be used right now, as opposed to one record's problem. */
+function isUnavailable(thrown: unknown): boolean {
+  const code = (thrown as { code?: unknown })?.code;
+  if (typeof code !== "string") return true;
+  // 08: connection exception; 53: insufficient resources; 57: operator intervention; 58: system error.
+  return /^(08|53|57|58|XX)/.test(code) || ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE"].includes(code);
+}
