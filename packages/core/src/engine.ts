@@ -84,6 +84,9 @@ export function normalize(plugin: AnyPlugin, request: InboundRequest, options: N
   const outcome: Normalized = { ok: true, verified, results: [], ignored: [], unmapped: [] };
   const hash = options.hash ?? contentHash;
   const rawEvents = split.value as readonly unknown[];
+  if (rawEvents.length > limits.maxEvents) {
+    return fail(engineError("malformed_body", `the body holds ${rawEvents.length} events; at most ${limits.maxEvents} are accepted per request`));
+  }
   // A body that is itself the one event keeps its own JSON text as the row: no re-serialization.
   const wholeBodyRow = rawEvents.length === 1 && rawEvents[0] === parsed.value && parsed.text !== undefined ? parsed.text.trim() : undefined;
   for (const raw of rawEvents) mapOne(plugin, raw, hash, outcome, wholeBodyRow);

@@ -11,8 +11,8 @@ const FORM = "application/x-www-form-urlencoded";
 
 describe("JSON bodies", () => {
   it("decodes application/json and text/plain, ignoring media-type parameters", () => {
-    expect(decode("application/json; charset=utf-8", '{"a":[1,2]}')).toEqual({ ok: true, value: { a: [1, 2] } });
-    expect(decode("text/plain", '["x"]')).toEqual({ ok: true, value: ["x"] });
+    expect(decode("application/json; charset=utf-8", '{"a":[1,2]}')).toEqual({ ok: true, value: { a: [1, 2] }, text: '{"a":[1,2]}' });
+    expect(decode("text/plain", '["x"]')).toEqual({ ok: true, value: ["x"], text: '["x"]' });
   });
 
   it.each([

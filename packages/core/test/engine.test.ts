@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { contentHash, inboundRequest, normalize, type Normalized, type NormalizeOutcome } from "../src/index.js";
+import { contentHash, DEFAULT_DECODE_LIMITS, inboundRequest, normalize, type Normalized, type NormalizeOutcome } from "../src/index.js";
 import { SAMPLE_TOKEN, samplePlugin, samplePluginWith } from "./sample-plugin.js";
 
 const json = (body: unknown, headers: Record<string, string> = { "x-token": SAMPLE_TOKEN }) =>
@@ -106,5 +106,13 @@ describe("normalize", () => {
     const outcome = expectOk(normalize(samplePlugin, json({ events }), creds));
     expect(outcome.results).toEqual([]);
     expect(outcome.unmapped.map((u) => u.code)).toEqual(["unknown_event", "unknown_event", "unknown_event", "unknown_event"]);
+  });
+});
+
+describe("bounded work", () => {
+  it("refuses a body with more events than the limit before touching any of them", () => {
+    const events = Array.from({ length: 11 }, () => ({ kind: "sent", at: "2025-01-01T00:00:00Z" }));
+    const outcome = normalize(samplePlugin, json({ events }), { ...creds, limits: { ...DEFAULT_DECODE_LIMITS, maxEvents: 10 } });
+    expect(outcome).toMatchObject({ ok: false, error: { code: "malformed_body", message: "the body holds 11 events; at most 10 are accepted per request" } });
   });
 });

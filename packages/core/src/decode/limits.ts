@@ -8,6 +8,8 @@ export interface DecodeLimits {
   readonly maxFormParameters: number;
   /** Largest index a bracketed form list may use (`data[999]`); larger ones stay object keys. */
   readonly maxFormArrayIndex: number;
+  /** Most raw events one request may carry; each costs an id, a row and a stored record. */
+  readonly maxEvents: number;
 }
 
 export const DEFAULT_DECODE_LIMITS: DecodeLimits = Object.freeze({
@@ -15,4 +17,5 @@ export const DEFAULT_DECODE_LIMITS: DecodeLimits = Object.freeze({
   maxDepth: 64,
   maxFormParameters: 10_000,
   maxFormArrayIndex: 1_000,
+  maxEvents: 20_000,
 });
