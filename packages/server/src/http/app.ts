@@ -34,7 +34,12 @@ export function buildHttpApp(receiver: Receiver, options: HttpOptions): FastifyI
     loggerInstance: options.logger as FastifyBaseLogger,
     bodyLimit: options.bodyLimit,
     requestTimeout: options.requestTimeoutMs,
-    routerOptions: { maxParamLength: 256 },
+    // Long enough that an over-long id is an unknown id (404); the config caps ids at 128 characters.
+    routerOptions: { maxParamLength: 2048 },
+    // Malformed URLs (bad percent-encoding) answered in the same shape as everything else.
+    frameworkErrors: (error, _request, reply) => {
+      sendError(reply, "invalid_request", error.message);
+    },
     return503OnClosing: true,
     // Answers malformed HTTP (oversized headers, bad framing, timeouts) in the same error shape.
     clientErrorHandler: (error: Error & { code?: string }, socket) => {
@@ -52,7 +57,12 @@ export function buildHttpApp(receiver: Receiver, options: HttpOptions): FastifyI
   });
 
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser("*", { parseAs: "buffer" }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser("*", (request, payload, done) => {
+    readBody(payload, options.bodyLimit, options.requestTimeoutMs, request.headers["content-length"]).then(
+      (body) => done(null, body),
+      (error: Error) => done(error as FastifyError, undefined),
+    );
+  });
 
   app.post(INBOUND_PATH, (request, reply) => receiver.inbound(toReceiverRequest(request)).then((response) => send(reply, response)));
   app.get(`${INBOUND_PATH}/events`, (request, reply) => receiver.feed(toReceiverRequest(request)).then((response) => send(reply, response)));
@@ -62,6 +72,10 @@ export function buildHttpApp(receiver: Receiver, options: HttpOptions): FastifyI
 
   app.setNotFoundHandler((request, reply) => sendError(reply, "not_found", `no route for ${request.method} ${request.url.split("?")[0]}`));
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof BodyError) {
+      if (error.code === "request_timeout" || error.code === "body_too_large") reply.header("connection", "close");
+      return sendError(reply, error.code, error.message);
+    }
     const mapped = error.code === undefined ? undefined : FASTIFY_CODES[error.code];
     if (mapped !== undefined) return sendError(reply, mapped, error.message);
     if (error.statusCode === 408) return sendError(reply, "request_timeout", "the request body did not arrive in time");
@@ -70,6 +84,45 @@ export function buildHttpApp(receiver: Receiver, options: HttpOptions): FastifyI
     return reply.code(500).type("application/json").send(JSON.stringify({ statusCode: 500, error: "Internal Server Error", message: "unexpected error", code: "internal_error" }));
   });
   return app;
+}
+
+class BodyError extends Error {
+  constructor(
+    readonly code: HttpErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Reads the raw body bytes (signatures are over them) with the size limit enforced while reading
+ * and a deadline for the whole body, so a slow or endless body costs a 408, not a held socket.
+ */
+function readBody(payload: NodeJS.ReadableStream, limit: number, timeoutMs: number, declared: string | undefined): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    if (declared !== undefined && Number(declared) > limit) {
+      reject(new BodyError("body_too_large", `body is larger than ${limit} bytes`));
+      payload.resume();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = (error?: BodyError) => {
+      clearTimeout(timer);
+      payload.removeAllListeners("data");
+      if (error === undefined) resolve(Buffer.concat(chunks, size));
+      else reject(error);
+    };
+    const timer = setTimeout(() => finish(new BodyError("request_timeout", `the body did not arrive within ${timeoutMs} ms`)), timeoutMs);
+    payload.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) return finish(new BodyError("body_too_large", `body is larger than ${limit} bytes`));
+      chunks.push(chunk);
+    });
+    payload.once("end", () => finish());
+    payload.once("error", () => finish(new BodyError("invalid_request", "the body could not be read")));
+  });
 }
 
 function toReceiverRequest(request: FastifyRequest): ReceiverRequest {
