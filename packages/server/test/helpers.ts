@@ -37,10 +37,10 @@ export const INBOUND = "/v2/inbound-webhooks/delivery-providers";
 
 /** The real server on a loopback port, with a temporary SQLite file and captured logs. */
 export async function startTestServer(
-  options: { config?: unknown; dir?: string; store?: Store } & Pick<ServerOptions, "now"> = {},
+  options: { config?: unknown; dir?: string; store?: Store; database?: string } & Pick<ServerOptions, "now"> = {},
 ): Promise<TestServer> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), "tidings-test-"));
-  const database = join(dir, "tidings.db");
+  const database = options.database ?? join(dir, "tidings.db");
   let logs = "";
   const sink = new Writable({
     write(chunk, _encoding, done) {

@@ -1,0 +1,54 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const CLI = fileURLToPath(new URL("../../../cli/dist/main.js", import.meta.url));
+
+export interface ReceiverProcess {
+  readonly url: string;
+  readonly child: ChildProcess;
+  /** SIGKILL: no shutdown, no flush. */
+  kill9(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function writeConfig(dir: string, config: unknown): string {
+  const path = join(dir, "config.json");
+  writeFileSync(path, JSON.stringify(config));
+  return path;
+}
+
+/** A real receiver process (the built CLI) on a loopback port of its choosing. */
+export function startReceiverProcess(configPath: string, database: string): Promise<ReceiverProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, "serve", "--port", "0", "--config", configPath, "--db", database], {
+      env: { ...process.env, LOG_LEVEL: "error" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    const exited = new Promise<void>((done) => child.once("exit", () => done()));
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(output);
+      if (match) {
+        child.stderr?.off("data", onData);
+        resolve({
+          url: match[1]!,
+          child,
+          kill9: async () => {
+            child.kill("SIGKILL");
+            await exited;
+          },
+          stop: async () => {
+            child.kill("SIGTERM");
+            await exited;
+          },
+        });
+      }
+    };
+    child.stderr?.on("data", onData);
+    child.stdout?.on("data", onData);
+    child.once("exit", (code) => reject(new Error(`receiver exited (${code}) before listening:\n${output}`)));
+  });
+}
