@@ -21,6 +21,8 @@ export const DEFAULT_HOST = "127.0.0.1";
 export const DEFAULT_DB = "./data/tidings.db";
 export const DEFAULT_BODY_LIMIT = 5 * 1024 * 1024;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/** In-flight requests get this long to finish on SIGTERM before their connections are cut. */
+const SHUTDOWN_DEADLINE_MS = 30_000;
 
 export interface ServerOptions {
   readonly config?: ResolvedConfig;
@@ -92,7 +94,17 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     config,
     container,
     close: async () => {
-      await app.close();
+      // fastify closes connections that are idle when close begins; one that finishes an in-flight
+      // request afterwards becomes idle later and would hold the close open (keep-alive), so idle
+      // connections are closed until the server is done, and all of them after a deadline.
+      const sweep = setInterval(() => app.server.closeIdleConnections(), 100);
+      const deadline = setTimeout(() => app.server.closeAllConnections(), SHUTDOWN_DEADLINE_MS);
+      try {
+        await app.close();
+      } finally {
+        clearInterval(sweep);
+        clearTimeout(deadline);
+      }
       await store.close();
     },
   };

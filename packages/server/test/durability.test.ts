@@ -91,6 +91,30 @@ describe("durability", () => {
   });
 });
 
+describe("graceful shutdown", () => {
+  it("finishes a request that is in flight when the server is asked to stop", async () => {
+    const server0 = await start();
+    const store = new ControlledStore(server0.database.replace(/\.db$/, "-shutdown.db"));
+    const server = await startTestServer({ store, dir: server0.dir });
+    let release!: () => void;
+    store.hold = new Promise((resolve) => (release = resolve));
+    const inFlight = server.post(EVERLYTIC, JSON.stringify(everlyticPayload("last-one")), AUTH);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    let closed = false;
+    const closing = server.stop().then(() => (closed = true));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(closed).toBe(false);
+    store.hold = undefined;
+    release();
+    expect((await inFlight).status).toBe(200);
+    await closing;
+    const reopened = new SqliteStore(server0.database.replace(/\.db$/, "-shutdown.db"));
+    const page = await reopened.feed({ environmentId: "env-a", integrationId: "everlytic" }, undefined, 10);
+    expect(page.data.map((item) => item.id)).toEqual(["last-one"]);
+    await reopened.close();
+  });
+});
+
 describe("openapi.json", () => {
   it("is a valid OpenAPI 3.1 document and is what the server serves", async () => {
     const validator = new Validator();

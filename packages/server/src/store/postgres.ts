@@ -1,4 +1,5 @@
 import pg from "pg";
+import { GroupCommit } from "./group-commit.js";
 import {
   InvalidCursorError,
   StorageUnavailableError,
@@ -65,20 +66,19 @@ CREATE TABLE IF NOT EXISTS tidings_idempotency (
  */
 const FEED_LOCK = 0x7469_6469; // "tidi"
 
-type Pending = { readonly record: AcceptedRecord | RejectedRecord; readonly accepted: boolean; readonly resolve: () => void; readonly reject: (e: Error) => void };
+type Pending = { readonly record: AcceptedRecord | RejectedRecord; readonly accepted: boolean };
 
 /**
  * PostgreSQL store for several receiver instances on one database: uniqueness lives in
  * constraints (result ids, idempotency keys), never in a process's memory. Writes from concurrent
- * requests of one instance share a transaction (group commit).
+ * requests of one instance share a transaction (see GroupCommit).
  */
 export class PostgresStore implements Store {
   readonly #pool: pg.Pool;
   readonly #now: () => number;
   readonly #maxRejected: number;
   readonly #inFlightTtlMs: number;
-  #queue: Pending[] = [];
-  #flushScheduled = false;
+  readonly #writes: GroupCommit<Pending>;
   #rejectedSincePrune = 0;
 
   private constructor(pool: pg.Pool, options: PostgresStoreOptions) {
@@ -86,6 +86,11 @@ export class PostgresStore implements Store {
     this.#now = options.now ?? Date.now;
     this.#maxRejected = options.maxRejected ?? 10_000;
     this.#inFlightTtlMs = options.inFlightTtlMs ?? 60_000;
+    this.#writes = new GroupCommit({
+      engine: "PostgreSQL",
+      commit: (batch) => this.#transaction((client) => this.#write(client, batch)),
+      isStorageFault: isUnavailable,
+    });
   }
 
   /** Connects and creates the tables when missing (several instances may start at once). */
@@ -145,11 +150,11 @@ export class PostgresStore implements Store {
   }
 
   commitAccepted(record: AcceptedRecord): Promise<void> {
-    return this.#enqueue(record, true);
+    return this.#writes.add({ record, accepted: true });
   }
 
   recordRejected(record: RejectedRecord): Promise<void> {
-    return this.#enqueue(record, false);
+    return this.#writes.add({ record, accepted: false });
   }
 
   async feed(scope: Scope, after: string | undefined, limit: number): Promise<FeedPage> {
@@ -175,44 +180,8 @@ export class PostgresStore implements Store {
   }
 
   async close(): Promise<void> {
-    await this.#flush();
+    await this.#writes.flush();
     await this.#pool.end();
-  }
-
-  #enqueue(record: AcceptedRecord | RejectedRecord, accepted: boolean): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.#queue.push({ record, accepted, resolve, reject });
-      if (!this.#flushScheduled) {
-        this.#flushScheduled = true;
-        setImmediate(() => void this.#flush());
-      }
-    });
-  }
-
-  /** One transaction per batch; should one record fail on its own, each is retried alone. */
-  async #flush(): Promise<void> {
-    this.#flushScheduled = false;
-    const batch = this.#queue;
-    this.#queue = [];
-    if (batch.length === 0) return;
-    try {
-      await this.#transaction((client) => this.#write(client, batch));
-      for (const pending of batch) pending.resolve();
-    } catch (thrown) {
-      if (isUnavailable(thrown) || batch.length === 1) {
-        const error = new StorageUnavailableError(`PostgreSQL commit failed: ${(thrown as Error).message}`, { cause: thrown });
-        for (const pending of batch) pending.reject(error);
-        return;
-      }
-      for (const pending of batch) {
-        try {
-          await this.#transaction((client) => this.#write(client, [pending]));
-          pending.resolve();
-        } catch (alone) {
-          pending.reject(new StorageUnavailableError(`PostgreSQL write failed: ${(alone as Error).message}`, { cause: alone }));
-        }
-      }
-    }
   }
 
   async #write(client: pg.PoolClient, batch: readonly Pending[]): Promise<void> {

@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
+import { GroupCommit } from "./group-commit.js";
 import {
   InvalidCursorError,
   StorageUnavailableError,
@@ -61,21 +62,14 @@ CREATE TABLE IF NOT EXISTS idempotency (
 );
 `;
 
-type Pending = { readonly write: () => void; readonly resolve: () => void; readonly reject: (error: Error) => void };
-
-/**
- * The embedded default store. Writes from concurrent requests are grouped into one transaction
- * (group commit): each request still waits for the commit that holds its rows, but one fsync
- * serves them all, which is what lets a single SQLite file keep up with many connections.
- */
+/** The embedded default store: one SQLite file in WAL mode, writes grouped (see GroupCommit). */
 export class SqliteStore implements Store {
   readonly #db: Database.Database;
   readonly #now: () => number;
   readonly #maxRejected: number;
   readonly #inFlightTtlMs: number;
   readonly #sql;
-  #queue: Pending[] = [];
-  #flushScheduled = false;
+  readonly #writes: GroupCommit<() => void>;
   #rejectedSincePrune = 0;
 
   constructor(path: string, options: SqliteStoreOptions = {}) {
@@ -94,6 +88,11 @@ export class SqliteStore implements Store {
     this.#maxRejected = options.maxRejected ?? 10_000;
     this.#inFlightTtlMs = options.inFlightTtlMs ?? 60_000;
     const db = this.#db;
+    this.#writes = new GroupCommit({
+      engine: "SQLite",
+      commit: (writes) => db.transaction(() => writes.forEach((write) => write()))(),
+      isStorageFault,
+    });
     this.#sql = {
       insertRequest: db.prepare(
         `INSERT INTO requests (environment_id, integration_id, outcome, error_code, error_message, method, content_type, headers, body, received_at)
@@ -146,7 +145,7 @@ export class SqliteStore implements Store {
   }
 
   commitAccepted(record: AcceptedRecord): Promise<void> {
-    return this.#enqueue(() => {
+    return this.#writes.add(() => {
       const { scope, request } = record;
       const seq = this.#insertRequest(scope, request, "accepted", null, null);
       const insert = (kind: string, id: string, body: string) =>
@@ -161,7 +160,7 @@ export class SqliteStore implements Store {
   }
 
   recordRejected(record: RejectedRecord): Promise<void> {
-    return this.#enqueue(() => {
+    return this.#writes.add(() => {
       this.#insertRequest(record.scope, record.request, "rejected", record.code, record.message);
       if (++this.#rejectedSincePrune >= 100) {
         this.#rejectedSincePrune = 0;
@@ -182,7 +181,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    this.#flush();
+    await this.#writes.flush();
     if (this.#db.open) this.#db.close();
   }
 
@@ -200,47 +199,6 @@ export class SqliteStore implements Store {
       receivedAt: request.receivedAt,
     });
     return Number(info.lastInsertRowid);
-  }
-
-  #enqueue(write: () => void): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.#queue.push({ write, resolve, reject });
-      if (!this.#flushScheduled) {
-        this.#flushScheduled = true;
-        setImmediate(() => this.#flush());
-      }
-    });
-  }
-
-  /**
-   * One transaction for everything queued. Should one record fail on its own (not the database),
-   * the batch is rolled back and each record retried alone, so it fails by itself.
-   */
-  #flush(): void {
-    this.#flushScheduled = false;
-    const batch = this.#queue;
-    this.#queue = [];
-    if (batch.length === 0) return;
-    try {
-      this.#db.transaction(() => {
-        for (const pending of batch) pending.write();
-      })();
-      for (const pending of batch) pending.resolve();
-    } catch (thrown) {
-      if (isStorageFault(thrown) || batch.length === 1) {
-        const error = new StorageUnavailableError(`SQLite commit failed: ${(thrown as Error).message}`, { cause: thrown });
-        for (const pending of batch) pending.reject(error);
-        return;
-      }
-      for (const pending of batch) {
-        try {
-          this.#db.transaction(pending.write)();
-          pending.resolve();
-        } catch (alone) {
-          pending.reject(new StorageUnavailableError(`SQLite write failed: ${(alone as Error).message}`, { cause: alone }));
-        }
-      }
-    }
   }
 
   #guard<T>(run: () => T): T {
