@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
+import { afterAll, beforeAll } from "vitest";
 import { createLogger, resolveConfig, startServer, type RunningServer, type ServerOptions, type Store } from "../src/index.js";
 
 export const API_KEY = "env-a-api-key-0123456789";
@@ -81,4 +82,21 @@ export function everlyticPayload(id: string, type = "delivered", transactionId =
 
 export function sendgridBatch(events: readonly { event: string; id: string }[]) {
   return `[${events.map((e) => JSON.stringify({ event: e.event, timestamp: 1_700_000_000, sg_event_id: e.id, sg_message_id: `${e.id}.filter0001` })).join(",\r\n")}]\r\n`;
+}
+
+/** One test server for the enclosing describe block, stopped and removed after it; call the result to get it. */
+export function useTestServer(options: Parameters<typeof startTestServer>[0] = {}): () => TestServer {
+  let server: TestServer | undefined;
+  beforeAll(async () => {
+    server = await startTestServer(options);
+  });
+  afterAll(async () => {
+    if (server === undefined) return;
+    await server.stop();
+    removeDir(server.dir);
+  });
+  return () => {
+    if (server === undefined) throw new Error("the test server has not started");
+    return server;
+  };
 }

@@ -1,7 +1,7 @@
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { encodeForm, validatorFor } from "@tidings/core";
-import { API_KEY, basic, EVERLYTIC_AUTH, INBOUND, removeDir, startTestServer, type TestServer } from "../helpers.js";
+import { API_KEY, basic, EVERLYTIC_AUTH, INBOUND, useTestServer } from "../helpers.js";
 
 const PATHS = ["everlytic", "legacy", "sendgrid", "open-sendgrid", "nope"].map((id) => `${INBOUND}/env-a/${id}`);
 const CONTENT_TYPES = ["application/json", "application/x-www-form-urlencoded", "text/plain", "application/xml", "", "multipart/form-data", "application/json; charset=latin1"];
@@ -18,14 +18,7 @@ const body = fc.oneof(
 );
 
 describe("fuzzing the running receiver", () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-  afterAll(async () => {
-    await server.stop();
-    removeDir(server.dir);
-  });
+  const server = useTestServer();
 
   it("never answers 5xx and every 200 is a valid WebhookResultDto[]", async () => {
     const validate = validatorFor("webhook-result-list");
@@ -41,7 +34,7 @@ describe("fuzzing the running receiver", () => {
           if (contentType !== "") headers["content-type"] = contentType;
           if (authorization !== undefined) headers.authorization = authorization;
           if (idempotencyKey !== undefined) headers["idempotency-key"] = idempotencyKey;
-          const response = await fetch(server.url + path, { method: "POST", body: text, headers });
+          const response = await fetch(server().url + path, { method: "POST", body: text, headers });
           const answer = await response.text();
           expect(response.status).toBeLessThan(500);
           if (response.status === 200) expect(validate(JSON.parse(answer))).toBe(true);
@@ -50,6 +43,6 @@ describe("fuzzing the running receiver", () => {
       ),
       { numRuns: 400, interruptAfterTimeLimit: 60_000 },
     );
-    expect((await fetch(`${server.url}/health`)).status).toBe(200);
+    expect((await fetch(`${server().url}/health`)).status).toBe(200);
   }, 90_000);
 });

@@ -1,8 +1,8 @@
 import { runInNewContext } from "node:vm";
 import { setFlagsFromString } from "node:v8";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { validatorFor } from "@tidings/core";
-import { API_KEY, basic, EVERLYTIC_AUTH, everlyticPayload, INBOUND, OTHER_API_KEY, removeDir, startTestServer, TEST_CONFIG, type TestServer } from "../helpers.js";
+import { API_KEY, basic, EVERLYTIC_AUTH, everlyticPayload, INBOUND, OTHER_API_KEY, TEST_CONFIG, useTestServer, type TestServer } from "../helpers.js";
 import { rawRequest } from "./raw-http.js";
 
 setFlagsFromString("--expose_gc");
@@ -122,26 +122,19 @@ const CASES: Case[] = [
 ];
 
 describe("hostile input battery", () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer({ config: { ...TEST_CONFIG, limits: { requestTimeoutMs: 1_500 } } });
-  });
-  afterAll(async () => {
-    await server.stop();
-    removeDir(server.dir);
-  });
+  const server = useTestServer({ config: { ...TEST_CONFIG, limits: { requestTimeoutMs: 1_500 } } });
 
   it(`has at least 60 cases (${CASES.length})`, () => {
     expect(CASES.length).toBeGreaterThanOrEqual(60);
   });
 
   it("answers every case as expected, with the error shape on every 4xx, and keeps serving", async () => {
-    await server.post(EVERLYTIC, valid(), JSON_AUTH);
+    await server().post(EVERLYTIC, valid(), JSON_AUTH);
     gc();
     const baseline = process.memoryUsage().heapUsed;
     const failures: string[] = [];
     for (const testCase of CASES) {
-      const { status, body } = await testCase.send(server);
+      const { status, body } = await testCase.send(server());
       const statusOk = testCase.expect === "4xx" ? status >= 400 && status < 500 : status === testCase.expect;
       if (!statusOk) failures.push(`${testCase.name}: expected ${testCase.expect}, got ${status} ${body.slice(0, 120)}`);
       if (status >= 400) {
@@ -152,7 +145,7 @@ describe("hostile input battery", () => {
       } else if (!validatorFor("webhook-result-list")(safeJson(body))) {
         failures.push(`${testCase.name}: 200 body is not a WebhookResultDto[]`);
       }
-      const health = await fetch(`${server.url}/health`);
+      const health = await fetch(`${server().url}/health`);
       if (health.status !== 200) failures.push(`${testCase.name}: the server stopped serving`);
     }
     expect(failures).toEqual([]);
