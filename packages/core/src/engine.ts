@@ -32,6 +32,8 @@ export interface Normalized {
   readonly results: WebhookResultDto[];
   readonly ignored: IgnoredEvent[];
   readonly unmapped: UnmappedEvent[];
+  /** The decoded body, for hosts that compare bodies (idempotency fingerprints) without decoding again. */
+  readonly body: unknown;
 }
 
 export type NormalizeOutcome = Normalized | { readonly ok: false; readonly error: EngineError };
@@ -81,7 +83,7 @@ export function normalize(plugin: AnyPlugin, request: InboundRequest, options: N
   if (!split.ok) return split;
   if (!Array.isArray(split.value)) return fail(engineError("plugin_error", "split did not return a list", "split"));
 
-  const outcome: Normalized = { ok: true, verified, results: [], ignored: [], unmapped: [] };
+  const outcome: Normalized = { ok: true, verified, results: [], ignored: [], unmapped: [], body: parsed.value };
   const hash = options.hash ?? contentHash;
   const rawEvents = split.value as readonly unknown[];
   if (rawEvents.length > limits.maxEvents) {

@@ -1,4 +1,7 @@
 import { Validator } from "@seriousme/openapi-schema-validator";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { buildOpenApi, SqliteStore, StorageUnavailableError, type Store } from "../src/index.js";
 import { API_KEY, basic, EVERLYTIC_AUTH, everlyticPayload, INBOUND, removeDir, startTestServer, type TestServer } from "./helpers.js";
@@ -39,6 +42,14 @@ class ControlledStore extends SqliteStore {
   }
 }
 
+/** A server on a ControlledStore in a fresh folder; the store's file is `database`. */
+async function startControlled(): Promise<{ server: TestServer; store: ControlledStore; database: string }> {
+  const dir = mkdtempSync(join(tmpdir(), "tidings-controlled-"));
+  const database = join(dir, "controlled.db");
+  const store = new ControlledStore(database);
+  return { server: await start({ store, dir }), store, database };
+}
+
 describe("durability", () => {
   it("keeps the events across a restart on the same database", async () => {
     const first = await start();
@@ -50,9 +61,7 @@ describe("durability", () => {
   });
 
   it("answers 409 while a request with the same idempotency-key is in flight, then replays", async () => {
-    const server0 = await start();
-    const store = new ControlledStore(server0.database.replace(/\.db$/, "-controlled.db"));
-    const server = await start({ store, dir: server0.dir });
+    const { server, store } = await startControlled();
     let release!: () => void;
     store.hold = new Promise((resolve) => (release = resolve));
     const headers = { ...AUTH, "idempotency-key": "race-1" };
@@ -72,9 +81,7 @@ describe("durability", () => {
   });
 
   it("answers 503 when storage is down, releases the key, and recovers", async () => {
-    const server0 = await start();
-    const store = new ControlledStore(server0.database.replace(/\.db$/, "-failing.db"));
-    const server = await start({ store, dir: server0.dir });
+    const { server, store } = await startControlled();
     store.failing = true;
     const headers = { ...AUTH, "idempotency-key": "outage-1" };
     const body = JSON.stringify(everlyticPayload("outage"));
@@ -93,9 +100,7 @@ describe("durability", () => {
 
 describe("graceful shutdown", () => {
   it("finishes a request that is in flight when the server is asked to stop", async () => {
-    const server0 = await start();
-    const store = new ControlledStore(server0.database.replace(/\.db$/, "-shutdown.db"));
-    const server = await startTestServer({ store, dir: server0.dir });
+    const { server, store, database } = await startControlled();
     let release!: () => void;
     store.hold = new Promise((resolve) => (release = resolve));
     const inFlight = server.post(EVERLYTIC, JSON.stringify(everlyticPayload("last-one")), AUTH);
@@ -108,7 +113,7 @@ describe("graceful shutdown", () => {
     release();
     expect((await inFlight).status).toBe(200);
     await closing;
-    const reopened = new SqliteStore(server0.database.replace(/\.db$/, "-shutdown.db"));
+    const reopened = new SqliteStore(database);
     const page = await reopened.feed({ environmentId: "env-a", integrationId: "everlytic" }, undefined, 10);
     expect(page.data.map((item) => item.id)).toEqual(["last-one"]);
     await reopened.close();

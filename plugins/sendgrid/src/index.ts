@@ -1,4 +1,4 @@
-import { count, definePlugin, field, joinParts, lower, text, verifyBasicAuth, type VerifyResult } from "@tidings/core";
+import { count, definePlugin, field, joinParts, lower, text, verifyBasicAuth, type InboundRequest, type VerifyResult } from "@tidings/core";
 import { z } from "zod";
 import { EVENTS, MAPPING } from "./mapping.js";
 import { DEFAULT_MAX_AGE_SECONDS, publicKeyFrom, verifySignature } from "./signature.js";
@@ -31,7 +31,7 @@ export type SendGridCredentials = z.infer<typeof SendGridCredentialsSchema>;
 /** Everything from ".filter" or ".recvd" on is SendGrid's routing suffix, not part of X-Message-Id. */
 const ROUTING_SUFFIX = /\.(?:filter|recvd).*$/s;
 
-function verify(request: Parameters<typeof verifyBasicAuth>[0], credentials: SendGridCredentials | undefined, now: Date): VerifyResult {
+function verify(request: InboundRequest, credentials: SendGridCredentials | undefined, now: Date): VerifyResult {
   let verified = false;
   if (credentials?.publicKey !== undefined) {
     const signed = verifySignature(request, credentials.publicKey, now, credentials.maxAgeSeconds ?? DEFAULT_MAX_AGE_SECONDS);

@@ -132,7 +132,10 @@ async function connect(values: Values): Promise<number> {
     "auth-password": auth.password,
   });
   const client = clientFrom(values);
-  if (values["dry-run"]) return print(values, client.prepareCreate(request), request, async () => ({}) as Webhook);
+  if (values["dry-run"]) {
+    warn(request);
+    return printDryRun(client.prepareCreate(request));
+  }
   const existing = (await client.listAll()).find((webhook) => webhook.url === url);
   const webhook = existing === undefined ? await client.create(request) : await client.update(existing.id, request);
   warn(request);
@@ -168,13 +171,15 @@ function clientFrom(values: Values): EverlyticClient {
 
 async function print(values: Values, prepared: PreparedRequest, request: WebhookRequest, run: () => Promise<Webhook>): Promise<number> {
   warn(request);
-  if (values["dry-run"]) {
-    const body = prepared.body?.auth_details === undefined ? prepared.body : { ...prepared.body, auth_details: { ...prepared.body.auth_details, password: "***" } };
-    const shown = { ...prepared, headers: { ...prepared.headers, authorization: "Basic ***" }, body };
-    console.log(JSON.stringify(shown, null, 2));
-    return 0;
-  }
+  if (values["dry-run"]) return printDryRun(prepared);
   return show(values, await run());
+}
+
+/** The request that would be sent, with the account key and the webhook password masked. */
+function printDryRun(prepared: PreparedRequest): number {
+  const body = prepared.body?.auth_details === undefined ? prepared.body : { ...prepared.body, auth_details: { ...prepared.body.auth_details, password: "***" } };
+  console.log(JSON.stringify({ ...prepared, headers: { ...prepared.headers, authorization: "Basic ***" }, body }, null, 2));
+  return 0;
 }
 
 function show(values: Values, webhook: Webhook): number {

@@ -32,7 +32,7 @@ export class Engine {
     readonly registry: PluginRegistry,
     private readonly clock: Clock,
     private readonly hash: EventHasher,
-    readonly limits: DecodeLimits,
+    private readonly limits: DecodeLimits,
   ) {}
 
   run(pluginId: string, request: InboundRequest, options: { credentials?: unknown; authenticated?: boolean } = {}): NormalizeOutcome {

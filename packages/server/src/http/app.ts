@@ -14,17 +14,6 @@ export interface HttpOptions {
 
 export const INBOUND_PATH = "/v2/inbound-webhooks/delivery-providers/:environmentId/:integrationId";
 
-/** Fastify errors (raised before our handler runs) and the receiver codes they become. */
-const FASTIFY_CODES: Record<string, HttpErrorCode> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: "body_too_large",
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: "unsupported_content_type",
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: "invalid_request",
-  FST_ERR_CTP_INVALID_TYPE: "unsupported_content_type",
-  FST_ERR_CTP_EMPTY_TYPE: "unsupported_content_type",
-  FST_ERR_BAD_URL: "invalid_request",
-  FST_ERR_ASYNC_CONSTRAINT: "invalid_request",
-};
-
 /**
  * The thin HTTP layer: fastify keeps the raw body bytes (signatures are over them) and hands
  * framework-free requests to the Receiver. Nothing here knows about plugins or storage.
@@ -45,10 +34,11 @@ export function buildHttpApp(receiver: Receiver, options: HttpOptions): FastifyI
     clientErrorHandler: (error: Error & { code?: string }, socket) => {
       const code: HttpErrorCode =
         error.code === "HPE_HEADER_OVERFLOW" ? "headers_too_large" : error.code === "ERR_HTTP_REQUEST_TIMEOUT" ? "request_timeout" : "invalid_request";
-      const body = JSON.stringify(errorBody(code, "the request could not be read"));
+      const shape = errorBody(code, "the request could not be read");
+      const body = JSON.stringify(shape);
       if (socket.writable) {
         socket.end(
-          `HTTP/1.1 ${errorBody(code, "").statusCode} ${errorBody(code, "").error}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+          `HTTP/1.1 ${shape.statusCode} ${shape.error}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
         );
       } else {
         socket.destroy(error);
@@ -76,9 +66,8 @@ export function buildHttpApp(receiver: Receiver, options: HttpOptions): FastifyI
       if (error.code === "request_timeout" || error.code === "body_too_large") reply.header("connection", "close");
       return sendError(reply, error.code, error.message);
     }
-    const mapped = error.code === undefined ? undefined : FASTIFY_CODES[error.code];
-    if (mapped !== undefined) return sendError(reply, mapped, error.message);
-    if (error.statusCode === 408) return sendError(reply, "request_timeout", "the request body did not arrive in time");
+    // fastify refuses a content-type header it cannot parse (`a/b/c`) before any parser runs.
+    if (error.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE") return sendError(reply, "unsupported_content_type", error.message);
     if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) return sendError(reply, "invalid_request", error.message);
     request.log.error({ err: error }, "unexpected error");
     return reply.code(500).type("application/json").send(JSON.stringify({ statusCode: 500, error: "Internal Server Error", message: "unexpected error", code: "internal_error" }));

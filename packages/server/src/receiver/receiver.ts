@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import stableStringify from "fast-json-stable-stringify";
-import { decodeBody, inboundRequest, type EngineError, type InboundRequest, type Normalized } from "@tidings/core";
+import { CONTENT_TYPES, inboundRequest, type EngineError, type InboundRequest, type Normalized } from "@tidings/core";
 import type { Engine } from "@tidings/core/host";
 import type { Logger } from "pino";
 import { integrationKey, type ResolvedConfig, type ResolvedIntegration } from "../config/load.js";
@@ -9,8 +9,8 @@ import { checkApiKey } from "./api-key.js";
 import { errorBody, type HttpErrorCode } from "./errors.js";
 import type { ReceiverRequest, ReceiverResponse } from "./http-types.js";
 
-/** Media types the endpoint reads; the integration's plugin may accept fewer. */
-const ACCEPTED_MEDIA_TYPES = new Set(["application/json", "application/x-www-form-urlencoded", "text/plain"]);
+/** Media types the endpoint reads (those core decodes); the integration's plugin may accept fewer. */
+const ACCEPTED_MEDIA_TYPES: ReadonlySet<string> = new Set(CONTENT_TYPES);
 const SECRET_HEADERS = new Set(["authorization", "proxy-authorization", "cookie", "x-api-key"]);
 const MAX_IDEMPOTENCY_KEY = 255;
 const DEFAULT_PAGE = 100;
@@ -114,7 +114,7 @@ export class Receiver {
         return respondError("invalid_request", `idempotency-key must be 1 to ${MAX_IDEMPOTENCY_KEY} characters`);
       }
       try {
-        const claim = await this.deps.store.claimIdempotencyKey(scope, key, this.#fingerprint(request));
+        const claim = await this.deps.store.claimIdempotencyKey(scope, key, fingerprint(request, outcome.body));
         if (claim.kind === "replay") return { ...claim.response, headers: { "idempotency-replay": "true" } };
         if (claim.kind === "in_flight") {
           return { ...respondError("idempotency_in_flight", "a request with this idempotency-key is still being processed"), headers: { "retry-after": "1" } };
@@ -163,18 +163,16 @@ export class Receiver {
     return { ...respondError("storage_unavailable", "storage is unavailable; retry later"), headers: { "retry-after": "5" } };
   }
 
-  /** Same body, same fingerprint: key order in JSON does not matter, and form bodies compare decoded. */
-  #fingerprint(request: InboundRequest): string {
-    const decoded = decodeBody(request, { limits: this.deps.engine.limits, jsonFormFields: [] });
-    const canonical = decoded.ok ? stableStringify(decoded.value) : Buffer.from(request.rawBody).toString("base64");
-    return createHash("sha256").update(request.contentType).update("\n").update(canonical).digest("base64url");
-  }
-
   #toStored(request: InboundRequest): StoredRequest {
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(request.headers)) headers[name] = SECRET_HEADERS.has(name) ? "[redacted]" : value;
     return { method: request.method, contentType: request.contentType, headers, body: request.rawBody, receivedAt: this.deps.now().toISOString() };
   }
+}
+
+/** Same body, same fingerprint: key order in JSON does not matter, and form bodies compare decoded. */
+function fingerprint(request: InboundRequest, body: unknown): string {
+  return createHash("sha256").update(request.contentType).update("\n").update(stableStringify(body)).digest("base64url");
 }
 
 export function respondError(code: HttpErrorCode, message: string): ReceiverResponse {

@@ -1,4 +1,5 @@
 import pg from "pg";
+import { judgeExistingClaim, type ClaimRow } from "./claims.js";
 import { GroupCommit } from "./group-commit.js";
 import {
   InvalidCursorError,
@@ -124,18 +125,14 @@ export class PostgresStore implements Store {
         `SELECT fingerprint, state, status_code, response, claimed_at FROM tidings_idempotency WHERE environment_id = $1 AND integration_id = $2 AND key = $3`,
         [scope.environmentId, scope.integrationId, key],
       );
-      const row = rows[0] as { fingerprint: string; state: string; status_code: number | null; response: string | null; claimed_at: string } | undefined;
-      if (row === undefined) return { kind: "in_flight" };
-      if (row.fingerprint !== fingerprint) return { kind: "fingerprint_mismatch" };
-      if (row.state === "done") return { kind: "replay", response: { statusCode: row.status_code ?? 200, body: row.response ?? "[]" } };
-      if (now - Number(row.claimed_at) > this.#inFlightTtlMs) {
-        const taken = await this.#pool.query(
-          `UPDATE tidings_idempotency SET claimed_at = $1 WHERE environment_id = $2 AND integration_id = $3 AND key = $4 AND state = 'in_flight' AND claimed_at = $5`,
-          [now, scope.environmentId, scope.integrationId, key, row.claimed_at],
-        );
-        if (taken.rowCount === 1) return { kind: "claimed" };
-      }
-      return { kind: "in_flight" };
+      const row = rows[0] as ClaimRow | undefined;
+      const verdict = judgeExistingClaim(row, fingerprint, now, this.#inFlightTtlMs);
+      if (verdict !== "take_over") return verdict;
+      const taken = await this.#pool.query(
+        `UPDATE tidings_idempotency SET claimed_at = $1 WHERE environment_id = $2 AND integration_id = $3 AND key = $4 AND state = 'in_flight' AND claimed_at = $5`,
+        [now, scope.environmentId, scope.integrationId, key, row!.claimed_at],
+      );
+      return taken.rowCount === 1 ? { kind: "claimed" } : { kind: "in_flight" };
     });
   }
 

@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
+import { judgeExistingClaim, type ClaimRow } from "./claims.js";
 import { GroupCommit } from "./group-commit.js";
 import {
   InvalidCursorError,
@@ -128,14 +129,10 @@ export class SqliteStore implements Store {
         const now = this.#now();
         if (this.#sql.claim.run(scope.environmentId, scope.integrationId, key, fingerprint, now).changes === 1) return { kind: "claimed" };
         const row = this.#sql.readClaim.get(scope.environmentId, scope.integrationId, key) as ClaimRow | undefined;
-        if (row === undefined) return { kind: "in_flight" };
-        if (row.fingerprint !== fingerprint) return { kind: "fingerprint_mismatch" };
-        if (row.state === "done") return { kind: "replay", response: { statusCode: row.status_code ?? 200, body: row.response ?? "[]" } };
-        if (now - row.claimed_at > this.#inFlightTtlMs) {
-          const taken = this.#sql.takeOver.run(now, scope.environmentId, scope.integrationId, key, row.claimed_at).changes === 1;
-          if (taken) return { kind: "claimed" };
-        }
-        return { kind: "in_flight" };
+        const verdict = judgeExistingClaim(row, fingerprint, now, this.#inFlightTtlMs);
+        if (verdict !== "take_over") return verdict;
+        const taken = this.#sql.takeOver.run(now, scope.environmentId, scope.integrationId, key, row!.claimed_at).changes === 1;
+        return taken ? { kind: "claimed" } : { kind: "in_flight" };
       }).immediate(),
     );
   }
@@ -205,18 +202,9 @@ export class SqliteStore implements Store {
     try {
       return run();
     } catch (thrown) {
-      if (thrown instanceof InvalidCursorError) throw thrown;
       throw new StorageUnavailableError(`SQLite failed: ${(thrown as Error).message}`, { cause: thrown });
     }
   }
-}
-
-interface ClaimRow {
-  fingerprint: string;
-  state: "in_flight" | "done";
-  status_code: number | null;
-  response: string | null;
-  claimed_at: number;
 }
 
 interface FeedRow {
