@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from "node:crypto";
+import { hash, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import { engineError } from "./errors.js";
 import type { VerifyResult } from "./plugin.js";
@@ -61,5 +61,5 @@ export function constantTimeEqual(a: string, b: string): boolean {
 }
 
 function sha256(text: string): Buffer {
-  return createHash("sha256").update(text, "utf8").digest();
+  return hash("sha256", text, "buffer");
 }

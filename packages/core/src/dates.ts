@@ -23,7 +23,36 @@ export interface DateOptions {
 /** The instant as `toISOString()` text, or undefined when `value` is no recognizable date. */
 export function toIsoDate(value: unknown, options: DateOptions = {}): string | undefined {
   const time = toTime(value, options);
-  return time === undefined ? undefined : new Date(time).toISOString();
+  return time === undefined ? undefined : isoString(time);
+}
+
+/**
+ * `new Date(time).toISOString()` for years 1970-9999, by integer arithmetic (Hinnant's
+ * civil-from-days): several times faster than the builtin, which matters once per event.
+ */
+export function isoString(time: number): string {
+  const days = Math.floor(time / 86_400_000);
+  let rest = time - days * 86_400_000;
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const dayOfEra = z - era * 146_097;
+  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365);
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const mp = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  const hours = Math.floor(rest / 3_600_000);
+  rest -= hours * 3_600_000;
+  const minutes = Math.floor(rest / 60_000);
+  rest -= minutes * 60_000;
+  const seconds = Math.floor(rest / 1000);
+  const millis = rest - seconds * 1000;
+  return `${year}-${pad2(month)}-${pad2(day)}T${pad2(hours)}:${pad2(minutes)}:${pad2(seconds)}.${millis < 10 ? "00" : millis < 100 ? "0" : ""}${millis}Z`;
+}
+
+function pad2(n: number): string {
+  return n < 10 ? `0${n}` : `${n}`;
 }
 
 function toTime(value: unknown, options: DateOptions): number | undefined {
@@ -49,11 +78,16 @@ function fromText(value: string, assumeOffset: string): number | undefined {
   const hour = Number(h), minute = Number(mi), second = Number(s);
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return undefined;
   const ms = frac === "" ? 0 : Math.floor(Number(`0.${frac}`) * 1000);
-  const local = Date.UTC(year, month - 1, day, hour, minute, second, ms);
   // Date.UTC rolls 31 February into March; a date that does not exist is rejected instead.
-  if (new Date(local).getUTCDate() !== day) return undefined;
+  if (day > daysInMonth(year, month)) return undefined;
+  const local = Date.UTC(year, month - 1, day, hour, minute, second, ms);
   const offset = offsetMinutes(zone ?? assumeOffset);
   return offset === undefined ? undefined : inRange(local - offset * 60_000);
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 function offsetMinutes(zone: string): number | undefined {

@@ -1,4 +1,5 @@
 import { decodeBody, DEFAULT_DECODE_LIMITS, type Decoded, type DecodeLimits } from "./decode/index.js";
+import { arrayElementSpans } from "./decode/spans.js";
 import { toIsoDate } from "./dates.js";
 import { describeThrown, engineError, type EngineError, type EventProblemCode } from "./errors.js";
 import { contentHash, type EventHasher } from "./ids.js";
@@ -89,10 +90,22 @@ export function normalize(plugin: AnyPlugin, request: InboundRequest, options: N
   if (rawEvents.length > limits.maxEvents) {
     return fail(engineError("malformed_body", `the body holds ${rawEvents.length} events; at most ${limits.maxEvents} are accepted per request`));
   }
-  // A body that is itself the one event keeps its own JSON text as the row: no re-serialization.
-  const wholeBodyRow = rawEvents.length === 1 && rawEvents[0] === parsed.value && parsed.text !== undefined ? parsed.text.trim() : undefined;
-  for (const raw of rawEvents) mapOne(plugin, raw, hash, outcome, wholeBodyRow);
+  const rows = sourceRows(parsed, rawEvents);
+  for (let i = 0; i < rawEvents.length; i++) mapOne(plugin, rawEvents[i], hash, outcome, rows?.[i]);
   return outcome;
+}
+
+/**
+ * Rows cut from the body's own JSON text when the events are the body itself or its top-level
+ * array: the provider's exact text, no re-serialization, and slices that share the body's memory.
+ */
+function sourceRows(parsed: Decoded & { ok: true }, rawEvents: readonly unknown[]): string[] | undefined {
+  const text = parsed.text;
+  if (text === undefined) return undefined;
+  if (rawEvents.length === 1 && rawEvents[0] === parsed.value) return [text.trim()];
+  if (rawEvents !== parsed.value) return undefined;
+  const spans = arrayElementSpans(text);
+  return spans?.length === rawEvents.length ? spans.map(([start, end]) => text.slice(start, end)) : undefined;
 }
 
 function mapOne(plugin: AnyPlugin, raw: unknown, hash: EventHasher, out: Normalized, knownRow?: string): void {

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import stableStringify from "fast-json-stable-stringify";
 
 /** Derives a result id from a raw event that carries no provider event id. */
@@ -9,4 +9,4 @@ export type EventHasher = (raw: unknown) => string;
  * with its keys in another order still gets the same id.
  */
 export const contentHash: EventHasher = (raw) =>
-  `sha256-${createHash("sha256").update(stableStringify(raw)).digest("base64url")}`;
+  `sha256-${hash("sha256", stableStringify(raw), "base64url")}`;

@@ -42,7 +42,7 @@ export {
 } from "./plugin.js";
 export { normalize, type IgnoredEvent, type Normalized, type NormalizeOptions, type NormalizeOutcome, type UnmappedEvent } from "./engine.js";
 export { contentHash, type EventHasher } from "./ids.js";
-export { toIsoDate, type DateOptions } from "./dates.js";
+export { isoString, toIsoDate, type DateOptions } from "./dates.js";
 export { at, count, describeFields, field, firstAt, isRecord, joinParts, lower, text, type FieldTable, type JsonRecord } from "./read.js";
 export { parseCredentials, type CredentialsResult } from "./credentials.js";
 export {

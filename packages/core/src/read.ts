@@ -65,13 +65,14 @@ export function joinParts(parts: readonly (string | undefined)[]): string | unde
 export type FieldTable = Readonly<Record<string, readonly (readonly (string | number)[])[]>>;
 
 /**
- * "label: value; label: value" for each label whose candidate paths hold text. Used for
- * `response`, where providers put bounce reasons, SMTP replies and clicked URLs under many names.
+ * "label: value; label: value" for each label whose candidate paths hold text in `value`, or else
+ * in `fallback`. Used for `response`, where providers put bounce reasons, SMTP replies and clicked
+ * URLs under many names and at more than one depth.
  */
-export function describeFields(value: unknown, table: FieldTable): string | undefined {
+export function describeFields(value: unknown, table: FieldTable, fallback?: unknown): string | undefined {
   const parts: string[] = [];
   for (const [label, paths] of Object.entries(table)) {
-    const found = text(firstAt(value, paths));
+    const found = text(firstAt(value, paths)) ?? (fallback === undefined ? undefined : text(firstAt(fallback, paths)));
     if (found !== undefined) parts.push(`${label}: ${found}`);
   }
   return parts.length === 0 ? undefined : parts.join("; ");

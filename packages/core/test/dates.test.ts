@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { toIsoDate } from "../src/index.js";
+import { isoString, toIsoDate } from "../src/index.js";
 
 describe("toIsoDate", () => {
   it.each([
@@ -47,5 +47,18 @@ describe("toIsoDate", () => {
         expect(toIsoDate(date)).toBe(date.toISOString());
       }),
     );
+  });
+});
+
+describe("isoString", () => {
+  it("writes exactly what Date.prototype.toISOString writes, over the whole accepted range", () => {
+    const max = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max }), (time) => {
+        expect(isoString(time)).toBe(new Date(time).toISOString());
+      }),
+      { numRuns: 2000 },
+    );
+    for (const time of [0, 951_782_400_000, 4_107_542_400_000, max]) expect(isoString(time)).toBe(new Date(time).toISOString());
   });
 });

@@ -85,10 +85,8 @@ export const everlyticStandard = definePlugin({
   read: {
     date: (raw) => text(field(raw, "timestamp")),
     externalId: (raw) => text(field(transaction(raw), "id")),
-    response: (raw) => {
-      const item = dataItem(raw);
-      return describeFields({ ...(isRecord(raw) ? raw : {}), ...(isRecord(item) ? item : {}) }, RESPONSE_FIELDS);
-    },
+    // The data item first, the payload's top level second.
+    response: (raw) => describeFields(dataItem(raw), RESPONSE_FIELDS, raw),
     // The payload id is the documented idempotency key; a payload split into several events
     // suffixes it with the item's position so each keeps a distinct, stable id.
     eventId: (raw) => {

@@ -1,0 +1,70 @@
+/**
+ * Where each element of a top-level JSON array sits in its source text, so an engine can keep each
+ * raw event's own text as its row: no re-serialization, and slices share the body's memory.
+ * Only called on text JSON.parse has already accepted, so it needs no error reporting; anything
+ * it does not expect makes it give up (undefined) and the caller serializes instead.
+ */
+export function arrayElementSpans(text: string): [number, number][] | undefined {
+  let i = skipSpace(text, 0);
+  if (text.charCodeAt(i) !== 0x5b /* [ */) return undefined;
+  const spans: [number, number][] = [];
+  i = skipSpace(text, i + 1);
+  if (text.charCodeAt(i) === 0x5d /* ] */) return spans;
+  for (;;) {
+    const start = i;
+    i = skipValue(text, i);
+    spans.push([start, i]);
+    i = skipSpace(text, i);
+    const c = text.charCodeAt(i);
+    if (c === 0x2c /* , */) i = skipSpace(text, i + 1);
+    else return c === 0x5d ? spans : undefined;
+  }
+}
+
+function skipSpace(text: string, i: number): number {
+  for (;;) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return i;
+    i++;
+  }
+}
+
+/** Index just past the value starting at `i`. */
+function skipValue(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  if (c === 0x22 /* " */) return skipString(text, i);
+  if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
+    let depth = 0;
+    while (i < text.length) {
+      const ch = text.charCodeAt(i);
+      if (ch === 0x22) {
+        i = skipString(text, i);
+        continue;
+      }
+      if (ch === 0x7b || ch === 0x5b) depth++;
+      else if ((ch === 0x7d || ch === 0x5d) && --depth === 0) return i + 1;
+      i++;
+    }
+    return i;
+  }
+  // A number, true, false or null: up to the next delimiter.
+  while (i < text.length) {
+    const ch = text.charCodeAt(i);
+    if (ch === 0x2c || ch === 0x5d || ch === 0x7d || ch === 0x20 || ch === 0x0a || ch === 0x0d || ch === 0x09) return i;
+    i++;
+  }
+  return i;
+}
+
+/** Index just past the string whose opening quote is at `i` (escaped quotes skipped). */
+function skipString(text: string, i: number): number {
+  let from = i + 1;
+  for (;;) {
+    const quote = text.indexOf('"', from);
+    if (quote === -1) return text.length;
+    let backslashes = 0;
+    while (text.charCodeAt(quote - 1 - backslashes) === 0x5c) backslashes++;
+    if (backslashes % 2 === 0) return quote + 1;
+    from = quote + 1;
+  }
+}
