@@ -15,6 +15,10 @@ export function field(value: unknown, key: string): unknown {
 
 /** Follows own properties (and array indexes) along `keys`. */
 export function at(value: unknown, ...keys: readonly (string | number)[]): unknown {
+  return atPath(value, keys);
+}
+
+function atPath(value: unknown, keys: readonly (string | number)[]): unknown {
   let current = value;
   for (const key of keys) {
     if (typeof key === "number") {
@@ -31,7 +35,7 @@ export function at(value: unknown, ...keys: readonly (string | number)[]): unkno
 /** The first of several candidate paths that holds a value. */
 export function firstAt(value: unknown, paths: readonly (readonly (string | number)[])[]): unknown {
   for (const path of paths) {
-    const found = at(value, ...path);
+    const found = atPath(value, path);
     if (found !== undefined && found !== null && found !== "") return found;
   }
   return undefined;
@@ -70,10 +74,11 @@ export type FieldTable = Readonly<Record<string, readonly (readonly (string | nu
  * URLs under many names and at more than one depth.
  */
 export function describeFields(value: unknown, table: FieldTable, fallback?: unknown): string | undefined {
-  const parts: string[] = [];
-  for (const [label, paths] of Object.entries(table)) {
+  let described: string | undefined;
+  for (const label in table) {
+    const paths = table[label]!;
     const found = text(firstAt(value, paths)) ?? (fallback === undefined ? undefined : text(firstAt(fallback, paths)));
-    if (found !== undefined) parts.push(`${label}: ${found}`);
+    if (found !== undefined) described = described === undefined ? `${label}: ${found}` : `${described}; ${label}: ${found}`;
   }
-  return parts.length === 0 ? undefined : parts.join("; ");
+  return described;
 }
