@@ -23,7 +23,23 @@ export interface DateOptions {
 /** The instant as `toISOString()` text, or undefined when `value` is no recognizable date. */
 export function toIsoDate(value: unknown, options: DateOptions = {}): string | undefined {
   const time = toTime(value, options);
-  return time === undefined ? undefined : isoString(time);
+  return time === undefined ? undefined : recentIsoString(time);
+}
+
+/**
+ * Events of one batch mostly share a handful of timestamps (SendGrid batches by the second), so
+ * the last few formatted instants are kept: fewer strings allocated, less formatting.
+ */
+const recent = new Map<number, string>();
+
+function recentIsoString(time: number): string {
+  let text = recent.get(time);
+  if (text === undefined) {
+    if (recent.size >= 256) recent.clear();
+    text = isoString(time);
+    recent.set(time, text);
+  }
+  return text;
 }
 
 /**

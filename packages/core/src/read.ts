@@ -61,8 +61,12 @@ export function lower(value: unknown): string | undefined {
 
 /** Joins the present parts with "; " (for `response`), or undefined when none is present. */
 export function joinParts(parts: readonly (string | undefined)[]): string | undefined {
-  const present = parts.filter((part): part is string => part !== undefined && part !== "");
-  return present.length === 0 ? undefined : present.join("; ");
+  let joined: string | undefined;
+  for (const part of parts) {
+    if (part === undefined || part === "") continue;
+    joined = joined === undefined ? part : `${joined}; ${part}`;
+  }
+  return joined;
 }
 
 /** Candidate paths per label: the first path holding text wins for that label. */
