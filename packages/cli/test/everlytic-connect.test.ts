@@ -78,7 +78,7 @@ describe("tidings everlytic connect, end to end", () => {
       next: everlyticTraffic({ fieldSet: registered.field_set, contentType: registered.content_type, auth: registered.auth_details }, new Random(7)),
     });
     expect(summary.byStatus).toEqual({ 200: 16 });
-    const feed = await (await fetch(`${target}/events?limit=100`, { headers: { authorization: `ApiKey ${API_KEY}` } })).json();
+    const feed = (await (await fetch(`${target}/events?limit=100`, { headers: { authorization: `ApiKey ${API_KEY}` } })).json()) as { data: { event: { status: string } }[] };
     // 16 calls cycle through the 8 types twice; resubscribe is ignored, so 14 results.
     expect(feed.data).toHaveLength(14);
     expect(new Set(feed.data.map((item: { event: { status: string } }) => item.event.status))).toEqual(

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { field, text } from "../src/index.js";
+import { field, text, type Plugin } from "../src/index.js";
 import { pluginChecks, testPlugin, type CheckName } from "../src/testkit/index.js";
 import { SAMPLE_TOKEN, samplePlugin, samplePluginWith, sampleRequest } from "./sample-plugin.js";
 
 testPlugin({ plugin: samplePlugin, credentials: { token: SAMPLE_TOKEN }, requestFor: sampleRequest });
 
 /** The names of the checks a plugin fails (each check throws on failure). */
-function failing(plugin: typeof samplePlugin): CheckName[] {
+function failing(plugin: Plugin<string, { token: string }>): CheckName[] {
   return pluginChecks({ plugin, credentials: { token: SAMPLE_TOKEN }, requestFor: sampleRequest, numRuns: 30 }).flatMap((check) => {
     try {
       check.run();

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { buildOpenApi, SqliteStore, StorageUnavailableError, type Store } from "../src/index.js";
-import { API_KEY, basic, EVERLYTIC_AUTH, everlyticPayload, INBOUND, removeDir, startTestServer, type TestServer } from "./helpers.js";
+import { API_KEY, basic, EVERLYTIC_AUTH, everlyticPayload, INBOUND, removeDir, startTestServer, type FeedBody, type TestServer } from "./helpers.js";
 
 const EVERLYTIC = `${INBOUND}/env-a/everlytic`;
 const AUTH = { authorization: basic(EVERLYTIC_AUTH.username, EVERLYTIC_AUTH.password) };
@@ -56,7 +56,7 @@ describe("durability", () => {
     for (const id of ["r-1", "r-2", "r-3"]) expect((await first.post(EVERLYTIC, JSON.stringify(everlyticPayload(id)), AUTH)).status).toBe(200);
     await first.stop();
     const second = await start({ dir: first.dir });
-    const feed = await (await second.get(`${EVERLYTIC}/events`, { authorization: `ApiKey ${API_KEY}` })).json();
+    const feed = (await (await second.get(`${EVERLYTIC}/events`, { authorization: `ApiKey ${API_KEY}` })).json()) as FeedBody;
     expect(feed.data.map((item: { id: string }) => item.id)).toEqual(["r-1", "r-2", "r-3"]);
   });
 

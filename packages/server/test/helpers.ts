@@ -36,6 +36,12 @@ export interface TestServer extends RunningServer {
 
 export const INBOUND = "/v2/inbound-webhooks/delivery-providers";
 
+/** The feed's answer, as the tests read it. */
+export interface FeedBody {
+  data: { id: string; event: { status: string; date: string; externalId?: string; row?: string }; receivedAt: string }[];
+  next: string | null;
+}
+
 /** The real server on a loopback port, with a temporary SQLite file and captured logs. */
 export async function startTestServer(
   options: { config?: unknown; dir?: string; store?: Store; database?: string } & Pick<ServerOptions, "now"> = {},

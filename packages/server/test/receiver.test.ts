@@ -7,6 +7,7 @@ import {
   basic,
   EVERLYTIC_AUTH,
   everlyticPayload,
+  type FeedBody,
   INBOUND,
   OTHER_API_KEY,
   sendgridBatch,
@@ -21,7 +22,7 @@ const APIKEY = { authorization: `ApiKey ${API_KEY}` };
 async function expectError(response: Response, statusCode: number, code: string): Promise<void> {
   expect(response.status).toBe(statusCode);
   expect(response.headers.get("content-type")).toMatch(/application\/json/);
-  const body = await response.json();
+  const body = (await response.json()) as Record<string, unknown>;
   expect(body).toMatchObject({ statusCode, code });
   expect(typeof body.error).toBe("string");
   expect(typeof body.message).toBe("string");
@@ -131,7 +132,7 @@ describe("receiver", () => {
       const a = await server().post(`${INBOUND}/env-a/open-sendgrid`, batch);
       const b = await server().post(`${INBOUND}/env-a/open-sendgrid`, batch);
       expect(await a.text()).toBe(await b.text());
-      const feed = await (await server().get(`${FEED}?limit=1000`, APIKEY)).json();
+      const feed = (await (await server().get(`${FEED}?limit=1000`, APIKEY)).json()) as FeedBody;
       expect(feed.data.filter((item: { id: string }) => item.id === "dup-1")).toHaveLength(1);
     });
 
@@ -143,7 +144,7 @@ describe("receiver", () => {
       let after: string | null = null;
       for (let guard = 0; guard < 50; guard++) {
         const query: string = after === null ? "?limit=3" : `?limit=3&after=${after}`;
-        const page = await (await server().get(FEED + query, APIKEY)).json();
+        const page = (await (await server().get(FEED + query, APIKEY)).json()) as FeedBody;
         expect(page.data.length).toBeLessThanOrEqual(3);
         for (const item of page.data) {
           expect(validatorFor("event-body")(item.event)).toBe(true);

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ENGINES, PG_SKIP_REASON } from "../databases.js";
-import { API_KEY, basic, EVERLYTIC_AUTH, everlyticPayload, INBOUND, TEST_CONFIG } from "../helpers.js";
+import { API_KEY, basic, EVERLYTIC_AUTH, everlyticPayload, INBOUND, TEST_CONFIG, type FeedBody } from "../helpers.js";
 import { startReceiverProcess, writeConfig } from "./processes.js";
 
 const dirs: string[] = [];
@@ -14,7 +14,7 @@ async function feedIds(url: string): Promise<string[]> {
   let after: string | null = null;
   for (;;) {
     const query: string = after === null ? "?limit=1000" : `?limit=1000&after=${after}`;
-    const page = await (await fetch(`${url}${INBOUND}/env-a/everlytic/events${query}`, { headers: { authorization: `ApiKey ${API_KEY}` } })).json();
+    const page = (await (await fetch(`${url}${INBOUND}/env-a/everlytic/events${query}`, { headers: { authorization: `ApiKey ${API_KEY}` } })).json()) as FeedBody;
     ids.push(...page.data.map((item: { id: string }) => item.id));
     if (page.next === null) return ids;
     after = page.next;

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ENGINES, freshPostgres, PG_SKIP_REASON, PG_URL } from "../databases.js";
-import { API_KEY, basic, EVERLYTIC_AUTH, everlyticPayload, INBOUND, removeDir, sendgridBatch, startTestServer, TEST_CONFIG } from "../helpers.js";
+import { API_KEY, basic, EVERLYTIC_AUTH, everlyticPayload, INBOUND, removeDir, sendgridBatch, startTestServer, TEST_CONFIG, type FeedBody } from "../helpers.js";
 import { startReceiverProcess, writeConfig, type ReceiverProcess } from "./processes.js";
 
 const EVERLYTIC = `${INBOUND}/env-a/everlytic`;
@@ -27,7 +27,7 @@ async function fire(urls: readonly string[], count: number, body: string, header
 }
 
 async function feed(url: string, integration: string): Promise<string[]> {
-  const page = await (await fetch(`${url}${INBOUND}/env-a/${integration}/events?limit=1000`, { headers: { authorization: `ApiKey ${API_KEY}` } })).json();
+  const page = (await (await fetch(`${url}${INBOUND}/env-a/${integration}/events?limit=1000`, { headers: { authorization: `ApiKey ${API_KEY}` } })).json()) as FeedBody;
   return page.data.map((item: { id: string }) => item.id);
 }
 

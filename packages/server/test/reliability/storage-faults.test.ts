@@ -1,7 +1,7 @@
 import { createServer, connect, type Server, type Socket } from "node:net";
 import { describe, expect, it } from "vitest";
 import { freshPostgres, PG_SKIP_REASON, PG_URL } from "../databases.js";
-import { API_KEY, basic, EVERLYTIC_AUTH, everlyticPayload, INBOUND, removeDir, startTestServer } from "../helpers.js";
+import { API_KEY, basic, EVERLYTIC_AUTH, everlyticPayload, INBOUND, removeDir, startTestServer, type FeedBody } from "../helpers.js";
 
 /** A TCP proxy in front of PostgreSQL that can cut the database off and bring it back. */
 async function databaseProxy(target: URL): Promise<{ port: number; down(): Promise<void>; up(): Promise<void>; close(): Promise<void> }> {
@@ -43,7 +43,7 @@ describe.skipIf(PG_URL === undefined)(`storage faults: PostgreSQL goes away${PG_
     const post = (id: string) =>
       server.post(`${INBOUND}/env-a/everlytic`, JSON.stringify(everlyticPayload(id)), { authorization: basic(EVERLYTIC_AUTH.username, EVERLYTIC_AUTH.password) });
     const feed = async () =>
-      (await (await server.get(`${INBOUND}/env-a/everlytic/events?limit=100`, { authorization: `ApiKey ${API_KEY}` })).json()).data.map((d: { id: string }) => d.id);
+      ((await (await server.get(`${INBOUND}/env-a/everlytic/events?limit=100`, { authorization: `ApiKey ${API_KEY}` })).json()) as FeedBody).data.map((d) => d.id);
     try {
       expect((await post("before")).status).toBe(200);
       await proxy.down();
