@@ -131,6 +131,7 @@ export class Receiver {
         scope,
         request: stored,
         results: outcome.results,
+        resultsJson: response.body,
         ignored: outcome.ignored,
         unmapped: outcome.unmapped,
         response,

@@ -1,12 +1,16 @@
+import { randomInt } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { judgeExistingClaim, type ClaimRow } from "./claims.js";
+import { digest128 } from "./digest.js";
 import { GroupCommit } from "./group-commit.js";
+import { DigestSet, SeenKeys } from "./seen-keys.js";
 import {
   InvalidCursorError,
   StorageUnavailableError,
   type AcceptedRecord,
+  type FeedItem,
   type FeedPage,
   type IdempotencyClaim,
   type RejectedRecord,
@@ -20,145 +24,181 @@ export interface SqliteStoreOptions {
   readonly maxRejected?: number;
   /** An in-flight idempotency claim older than this is treated as abandoned (its process died). */
   readonly inFlightTtlMs?: number;
+  /** A re-delivered event is recognized for at least this long after the first delivery. */
+  readonly dedupWindowMs?: number;
   readonly now?: () => number;
 }
 
+export const DEFAULT_DEDUP_WINDOW_MS = 72 * 3_600_000;
+
+/** `PRAGMA user_version` of this layout: one row per request, its events stored with it. */
+const LAYOUT = 2;
+/** A feed cursor is `seq * SLOTS + events already read from that request` (maxEvents is far below). */
+const SLOTS = 2 ** 20;
+
 const SCHEMA = `
-CREATE TABLE IF NOT EXISTS requests (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE scopes (
+  id INTEGER PRIMARY KEY,
   environment_id TEXT NOT NULL,
   integration_id TEXT NOT NULL,
+  UNIQUE (environment_id, integration_id)
+);
+-- Small columns first: reading them (start-up, feed) never touches a large body's overflow pages.
+CREATE TABLE requests (
+  seq INTEGER PRIMARY KEY,
+  scope INTEGER NOT NULL,
   outcome TEXT NOT NULL CHECK (outcome IN ('accepted', 'rejected')),
+  received_at TEXT NOT NULL,
+  result_count INTEGER NOT NULL,
+  keys BLOB,
   error_code TEXT,
   error_message TEXT,
   method TEXT NOT NULL,
   content_type TEXT NOT NULL,
   headers TEXT NOT NULL,
-  body BLOB NOT NULL,
-  received_at TEXT NOT NULL
+  results TEXT,
+  kept TEXT,
+  body BLOB NOT NULL
 );
-CREATE INDEX IF NOT EXISTS requests_rejected ON requests (outcome, seq);
-CREATE TABLE IF NOT EXISTS events (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
-  environment_id TEXT NOT NULL,
-  integration_id TEXT NOT NULL,
-  kind TEXT NOT NULL CHECK (kind IN ('result', 'ignored', 'unmapped')),
-  id TEXT NOT NULL,
-  body TEXT NOT NULL,
-  request_seq INTEGER NOT NULL,
-  received_at TEXT NOT NULL,
-  UNIQUE (environment_id, integration_id, kind, id)
-);
-CREATE INDEX IF NOT EXISTS events_feed ON events (environment_id, integration_id, kind, seq);
-CREATE TABLE IF NOT EXISTS idempotency (
-  environment_id TEXT NOT NULL,
-  integration_id TEXT NOT NULL,
+CREATE INDEX requests_feed ON requests (scope, seq) WHERE result_count > 0;
+CREATE INDEX requests_rejected ON requests (seq) WHERE outcome = 'rejected';
+CREATE TABLE idempotency (
+  scope INTEGER NOT NULL,
   key TEXT NOT NULL,
   fingerprint TEXT NOT NULL,
   state TEXT NOT NULL CHECK (state IN ('in_flight', 'done')),
   status_code INTEGER,
   response TEXT,
   claimed_at INTEGER NOT NULL,
-  PRIMARY KEY (environment_id, integration_id, key)
-);
+  PRIMARY KEY (scope, key)
+) WITHOUT ROWID;
 `;
 
-/** The embedded default store: one SQLite file in WAL mode, writes grouped (see GroupCommit). */
+/** Keys of one transaction, published to the seen set only once the transaction has committed. */
+interface Staging {
+  readonly set: DigestSet;
+  readonly keys: Uint32Array[];
+}
+
+/**
+ * The embedded default store: one SQLite file in WAL mode, one row per request holding its raw
+ * body and its normalized events (the feed reads them back in order), writes grouped (see
+ * GroupCommit). Re-deliveries are recognized by 128-bit digests of their event keys held in
+ * memory and rebuilt from the stored rows at start, so a write never maintains a random-key index;
+ * a lock file keeps a second process off the database, since its memory would not see these keys.
+ */
 export class SqliteStore implements Store {
   readonly #db: Database.Database;
+  readonly #lock: Database.Database | undefined;
   readonly #now: () => number;
   readonly #maxRejected: number;
   readonly #inFlightTtlMs: number;
+  readonly #seen: SeenKeys;
+  readonly #seed: number;
+  readonly #scopes = new Map<string, number>();
   readonly #sql;
-  readonly #writes: GroupCommit<() => void>;
+  readonly #writes: GroupCommit<(staging: Staging) => void>;
+  readonly #digest = new Uint32Array(4);
   #rejectedSincePrune = 0;
 
   constructor(path: string, options: SqliteStoreOptions = {}) {
-    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+    this.#now = options.now ?? Date.now;
+    this.#maxRejected = options.maxRejected ?? 10_000;
+    this.#inFlightTtlMs = options.inFlightTtlMs ?? 60_000;
+    const dedupWindowMs = options.dedupWindowMs ?? DEFAULT_DEDUP_WINDOW_MS;
     try {
+      if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+      this.#lock = path === ":memory:" ? undefined : lockDatabase(`${path}.lock`, path);
       this.#db = new Database(path);
       this.#db.pragma("journal_mode = WAL");
       // FULL: a commit is on disk before the response that depends on it is sent.
       this.#db.pragma(`synchronous = ${process.env.TIDINGS_SQLITE_SYNC ?? "FULL"}`);
       this.#db.pragma("busy_timeout = 5000");
-      this.#db.exec(SCHEMA);
+      this.#seed = prepareLayout(this.#db, path);
     } catch (thrown) {
+      this.#lock?.close();
+      if (thrown instanceof StorageUnavailableError) throw thrown;
       throw new StorageUnavailableError(`cannot open SQLite database ${path}: ${(thrown as Error).message}`, { cause: thrown });
     }
-    this.#now = options.now ?? Date.now;
-    this.#maxRejected = options.maxRejected ?? 10_000;
-    this.#inFlightTtlMs = options.inFlightTtlMs ?? 60_000;
     const db = this.#db;
-    this.#writes = new GroupCommit({
-      engine: "SQLite",
-      commit: (writes) => db.transaction(() => writes.forEach((write) => write()))(),
-      isStorageFault,
-    });
     this.#sql = {
+      findScope: db.prepare(`SELECT id FROM scopes WHERE environment_id = ? AND integration_id = ?`).pluck(),
+      addScope: db.prepare(`INSERT INTO scopes (environment_id, integration_id) VALUES (?, ?) ON CONFLICT DO NOTHING`),
       insertRequest: db.prepare(
-        `INSERT INTO requests (environment_id, integration_id, outcome, error_code, error_message, method, content_type, headers, body, received_at)
-         VALUES (@environmentId, @integrationId, @outcome, @errorCode, @errorMessage, @method, @contentType, @headers, @body, @receivedAt)`,
+        `INSERT INTO requests (scope, outcome, received_at, result_count, keys, error_code, error_message, method, content_type, headers, results, kept, body)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
-      insertEvent: db.prepare(
-        `INSERT INTO events (environment_id, integration_id, kind, id, body, request_seq, received_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (environment_id, integration_id, kind, id) DO NOTHING`,
-      ),
-      claim: db.prepare(
-        `INSERT INTO idempotency (environment_id, integration_id, key, fingerprint, state, claimed_at)
-         VALUES (?, ?, ?, ?, 'in_flight', ?) ON CONFLICT DO NOTHING`,
-      ),
-      readClaim: db.prepare(`SELECT fingerprint, state, status_code, response, claimed_at FROM idempotency WHERE environment_id = ? AND integration_id = ? AND key = ?`),
-      takeOver: db.prepare(`UPDATE idempotency SET claimed_at = ? WHERE environment_id = ? AND integration_id = ? AND key = ? AND state = 'in_flight' AND claimed_at = ?`),
-      completeClaim: db.prepare(
-        `UPDATE idempotency SET state = 'done', status_code = ?, response = ? WHERE environment_id = ? AND integration_id = ? AND key = ?`,
-      ),
-      releaseClaim: db.prepare(`DELETE FROM idempotency WHERE environment_id = ? AND integration_id = ? AND key = ? AND state = 'in_flight'`),
+      claim: db.prepare(`INSERT INTO idempotency (scope, key, fingerprint, state, claimed_at) VALUES (?, ?, ?, 'in_flight', ?) ON CONFLICT DO NOTHING`),
+      readClaim: db.prepare(`SELECT fingerprint, state, status_code, response, claimed_at FROM idempotency WHERE scope = ? AND key = ?`),
+      takeOver: db.prepare(`UPDATE idempotency SET claimed_at = ? WHERE scope = ? AND key = ? AND state = 'in_flight' AND claimed_at = ?`),
+      completeClaim: db.prepare(`UPDATE idempotency SET state = 'done', status_code = ?, response = ? WHERE scope = ? AND key = ?`),
+      releaseClaim: db.prepare(`DELETE FROM idempotency WHERE scope = ? AND key = ? AND state = 'in_flight'`),
       feed: db.prepare(
-        `SELECT seq, id, body, received_at FROM events WHERE environment_id = ? AND integration_id = ? AND kind = 'result' AND seq > ? ORDER BY seq LIMIT ?`,
+        `SELECT seq, received_at, results FROM requests WHERE scope = ? AND result_count > 0 AND seq >= ? ORDER BY seq LIMIT ?`,
       ),
+      recentKeys: db.prepare(`SELECT received_at, keys FROM requests ORDER BY seq DESC`),
       pruneRejected: db.prepare(
         `DELETE FROM requests WHERE outcome = 'rejected' AND seq <= (SELECT seq FROM requests WHERE outcome = 'rejected' ORDER BY seq DESC LIMIT 1 OFFSET ?)`,
       ),
       ping: db.prepare(`SELECT 1`),
     };
-  }
-
-  async claimIdempotencyKey(scope: Scope, key: string, fingerprint: string): Promise<IdempotencyClaim> {
-    return this.#guard(() =>
-      this.#db.transaction((): IdempotencyClaim => {
-        const now = this.#now();
-        if (this.#sql.claim.run(scope.environmentId, scope.integrationId, key, fingerprint, now).changes === 1) return { kind: "claimed" };
-        const row = this.#sql.readClaim.get(scope.environmentId, scope.integrationId, key) as ClaimRow | undefined;
-        const verdict = judgeExistingClaim(row, fingerprint, now, this.#inFlightTtlMs);
-        if (verdict !== "take_over") return verdict;
-        const taken = this.#sql.takeOver.run(now, scope.environmentId, scope.integrationId, key, row!.claimed_at).changes === 1;
-        return taken ? { kind: "claimed" } : { kind: "in_flight" };
-      }).immediate(),
-    );
-  }
-
-  async releaseIdempotencyKey(scope: Scope, key: string): Promise<void> {
-    this.#guard(() => this.#sql.releaseClaim.run(scope.environmentId, scope.integrationId, key));
-  }
-
-  commitAccepted(record: AcceptedRecord): Promise<void> {
-    return this.#writes.add(() => {
-      const { scope, request } = record;
-      const seq = this.#insertRequest(scope, request, "accepted", null, null);
-      const insert = (kind: string, id: string, body: string) =>
-        this.#sql.insertEvent.run(scope.environmentId, scope.integrationId, kind, id, body, seq, request.receivedAt);
-      for (const result of record.results) insert("result", result.id, JSON.stringify(result.event));
-      for (const item of record.ignored) insert("ignored", item.id, JSON.stringify(item));
-      for (const item of record.unmapped) insert("unmapped", item.id, JSON.stringify(item));
-      if (record.idempotencyKey !== undefined) {
-        this.#sql.completeClaim.run(record.response.statusCode, record.response.body, scope.environmentId, scope.integrationId, record.idempotencyKey);
-      }
+    this.#seen = new SeenKeys(dedupWindowMs, this.#now());
+    this.#loadRecentKeys(dedupWindowMs);
+    this.#writes = new GroupCommit({
+      engine: "SQLite",
+      commit: (writes) => {
+        const staging: Staging = { set: new DigestSet(), keys: [] };
+        db.transaction(() => writes.forEach((write) => write(staging)))();
+        this.#seen.rotate(this.#now());
+        for (const keys of staging.keys) for (let at = 0; at < keys.length; at += 4) this.#seen.add(keys, at);
+      },
+      isStorageFault,
     });
   }
 
+  async claimIdempotencyKey(scope: Scope, key: string, fingerprint: string): Promise<IdempotencyClaim> {
+    return this.#guard(() => {
+      const scopeId = this.#scopeId(scope);
+      return this.#db
+        .transaction((): IdempotencyClaim => {
+          const now = this.#now();
+          if (this.#sql.claim.run(scopeId, key, fingerprint, now).changes === 1) return { kind: "claimed" };
+          const row = this.#sql.readClaim.get(scopeId, key) as ClaimRow | undefined;
+          const verdict = judgeExistingClaim(row, fingerprint, now, this.#inFlightTtlMs);
+          if (verdict !== "take_over") return verdict;
+          const taken = this.#sql.takeOver.run(now, scopeId, key, row!.claimed_at).changes === 1;
+          return taken ? { kind: "claimed" } : { kind: "in_flight" };
+        })
+        .immediate();
+    });
+  }
+
+  async releaseIdempotencyKey(scope: Scope, key: string): Promise<void> {
+    this.#guard(() => this.#sql.releaseClaim.run(this.#scopeId(scope), key));
+  }
+
+  commitAccepted(record: AcceptedRecord): Promise<void> {
+    // Resolved before the write is queued: a scope row must never be rolled back with a batch.
+    let scopeId: number;
+    try {
+      scopeId = this.#guard(() => this.#scopeId(record.scope));
+    } catch (thrown) {
+      return Promise.reject(thrown);
+    }
+    return this.#writes.add((staging) => this.#writeAccepted(scopeId, record, staging));
+  }
+
   recordRejected(record: RejectedRecord): Promise<void> {
+    let scopeId: number;
+    try {
+      scopeId = this.#guard(() => this.#scopeId(record.scope));
+    } catch (thrown) {
+      return Promise.reject(thrown);
+    }
     return this.#writes.add(() => {
-      this.#insertRequest(record.scope, record.request, "rejected", record.code, record.message);
+      const { request } = record;
+      this.#sql.insertRequest.run(scopeId, "rejected", request.receivedAt, 0, null, record.code, record.message, ...requestColumns(request), null, null, bodyOf(request));
       if (++this.#rejectedSincePrune >= 100) {
         this.#rejectedSincePrune = 0;
         this.#sql.pruneRejected.run(this.#maxRejected);
@@ -167,10 +207,33 @@ export class SqliteStore implements Store {
   }
 
   async feed(scope: Scope, after: string | undefined, limit: number): Promise<FeedPage> {
-    const from = after === undefined ? 0 : parseCursor(after);
-    const rows = this.#guard(() => this.#sql.feed.all(scope.environmentId, scope.integrationId, from, limit) as FeedRow[]);
-    const data = rows.map((row) => ({ cursor: String(row.seq), id: row.id, event: JSON.parse(row.body), receivedAt: row.received_at }));
-    return { data, next: data.length === 0 ? null : data[data.length - 1]!.cursor };
+    const cursor = after === undefined ? 0 : parseCursor(after);
+    return this.#guard(() => {
+      const scopeId = this.#scopes.get(scopeKey(scope)) ?? (this.#sql.findScope.get(scope.environmentId, scope.integrationId) as number | undefined);
+      const data: FeedItem[] = [];
+      if (scopeId === undefined) return { data, next: null };
+      let fromSeq = Math.floor(cursor / SLOTS);
+      let skip = cursor % SLOTS;
+      let next: string | null = null;
+      while (data.length < limit) {
+        const rows = this.#sql.feed.all(scopeId, fromSeq, limit + 1) as FeedRow[];
+        for (const row of rows) {
+          const results = JSON.parse(row.results) as { id: string; event: FeedItem["event"] }[];
+          let index = row.seq === fromSeq ? skip : 0;
+          for (; index < results.length && data.length < limit; index++) {
+            const { id, event } = results[index]!;
+            data.push({ cursor: String(row.seq * SLOTS + index + 1), id, event, receivedAt: row.received_at });
+          }
+          if (data.length === limit) break;
+        }
+        if (rows.length <= limit) break;
+        const last = rows[rows.length - 1]!;
+        fromSeq = last.seq + 1;
+        skip = 0;
+      }
+      if (data.length > 0) next = data[data.length - 1]!.cursor;
+      return { data, next };
+    });
   }
 
   async ping(): Promise<void> {
@@ -180,28 +243,76 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     await this.#writes.flush();
     if (this.#db.open) this.#db.close();
+    if (this.#lock?.open) this.#lock.close();
   }
 
-  #insertRequest(scope: Scope, request: StoredRequest, outcome: string, errorCode: string | null, errorMessage: string | null): number {
-    const info = this.#sql.insertRequest.run({
-      environmentId: scope.environmentId,
-      integrationId: scope.integrationId,
-      outcome,
-      errorCode,
-      errorMessage,
-      method: request.method,
-      contentType: request.contentType,
-      headers: JSON.stringify(request.headers),
-      body: Buffer.from(request.body.buffer, request.body.byteOffset, request.body.byteLength),
-      receivedAt: request.receivedAt,
-    });
-    return Number(info.lastInsertRowid);
+  #writeAccepted(scopeId: number, record: AcceptedRecord, staging: Staging): void {
+    const { request, results, ignored, unmapped } = record;
+    const keys = new Uint32Array(4 * (results.length + ignored.length + unmapped.length));
+    let count = 0;
+    /** True (and the key recorded) when this event was not stored before. */
+    const fresh = (kind: string, id: string): boolean => {
+      const digest = digest128(`${scopeId}\u0000${kind}\u0000${id}`, this.#seed, this.#digest);
+      if (this.#seen.has(digest) || staging.set.has(digest, 0)) return false;
+      staging.set.add(digest, 0);
+      keys.set(digest, 4 * count++);
+      return true;
+    };
+    const newResults = results.filter((result) => fresh("r", result.id));
+    const newIgnored = ignored.filter((item) => fresh("i", item.id));
+    const newUnmapped = unmapped.filter((item) => fresh("u", item.id));
+    if (newResults.length >= SLOTS) throw new Error(`a request holds ${newResults.length} results; at most ${SLOTS - 1} are stored`);
+    // The caller's serialization is reused when every result is new (the usual case).
+    const resultsJson = newResults.length === 0 ? null : newResults.length === results.length && record.resultsJson !== undefined ? record.resultsJson : JSON.stringify(newResults);
+    const kept = newIgnored.length + newUnmapped.length === 0 ? null : JSON.stringify({ ignored: newIgnored, unmapped: newUnmapped });
+    const stored = keys.subarray(0, 4 * count);
+    staging.keys.push(stored);
+    this.#sql.insertRequest.run(
+      scopeId,
+      "accepted",
+      request.receivedAt,
+      newResults.length,
+      count === 0 ? null : Buffer.from(stored.buffer, stored.byteOffset, stored.byteLength),
+      null,
+      null,
+      ...requestColumns(request),
+      resultsJson,
+      kept,
+      bodyOf(request),
+    );
+    if (record.idempotencyKey !== undefined) {
+      this.#sql.completeClaim.run(record.response.statusCode, record.response.body, scopeId, record.idempotencyKey);
+    }
+  }
+
+  /** Keys of the requests stored within the window, newest first, into the seen set. */
+  #loadRecentKeys(windowMs: number): void {
+    const oldest = new Date(this.#now() - windowMs).toISOString();
+    for (const row of this.#sql.recentKeys.iterate() as Iterable<{ received_at: string; keys: Buffer | null }>) {
+      if (row.received_at < oldest) break;
+      if (row.keys === null) continue;
+      const keys = new Uint32Array(row.keys.byteLength / 4);
+      new Uint8Array(keys.buffer).set(row.keys);
+      for (let at = 0; at < keys.length; at += 4) this.#seen.add(keys, at);
+    }
+  }
+
+  #scopeId(scope: Scope): number {
+    const key = scopeKey(scope);
+    let id = this.#scopes.get(key);
+    if (id === undefined) {
+      this.#sql.addScope.run(scope.environmentId, scope.integrationId);
+      id = this.#sql.findScope.get(scope.environmentId, scope.integrationId) as number;
+      this.#scopes.set(key, id);
+    }
+    return id;
   }
 
   #guard<T>(run: () => T): T {
     try {
       return run();
     } catch (thrown) {
+      if (thrown instanceof InvalidCursorError) throw thrown;
       throw new StorageUnavailableError(`SQLite failed: ${(thrown as Error).message}`, { cause: thrown });
     }
   }
@@ -209,14 +320,71 @@ export class SqliteStore implements Store {
 
 interface FeedRow {
   seq: number;
-  id: string;
-  body: string;
   received_at: string;
+  results: string;
+}
+
+function scopeKey(scope: Scope): string {
+  return `${scope.environmentId}\u0000${scope.integrationId}`;
+}
+
+function requestColumns(request: StoredRequest): [string, string, string] {
+  return [request.method, request.contentType, JSON.stringify(request.headers)];
+}
+
+function bodyOf(request: StoredRequest): Buffer {
+  return Buffer.from(request.body.buffer, request.body.byteOffset, request.body.byteLength);
+}
+
+/**
+ * Creates the layout in a new database, or checks an existing one; returns the digest seed kept in
+ * `meta`. A database of another layout is refused rather than misread.
+ */
+function prepareLayout(db: Database.Database, path: string): number {
+  const version = db.pragma("user_version", { simple: true }) as number;
+  if (version === 0) {
+    const tables = db.prepare(`SELECT count(*) FROM sqlite_master WHERE type = 'table'`).pluck().get() as number;
+    if (tables > 0) {
+      throw new StorageUnavailableError(
+        `${path} holds tables of an earlier Tidings storage layout (one row per event); start with a new database file, or keep using the version that created it`,
+      );
+    }
+    db.transaction(() => {
+      db.exec(SCHEMA);
+      db.prepare(`INSERT INTO meta (key, value) VALUES ('digest_seed', ?)`).run(String(randomInt(0, 2 ** 32)));
+      db.pragma(`user_version = ${LAYOUT}`);
+    })();
+  } else if (version !== LAYOUT) {
+    throw new StorageUnavailableError(`${path} has storage layout ${version}; this version of Tidings reads layout ${LAYOUT}`);
+  }
+  return Number(db.prepare(`SELECT value FROM meta WHERE key = 'digest_seed'`).pluck().get());
+}
+
+/**
+ * Holds an exclusive lock on a companion file for the life of the store, so that a second
+ * process cannot write the same database (its de-duplication memory would not see this one's
+ * keys). Readers of the database itself (backups, the sqlite3 shell) are not blocked.
+ */
+function lockDatabase(lockPath: string, path: string): Database.Database {
+  const lock = new Database(lockPath, { timeout: 0 });
+  try {
+    lock.pragma("locking_mode = EXCLUSIVE");
+    lock.exec("BEGIN EXCLUSIVE");
+    return lock;
+  } catch (thrown) {
+    lock.close();
+    const busy = (thrown as { code?: string }).code === "SQLITE_BUSY";
+    throw new StorageUnavailableError(
+      busy ? `${path} is in use by another Tidings process (lock ${lockPath}); point each process at its own database, or use PostgreSQL for several` : `cannot lock ${lockPath}: ${(thrown as Error).message}`,
+      { cause: thrown },
+    );
+  }
 }
 
 function parseCursor(cursor: string): number {
-  if (!/^\d{1,15}$/.test(cursor)) throw new InvalidCursorError(`"${cursor}" is not a feed cursor`);
-  return Number(cursor);
+  const value = /^\d{1,16}$/.test(cursor) ? Number(cursor) : NaN;
+  if (!Number.isSafeInteger(value)) throw new InvalidCursorError(`"${cursor}" is not a feed cursor`);
+  return value;
 }
 
 /** Errors that mean the database itself is unusable, as opposed to one record's problem. */
