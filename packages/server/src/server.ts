@@ -7,6 +7,7 @@ import { buildHttpApp } from "./http/app.js";
 import { createLogger } from "./logger.js";
 import { Receiver } from "./receiver/receiver.js";
 import { openStore } from "./store/open.js";
+import type { SqliteStoreOptions } from "./store/sqlite.js";
 import type { Store } from "./store/store.js";
 
 export const SERVER_TOKENS = {
@@ -58,7 +59,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   });
   container.register(SERVER_TOKENS.Config, { useValue: config });
   container.register(SERVER_TOKENS.Logger, { useValue: logger });
-  container.register(SERVER_TOKENS.Store, { useValue: options.store ?? (await openStore(options.database ?? DEFAULT_DB)) });
+  container.register(SERVER_TOKENS.Store, { useValue: options.store ?? (await openStore(options.database ?? DEFAULT_DB, storeOptions(config))) });
   container.register(SERVER_TOKENS.Receiver, {
     useFactory: instanceCachingFactory(
       (c) =>
@@ -108,6 +109,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       await store.close();
     },
   };
+}
+
+function storeOptions(config: ResolvedConfig): SqliteStoreOptions {
+  const hours = config.raw.storage?.dedupWindowHours;
+  return hours === undefined ? {} : { dedupWindowMs: hours * 3_600_000 };
 }
 
 function warnAboutWeakIntegrations(config: ResolvedConfig, logger: Logger): void {

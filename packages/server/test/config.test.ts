@@ -19,6 +19,7 @@ describe("configuration", () => {
     ["an unknown field", { ...TEST_CONFIG, extra: 1 }, /must NOT have additional properties \(extra\)/],
     ["a short API key", { environments: [{ id: "e", apiKeys: ["short"] }], integrations: [] }, /\/environments\/0\/apiKeys\/0: must NOT have fewer than 16 characters/],
     ["a bad id", { environments: [{ id: "../etc", apiKeys: ["0123456789abcdef"] }], integrations: [] }, /\/environments\/0\/id: must match pattern/],
+    ["a de-duplication window under an hour", { ...TEST_CONFIG, storage: { dedupWindowHours: 0 } }, /\/storage\/dedupWindowHours: must be >= 1/],
   ])("points at the bad path for %s", async (_, document, message) => {
     await expect(resolveConfig(document, "cfg.json")).rejects.toThrow(message);
   });

@@ -46,6 +46,17 @@ export const ConfigSchema = z
       })
       .strict()
       .optional(),
+    storage: z
+      .object({
+        dedupWindowHours: z
+          .int()
+          .min(1)
+          .max(24 * 366)
+          .optional()
+          .meta({ description: "SQLite: a re-delivered event is recognized for at least this many hours after the first (default 72)" }),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
   .meta({ id: "TidingsConfig", title: "Tidings receiver configuration" });

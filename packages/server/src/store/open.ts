@@ -1,10 +1,10 @@
 import { resolve } from "node:path";
 import { PostgresStore } from "./postgres.js";
-import { SqliteStore } from "./sqlite.js";
+import { SqliteStore, type SqliteStoreOptions } from "./sqlite.js";
 import type { Store } from "./store.js";
 
 /** TIDINGS_DB: a `postgres://` (or `postgresql://`) URL, or a SQLite file path. */
-export async function openStore(database: string): Promise<Store> {
+export async function openStore(database: string, sqlite: SqliteStoreOptions = {}): Promise<Store> {
   if (/^postgres(?:ql)?:\/\//.test(database)) return PostgresStore.open(database);
-  return new SqliteStore(resolve(database));
+  return new SqliteStore(resolve(database), sqlite);
 }
