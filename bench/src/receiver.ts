@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -25,11 +26,17 @@ export interface ReceiverFigures {
   readonly batches: LoadResult;
 }
 
-/** Each call gets a body of its own (a fresh id), so every request is real storage work, never a dedupe. */
+/**
+ * Each call gets a body of its own: every marker becomes a fresh random UUID, as providers' event
+ * ids are random (so storage pays for random keys), and no request is ever a re-delivery.
+ */
 function uniqueBodies(template: string, marker: string): () => string {
   const parts = template.split(marker);
-  let n = 0;
-  return () => parts.join(`${process.pid}-${n++}`);
+  return () => {
+    let body = parts[0]!;
+    for (let i = 1; i < parts.length; i++) body += randomUUID() + parts[i]!;
+    return body;
+  };
 }
 
 async function load(url: string, headers: Record<string, string>, nextBody: () => string, seconds: number, connections: number): Promise<LoadResult> {
@@ -69,7 +76,7 @@ export async function receiverFigures(seconds: number): Promise<ReceiverFigures>
   const everlytic = everlyticPayloads(1)[0]!;
   const everlyticBody = uniqueBodies(JSON.stringify({ ...everlytic, id: "@ID@" }), "@ID@");
   const everlyticHeaders = { "content-type": "application/json", authorization: EVERLYTIC_AUTH };
-  const batchTemplate = `[${sendgridEvents(100).map((event, i) => JSON.stringify({ ...event, sg_event_id: `@ID@-${i}` })).join(",\r\n")}]\r\n`;
+  const batchTemplate = `[${sendgridEvents(100).map((event, i) => JSON.stringify({ ...event, sg_event_id: "@ID@" })).join(",\r\n")}]\r\n`;
   const batchBody = uniqueBodies(batchTemplate, "@ID@");
   const batchHeaders = { "content-type": "application/json", authorization: `ApiKey ${API_KEY}` };
   const connections = 32;

@@ -59,7 +59,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   });
   container.register(SERVER_TOKENS.Config, { useValue: config });
   container.register(SERVER_TOKENS.Logger, { useValue: logger });
-  container.register(SERVER_TOKENS.Store, { useValue: options.store ?? (await openStore(options.database ?? DEFAULT_DB, storeOptions(config))) });
+  container.register(SERVER_TOKENS.Store, { useValue: options.store ?? (await openStore(options.database ?? DEFAULT_DB, storeOptions(config, logger))) });
   container.register(SERVER_TOKENS.Receiver, {
     useFactory: instanceCachingFactory(
       (c) =>
@@ -111,9 +111,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   };
 }
 
-function storeOptions(config: ResolvedConfig): SqliteStoreOptions {
+function storeOptions(config: ResolvedConfig, logger: Logger): SqliteStoreOptions {
   const hours = config.raw.storage?.dedupWindowHours;
-  return hours === undefined ? {} : { dedupWindowMs: hours * 3_600_000 };
+  return {
+    onCheckpointError: (error) => logger.warn({ err: error.message }, "the SQLite checkpoint worker failed; the writer checkpoints by itself"),
+    ...(hours === undefined ? {} : { dedupWindowMs: hours * 3_600_000 }),
+  };
 }
 
 function warnAboutWeakIntegrations(config: ResolvedConfig, logger: Logger): void {

@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fc, test } from "@fast-check/vitest";
@@ -168,5 +168,19 @@ describe("SQLite de-duplication across restarts, windows and failures", () => {
     old.exec("CREATE TABLE events (seq INTEGER PRIMARY KEY, id TEXT)");
     old.close();
     expect(() => new SqliteStore(path)).toThrow(/earlier Tidings storage layout/);
+  });
+});
+
+describe("SQLite checkpoints", () => {
+  it("are made by the background worker, not left for the writer at 32 MiB of WAL", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "tidings-checkpoint-")), "tidings.db");
+    const store = new SqliteStore(path);
+    const big = { ...record([]), request: { ...record([]).request, body: new Uint8Array(64 * 1024).fill(120) } };
+    for (let i = 0; i < 32; i++) await store.commitAccepted(big);
+    const deadline = Date.now() + 5_000;
+    // 2 MiB of bodies reach the database file only by a checkpoint.
+    while (statSync(path).size < 2 * 1024 * 1024 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+    expect(statSync(path).size).toBeGreaterThanOrEqual(2 * 1024 * 1024);
+    await store.close();
   });
 });

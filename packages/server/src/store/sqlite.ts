@@ -2,6 +2,7 @@ import { randomInt } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
+import { startCheckpointer, type Checkpointer } from "./checkpointer.js";
 import { judgeExistingClaim, type ClaimRow } from "./claims.js";
 import { digest128 } from "./digest.js";
 import { GroupCommit } from "./group-commit.js";
@@ -26,6 +27,8 @@ export interface SqliteStoreOptions {
   readonly inFlightTtlMs?: number;
   /** A re-delivered event is recognized for at least this long after the first delivery. */
   readonly dedupWindowMs?: number;
+  /** Told when the background checkpoint worker fails (the writer then checkpoints by itself). */
+  readonly onCheckpointError?: (error: Error) => void;
   readonly now?: () => number;
 }
 
@@ -91,6 +94,7 @@ interface Staging {
 export class SqliteStore implements Store {
   readonly #db: Database.Database;
   readonly #lock: Database.Database | undefined;
+  readonly #checkpointer: Checkpointer | undefined;
   readonly #now: () => number;
   readonly #maxRejected: number;
   readonly #inFlightTtlMs: number;
@@ -113,8 +117,11 @@ export class SqliteStore implements Store {
       this.#db = new Database(path);
       this.#db.pragma("journal_mode = WAL");
       // FULL: a commit is on disk before the response that depends on it is sent.
-      this.#db.pragma(`synchronous = ${process.env.TIDINGS_SQLITE_SYNC ?? "FULL"}`);
+      this.#db.pragma("synchronous = FULL");
       this.#db.pragma("busy_timeout = 5000");
+      // The checkpoint worker keeps the WAL short; the writer checkpoints itself only past 32 MiB.
+      this.#db.pragma("wal_autocheckpoint = 8192");
+      this.#db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
       this.#seed = prepareLayout(this.#db, path);
     } catch (thrown) {
       this.#lock?.close();
@@ -143,6 +150,7 @@ export class SqliteStore implements Store {
       ),
       ping: db.prepare(`SELECT 1`),
     };
+    this.#checkpointer = path === ":memory:" ? undefined : startCheckpointer(path, options.onCheckpointError ?? (() => undefined));
     this.#seen = new SeenKeys(dedupWindowMs, this.#now());
     this.#loadRecentKeys(dedupWindowMs);
     this.#writes = new GroupCommit({
@@ -179,6 +187,11 @@ export class SqliteStore implements Store {
   }
 
   commitAccepted(record: AcceptedRecord): Promise<void> {
+    return this.commitCompact(compactAccepted(record));
+  }
+
+  /** commitAccepted for a record already in its compact form (what crosses to the store's thread). */
+  commitCompact(record: CompactAccepted): Promise<void> {
     // Resolved before the write is queued: a scope row must never be rolled back with a batch.
     let scopeId: number;
     try {
@@ -242,13 +255,14 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     await this.#writes.flush();
+    await this.#checkpointer?.stop();
     if (this.#db.open) this.#db.close();
     if (this.#lock?.open) this.#lock.close();
   }
 
-  #writeAccepted(scopeId: number, record: AcceptedRecord, staging: Staging): void {
-    const { request, results, ignored, unmapped } = record;
-    const keys = new Uint32Array(4 * (results.length + ignored.length + unmapped.length));
+  #writeAccepted(scopeId: number, record: CompactAccepted, staging: Staging): void {
+    const { request, resultIds, ignored, unmapped } = record;
+    const keys = new Uint32Array(4 * (resultIds.length + ignored.length + unmapped.length));
     let count = 0;
     /** True (and the key recorded) when this event was not stored before. */
     const fresh = (kind: string, id: string): boolean => {
@@ -258,12 +272,18 @@ export class SqliteStore implements Store {
       keys.set(digest, 4 * count++);
       return true;
     };
-    const newResults = results.filter((result) => fresh("r", result.id));
+    const isNew = resultIds.map((id) => fresh("r", id));
     const newIgnored = ignored.filter((item) => fresh("i", item.id));
     const newUnmapped = unmapped.filter((item) => fresh("u", item.id));
-    if (newResults.length >= SLOTS) throw new Error(`a request holds ${newResults.length} results; at most ${SLOTS - 1} are stored`);
-    // The caller's serialization is reused when every result is new (the usual case).
-    const resultsJson = newResults.length === 0 ? null : newResults.length === results.length && record.resultsJson !== undefined ? record.resultsJson : JSON.stringify(newResults);
+    const newCount = isNew.reduce((n, flag) => (flag ? n + 1 : n), 0);
+    if (newCount >= SLOTS) throw new Error(`a request holds ${newCount} results; at most ${SLOTS - 1} are stored`);
+    // The caller's serialization is kept as it is when every result is new (the usual case).
+    const resultsJson =
+      newCount === 0
+        ? null
+        : newCount === resultIds.length
+          ? record.resultsJson
+          : JSON.stringify((JSON.parse(record.resultsJson) as unknown[]).filter((_, i) => isNew[i]));
     const kept = newIgnored.length + newUnmapped.length === 0 ? null : JSON.stringify({ ignored: newIgnored, unmapped: newUnmapped });
     const stored = keys.subarray(0, 4 * count);
     staging.keys.push(stored);
@@ -271,7 +291,7 @@ export class SqliteStore implements Store {
       scopeId,
       "accepted",
       request.receivedAt,
-      newResults.length,
+      newCount,
       count === 0 ? null : Buffer.from(stored.buffer, stored.byteOffset, stored.byteLength),
       null,
       null,
@@ -316,6 +336,20 @@ export class SqliteStore implements Store {
       throw new StorageUnavailableError(`SQLite failed: ${(thrown as Error).message}`, { cause: thrown });
     }
   }
+}
+
+/**
+ * What the SQLite store needs of an AcceptedRecord: result ids and the results' JSON text rather
+ * than the result objects, so a record is cheap to hand to the thread that owns the database.
+ */
+export interface CompactAccepted extends Omit<AcceptedRecord, "results" | "resultsJson"> {
+  readonly resultIds: readonly string[];
+  readonly resultsJson: string;
+}
+
+export function compactAccepted(record: AcceptedRecord): CompactAccepted {
+  const { results, resultsJson, ...rest } = record;
+  return { ...rest, resultIds: results.map((result) => result.id), resultsJson: resultsJson ?? JSON.stringify(results) };
 }
 
 interface FeedRow {
