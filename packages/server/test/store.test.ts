@@ -55,6 +55,22 @@ for (const engine of ENGINES) {
       await store.close();
     });
 
+    it("gives back every result's row exactly, whether or not the body holds it verbatim", async () => {
+      const { store } = await open();
+      const rows = ['{"id":"r1","note":"caf\u00e9 \u2603"}', '{"id":"r2","emoji":"\ud83d\ude00"}', '{"not":"in the body"}', '{"id":"r4"}'];
+      // The body holds the first two rows (with multi-byte characters before them) but not the rest.
+      const body = new TextEncoder().encode(`\ufeff[\u2603, ${rows[0]},\r\n  ${rows[1]}, {"id":"r4"}]`);
+      const record = accepted([]);
+      await store.commitAccepted({
+        ...record,
+        request: { ...record.request, body },
+        results: rows.map((row, i) => ({ id: `row-${i}`, event: { status: "opened" as const, date: "2026-01-01T00:00:00.000Z", externalId: `m${i}`, row } })),
+      });
+      const page = await store.feed(SCOPE, undefined, 10);
+      expect(page.data.map((item) => item.event)).toEqual(rows.map((row, i) => ({ status: "opened", date: "2026-01-01T00:00:00.000Z", externalId: `m${i}`, row })));
+      await store.close();
+    });
+
     it("stores a re-delivered result id once", async () => {
       const { store } = await open();
       await store.commitAccepted(accepted(["dup"]));

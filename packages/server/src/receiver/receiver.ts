@@ -131,7 +131,6 @@ export class Receiver {
         scope,
         request: stored,
         results: outcome.results,
-        resultsJson: response.body,
         ignored: outcome.ignored,
         unmapped: outcome.unmapped,
         response,

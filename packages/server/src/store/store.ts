@@ -31,8 +31,6 @@ export interface AcceptedRecord {
   readonly ignored: readonly IgnoredEvent[];
   readonly unmapped: readonly UnmappedEvent[];
   readonly response: StoredResponse;
-  /** `results` as JSON text when the caller already has it (the response body), so a store need not serialize it again. */
-  readonly resultsJson?: string;
   /** Set when the caller sent an idempotency-key that this request claimed. */
   readonly idempotencyKey?: string;
 }
