@@ -10,10 +10,11 @@ export interface GroupCommitOptions<T> {
 }
 
 /**
- * Group commit: writes from concurrent requests queue up and are committed together, one
- * transaction (and one fsync) for all, while each request still waits for the commit that holds
- * its rows. When the batch fails for one item's sake, each item is retried alone so it fails by
- * itself; when the database fails, every item of the batch fails with StorageUnavailableError.
+ * Group commit: writes queued by the same task (the receiver handles a turn's requests in one,
+ * see onceEachTurn) are committed together right after it, one transaction (and one fsync) for
+ * all, while each request still waits for the commit that holds its rows. When the batch fails
+ * for one item's sake, each item is retried alone so it fails by itself; when the database fails,
+ * every item of the batch fails with StorageUnavailableError.
  */
 export class GroupCommit<T> {
   readonly #options: GroupCommitOptions<T>;
@@ -29,7 +30,7 @@ export class GroupCommit<T> {
       this.#queue.push({ item, resolve, reject });
       if (!this.#scheduled) {
         this.#scheduled = true;
-        setImmediate(() => void this.flush());
+        queueMicrotask(() => void this.flush());
       }
     });
   }
