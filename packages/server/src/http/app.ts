@@ -30,6 +30,9 @@ export function buildHttpApp(receiver: Receiver, options: HttpOptions): FastifyI
       sendError(reply, "invalid_request", error.message);
     },
     return503OnClosing: true,
+    // A per-request child logger (bound to the request id) costs about 3% of the CPU of a
+    // request; it is only worth it when request logs are written (info and below).
+    childLoggerFactory: (logger, bindings, childOptions) => (options.logger.isLevelEnabled("info") ? logger.child(bindings, childOptions) : logger),
     // Answers malformed HTTP (oversized headers, bad framing, timeouts) in the same error shape.
     clientErrorHandler: (error: Error & { code?: string }, socket) => {
       const code: HttpErrorCode =
@@ -70,7 +73,9 @@ export function buildHttpApp(receiver: Receiver, options: HttpOptions): FastifyI
     // fastify refuses a content-type header it cannot parse (`a/b/c`) before any parser runs.
     if (error.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE") return sendError(reply, "unsupported_content_type", error.message);
     if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) return sendError(reply, "invalid_request", error.message);
-    request.log.error({ err: error }, "unexpected error");
+    // Without a per-request child logger (see childLoggerFactory) the request id is added here.
+    const bound = request.log !== (options.logger as FastifyBaseLogger);
+    request.log.error(bound ? { err: error } : { err: error, reqId: request.id }, "unexpected error");
     return reply.code(500).type("application/json").send(JSON.stringify({ statusCode: 500, error: "Internal Server Error", message: "unexpected error", code: "internal_error" }));
   });
   return app;
