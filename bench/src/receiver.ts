@@ -39,24 +39,49 @@ function uniqueBodies(template: string, marker: string): () => string {
   };
 }
 
-async function load(url: string, headers: Record<string, string>, nextBody: () => string, seconds: number, connections: number): Promise<LoadResult> {
-  // A short unmeasured run first, so both servers are measured warm (JIT, page cache, WAL).
-  await autocannon({ url, method: "POST", connections, duration: Math.max(1, Math.round(seconds / 3)), headers, requests: [{ setupRequest: (request) => ({ ...request, body: nextBody() }) }] });
-  const result = await autocannon({
-    url,
+interface Target {
+  readonly url: string;
+  readonly headers: Record<string, string>;
+  readonly nextBody: () => string;
+}
+
+const CONNECTIONS = 32;
+
+function run(target: Target, seconds: number): Promise<autocannon.Result> {
+  return autocannon({
+    url: target.url,
     method: "POST",
-    connections,
+    connections: CONNECTIONS,
     duration: seconds,
-    headers,
-    requests: [{ setupRequest: (request) => ({ ...request, body: nextBody() }) }],
+    headers: target.headers,
+    requests: [{ setupRequest: (request) => ({ ...request, body: target.nextBody() }) }],
   });
-  return {
-    requestsPerSecond: result.requests.average,
-    p99Ms: result.latency.p99,
-    p50Ms: result.latency.p50,
-    non2xx: result.non2xx,
-    errors: result.errors + result.timeouts,
-  };
+}
+
+/**
+ * Loads each target for `seconds` in total, in alternating slices (a, b, a, b, ...) after a
+ * warm-up of each, so that a machine whose speed drifts during the run (other tenants, page cache,
+ * a growing database) moves both sides of a ratio alike. Latency is the median p50 and the worst
+ * p99 over the slices.
+ */
+async function interleaved(targets: readonly Target[], seconds: number, slices: number): Promise<LoadResult[]> {
+  for (const target of targets) await run(target, Math.max(1, Math.round(seconds / 3)));
+  const rounds: autocannon.Result[][] = targets.map(() => []);
+  for (let slice = 0; slice < slices; slice++) {
+    for (const [i, target] of targets.entries()) rounds[i]!.push(await run(target, seconds / slices));
+  }
+  return rounds.map((results) => {
+    const total = results.reduce((sum, r) => sum + r.requests.total, 0);
+    const elapsed = results.reduce((sum, r) => sum + r.duration, 0);
+    const p50s = results.map((r) => r.latency.p50).sort((x, y) => x - y);
+    return {
+      requestsPerSecond: total / elapsed,
+      p99Ms: Math.max(...results.map((r) => r.latency.p99)),
+      p50Ms: p50s[Math.floor(p50s.length / 2)]!,
+      non2xx: results.reduce((sum, r) => sum + r.non2xx, 0),
+      errors: results.reduce((sum, r) => sum + r.errors + r.timeouts, 0),
+    };
+  });
 }
 
 /** The bare fastify route and the real receiver under the same load, then SendGrid batches. */
@@ -79,18 +104,20 @@ export async function receiverFigures(seconds: number): Promise<ReceiverFigures>
   const batchTemplate = `[${sendgridEvents(100).map((event, i) => JSON.stringify({ ...event, sg_event_id: "@ID@" })).join(",\r\n")}]\r\n`;
   const batchBody = uniqueBodies(batchTemplate, "@ID@");
   const batchHeaders = { "content-type": "application/json", authorization: `ApiKey ${API_KEY}` };
-  const connections = 32;
-  let child: Child | undefined;
+  const children: Child[] = [];
   try {
-    child = await startChild(process.execPath, [BARE]);
-    const bare = await load(`${child.url}${PATH}/everlytic`, everlyticHeaders, everlyticBody, seconds, connections);
-    await child.stop();
-    child = await startChild(process.execPath, [CLI, "serve", "--port", "0", "--config", config, "--db", join(dir, "bench.db")]);
-    const receiver = await load(`${child.url}${PATH}/everlytic`, everlyticHeaders, everlyticBody, seconds, connections);
-    const batches = await load(`${child.url}${PATH}/sendgrid`, batchHeaders, batchBody, seconds, connections);
-    return { bare, receiver, batches };
+    // Both servers run side by side; the one not under load is idle.
+    const bareServer = await startChild(process.execPath, [BARE]);
+    children.push(bareServer);
+    const server = await startChild(process.execPath, [CLI, "serve", "--port", "0", "--config", config, "--db", join(dir, "bench.db")]);
+    children.push(server);
+    const single = (url: string): Target => ({ url: `${url}${PATH}/everlytic`, headers: everlyticHeaders, nextBody: everlyticBody });
+    const slices = seconds >= 10 ? 5 : 1;
+    const [bare, receiver] = await interleaved([single(bareServer.url), single(server.url)], seconds, slices);
+    const [batches] = await interleaved([{ url: `${server.url}${PATH}/sendgrid`, headers: batchHeaders, nextBody: batchBody }], seconds, 1);
+    return { bare: bare!, receiver: receiver!, batches: batches! };
   } finally {
-    await child?.stop();
+    for (const child of children) await child.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
