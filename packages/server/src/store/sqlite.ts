@@ -112,24 +112,28 @@ export class SqliteStore implements Store {
     this.#maxRejected = options.maxRejected ?? 10_000;
     this.#inFlightTtlMs = options.inFlightTtlMs ?? 60_000;
     const dedupWindowMs = options.dedupWindowMs ?? DEFAULT_DEDUP_WINDOW_MS;
+    let lock: Database.Database | undefined;
+    let db: Database.Database | undefined;
     try {
       if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-      this.#lock = path === ":memory:" ? undefined : lockDatabase(`${path}.lock`, path);
-      this.#db = new Database(path);
-      this.#db.pragma("journal_mode = WAL");
+      lock = path === ":memory:" ? undefined : lockDatabase(`${path}.lock`, path);
+      db = new Database(path);
+      db.pragma("journal_mode = WAL");
       // FULL: a commit is on disk before the response that depends on it is sent.
-      this.#db.pragma("synchronous = FULL");
-      this.#db.pragma("busy_timeout = 5000");
+      db.pragma("synchronous = FULL");
+      db.pragma("busy_timeout = 5000");
       // The checkpoint worker keeps the WAL short; the writer checkpoints itself only past 32 MiB.
-      this.#db.pragma("wal_autocheckpoint = 8192");
-      this.#db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
-      this.#seed = prepareLayout(this.#db, path);
+      db.pragma("wal_autocheckpoint = 8192");
+      db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
+      this.#seed = prepareLayout(db, path);
     } catch (thrown) {
-      this.#lock?.close();
+      db?.close();
+      lock?.close();
       if (thrown instanceof StorageUnavailableError) throw thrown;
       throw new StorageUnavailableError(`cannot open SQLite database ${path}: ${(thrown as Error).message}`, { cause: thrown });
     }
-    const db = this.#db;
+    this.#db = db;
+    this.#lock = lock;
     this.#sql = {
       findScope: db.prepare(`SELECT id FROM scopes WHERE environment_id = ? AND integration_id = ?`).pluck(),
       addScope: db.prepare(`INSERT INTO scopes (environment_id, integration_id) VALUES (?, ?) ON CONFLICT DO NOTHING`),
@@ -188,24 +192,11 @@ export class SqliteStore implements Store {
   }
 
   commitAccepted(record: AcceptedRecord): Promise<void> {
-    // Resolved before the write is queued: a scope row must never be rolled back with a batch.
-    let scopeId: number;
-    try {
-      scopeId = this.#guard(() => this.#scopeId(record.scope));
-    } catch (thrown) {
-      return Promise.reject(thrown);
-    }
-    return this.#writes.add((staging) => this.#writeAccepted(scopeId, record, staging));
+    return this.#queueWrite(record.scope, (scopeId, staging) => this.#writeAccepted(scopeId, record, staging));
   }
 
   recordRejected(record: RejectedRecord): Promise<void> {
-    let scopeId: number;
-    try {
-      scopeId = this.#guard(() => this.#scopeId(record.scope));
-    } catch (thrown) {
-      return Promise.reject(thrown);
-    }
-    return this.#writes.add(() => {
+    return this.#queueWrite(record.scope, (scopeId) => {
       const { request } = record;
       this.#sql.insertRequest.run(scopeId, "rejected", request.receivedAt, 0, null, record.code, record.message, ...requestColumns(request), null, null, bodyOf(request));
       if (++this.#rejectedSincePrune >= 100) {
@@ -213,6 +204,17 @@ export class SqliteStore implements Store {
         this.#sql.pruneRejected.run(this.#maxRejected);
       }
     });
+  }
+
+  /** Queues a write for the next group commit, its scope's row resolved first: never rolled back with a batch. */
+  #queueWrite(scope: Scope, write: (scopeId: number, staging: Staging) => void): Promise<void> {
+    let scopeId: number;
+    try {
+      scopeId = this.#guard(() => this.#scopeId(scope));
+    } catch (thrown) {
+      return Promise.reject(thrown);
+    }
+    return this.#writes.add((staging) => write(scopeId, staging));
   }
 
   async feed(scope: Scope, after: string | undefined, limit: number): Promise<FeedPage> {
