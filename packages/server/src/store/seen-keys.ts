@@ -39,9 +39,15 @@ const WORDS = 4;
 
 /** A set of 4-word digests: open addressing with linear probing; an all-zero slot is empty. */
 export class DigestSet {
-  #slots = new Uint32Array(WORDS * 1024);
-  #mask = 1023;
+  #slots: Uint32Array;
+  #mask: number;
   size = 0;
+
+  /** `capacity`: slots to start with, a power of two (the table doubles past 70% full). */
+  constructor(capacity = 1024) {
+    this.#slots = new Uint32Array(WORDS * capacity);
+    this.#mask = capacity - 1;
+  }
 
   has(key: Uint32Array, at: number): boolean {
     return this.#find(key, at) >= 0;

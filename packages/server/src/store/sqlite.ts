@@ -48,16 +48,14 @@ CREATE TABLE scopes (
   integration_id TEXT NOT NULL,
   UNIQUE (environment_id, integration_id)
 );
--- Small columns first: reading them (start-up, feed) never touches a large body's overflow pages.
+-- Accepted requests. Small columns first: reading them (start-up, feed) never touches a large
+-- body's overflow pages.
 CREATE TABLE requests (
   seq INTEGER PRIMARY KEY,
   scope INTEGER NOT NULL,
-  outcome TEXT NOT NULL CHECK (outcome IN ('accepted', 'rejected')),
   received_at TEXT NOT NULL,
   result_count INTEGER NOT NULL,
   keys BLOB,
-  error_code TEXT,
-  error_message TEXT,
   method TEXT NOT NULL,
   content_type TEXT NOT NULL,
   headers TEXT NOT NULL,
@@ -66,7 +64,18 @@ CREATE TABLE requests (
   body BLOB NOT NULL
 );
 CREATE INDEX requests_feed ON requests (scope, seq) WHERE result_count > 0;
-CREATE INDEX requests_rejected ON requests (seq) WHERE outcome = 'rejected';
+-- Requests refused (bad signature, malformed body, ...), kept for inspection; the oldest pruned.
+CREATE TABLE rejected (
+  seq INTEGER PRIMARY KEY,
+  scope INTEGER NOT NULL,
+  received_at TEXT NOT NULL,
+  error_code TEXT NOT NULL,
+  error_message TEXT NOT NULL,
+  method TEXT NOT NULL,
+  content_type TEXT NOT NULL,
+  headers TEXT NOT NULL,
+  body BLOB NOT NULL
+);
 CREATE TABLE idempotency (
   scope INTEGER NOT NULL,
   key TEXT NOT NULL,
@@ -138,8 +147,10 @@ export class SqliteStore implements Store {
       findScope: db.prepare(`SELECT id FROM scopes WHERE environment_id = ? AND integration_id = ?`).pluck(),
       addScope: db.prepare(`INSERT INTO scopes (environment_id, integration_id) VALUES (?, ?) ON CONFLICT DO NOTHING`),
       insertRequest: db.prepare(
-        `INSERT INTO requests (scope, outcome, received_at, result_count, keys, error_code, error_message, method, content_type, headers, results, kept, body)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO requests (scope, received_at, result_count, keys, method, content_type, headers, results, kept, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      insertRejected: db.prepare(
+        `INSERT INTO rejected (scope, received_at, error_code, error_message, method, content_type, headers, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       claim: db.prepare(`INSERT INTO idempotency (scope, key, fingerprint, state, claimed_at) VALUES (?, ?, ?, 'in_flight', ?) ON CONFLICT DO NOTHING`),
       readClaim: db.prepare(`SELECT fingerprint, state, status_code, response, claimed_at FROM idempotency WHERE scope = ? AND key = ?`),
@@ -151,18 +162,21 @@ export class SqliteStore implements Store {
       ),
       recentKeys: db.prepare(`SELECT received_at, keys FROM requests ORDER BY seq DESC`),
       pruneRejected: db.prepare(
-        `DELETE FROM requests WHERE outcome = 'rejected' AND seq <= (SELECT seq FROM requests WHERE outcome = 'rejected' ORDER BY seq DESC LIMIT 1 OFFSET ?)`,
+        `DELETE FROM rejected WHERE seq <= (SELECT seq FROM rejected ORDER BY seq DESC LIMIT 1 OFFSET ?)`,
       ),
       ping: db.prepare(`SELECT 1`),
     };
     this.#checkpointer = path === ":memory:" ? undefined : startCheckpointer(path, options.onCheckpointError ?? (() => undefined));
     this.#seen = new SeenKeys(dedupWindowMs, this.#now());
     this.#loadRecentKeys(dedupWindowMs);
+    const writeAll = db.transaction((writes: readonly ((staging: Staging) => void)[], staging: Staging) => {
+      for (const write of writes) write(staging);
+    });
     this.#writes = new GroupCommit({
       engine: "SQLite",
       commit: (writes) => {
-        const staging: Staging = { set: new DigestSet(), keys: [] };
-        db.transaction(() => writes.forEach((write) => write(staging)))();
+        const staging: Staging = { set: new DigestSet(64), keys: [] };
+        writeAll(writes, staging);
         this.#seen.rotate(this.#now());
         for (const keys of staging.keys) for (let at = 0; at < keys.length; at += 4) this.#seen.add(keys, at);
       },
@@ -198,7 +212,7 @@ export class SqliteStore implements Store {
   recordRejected(record: RejectedRecord): Promise<void> {
     return this.#queueWrite(record.scope, (scopeId) => {
       const { request } = record;
-      this.#sql.insertRequest.run(scopeId, "rejected", request.receivedAt, 0, null, record.code, record.message, ...requestColumns(request), null, null, bodyOf(request));
+      this.#sql.insertRejected.run(scopeId, request.receivedAt, record.code, record.message, ...requestColumns(request), bodyOf(request));
       if (++this.#rejectedSincePrune >= 100) {
         this.#rejectedSincePrune = 0;
         this.#sql.pruneRejected.run(this.#maxRejected);
@@ -282,12 +296,9 @@ export class SqliteStore implements Store {
     staging.keys.push(stored);
     this.#sql.insertRequest.run(
       scopeId,
-      "accepted",
       request.receivedAt,
       newResults.length,
       count === 0 ? null : Buffer.from(stored.buffer, stored.byteOffset, stored.byteLength),
-      null,
-      null,
       ...requestColumns(request),
       newResults.length === 0 ? null : JSON.stringify(newResults),
       kept,

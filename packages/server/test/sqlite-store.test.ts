@@ -184,3 +184,23 @@ describe("SQLite checkpoints", () => {
     await store.close();
   });
 });
+
+describe("SQLite rejected requests", () => {
+  it("keeps them with the reason and the raw body, pruning the oldest beyond the limit", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "tidings-rejected-")), "tidings.db");
+    const store = new SqliteStore(path, { maxRejected: 100 });
+    for (let i = 0; i < 250; i++) {
+      const request = { ...record([]).request, body: new TextEncoder().encode(`{"n":${i}}`) };
+      await store.recordRejected({ scope: SCOPE, request, code: "unauthorized", message: `bad signature ${i}` });
+    }
+    await store.close();
+    const db = new Database(path, { readonly: true });
+    const rows = db.prepare("SELECT error_code, error_message, body FROM rejected ORDER BY seq").all() as { error_code: string; error_message: string; body: Buffer }[];
+    db.close();
+    // Pruned every 100 writes down to the newest 100: the newest are all there, nothing older than kept.
+    expect(rows.length).toBeGreaterThanOrEqual(100);
+    expect(rows.length).toBeLessThan(200);
+    expect(rows.at(-1)).toEqual({ error_code: "unauthorized", error_message: "bad signature 249", body: Buffer.from('{"n":249}') });
+    expect(rows.map((row) => Number(/\d+$/.exec(row.error_message)![0]))).toEqual(Array.from({ length: rows.length }, (_, i) => 250 - rows.length + i));
+  });
+});
