@@ -142,6 +142,23 @@ describe("SQLite de-duplication across restarts, windows and failures", () => {
     await reopened.close();
   });
 
+  it("prunes the keys it keeps for restarts once they are two windows old", async () => {
+    const path = fresh();
+    let now = Date.parse("2026-01-01T00:00:00.000Z");
+    const store = new SqliteStore(path, { dedupWindowMs: 1_000, now: () => now });
+    for (let i = 0; i < 1_000; i++) {
+      await store.commitAccepted(record([`k${i}`]));
+      now += 10;
+    }
+    await store.close();
+    const db = new Database(path, { readonly: true });
+    const { count, oldest } = db.prepare("SELECT count(*) AS count, min(committed_at) AS oldest FROM seen_keys").get() as { count: number; oldest: number };
+    db.close();
+    // The 1,000th commit pruned everything committed more than 2 s (200 commits) before it.
+    expect(count).toBe(201);
+    expect(oldest).toBe(now - 10 - 2_000);
+  });
+
   it("forgets the keys of a write that failed, so its retry is stored", async () => {
     const store = new SqliteStore(fresh());
     const broken = { ...record(["retried"]), request: { ...record([]).request, body: "not bytes" as unknown as Uint8Array } };

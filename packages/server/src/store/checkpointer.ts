@@ -24,6 +24,8 @@ export function startCheckpointer(path: string, onError: (error: Error) => void,
   });
   return {
     stop: async () => {
+      // Unreferenced so it never holds a process open; referenced again while it is awaited.
+      worker.ref();
       if (running) worker.postMessage("stop");
       await exited;
     },

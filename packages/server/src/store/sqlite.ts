@@ -36,7 +36,7 @@ export interface SqliteStoreOptions {
 export const DEFAULT_DEDUP_WINDOW_MS = 72 * 3_600_000;
 
 /** `PRAGMA user_version` of this layout: one row per request, its events stored with it. */
-const LAYOUT = 2;
+const LAYOUT = 3;
 /** A feed cursor is `seq * SLOTS + events already read from that request` (maxEvents is far below). */
 const SLOTS = 2 ** 20;
 
@@ -55,7 +55,6 @@ CREATE TABLE requests (
   scope INTEGER NOT NULL,
   received_at TEXT NOT NULL,
   result_count INTEGER NOT NULL,
-  keys BLOB,
   method TEXT NOT NULL,
   content_type TEXT NOT NULL,
   headers TEXT NOT NULL,
@@ -64,6 +63,14 @@ CREATE TABLE requests (
   body BLOB NOT NULL
 );
 CREATE INDEX requests_feed ON requests (scope, seq) WHERE result_count > 0;
+-- The event keys (128-bit digests) each commit stored, for rebuilding the de-duplication memory at
+-- start: one row per commit rather than per request, so a start reads few rows. Pruned past two
+-- windows.
+CREATE TABLE seen_keys (
+  seq INTEGER PRIMARY KEY,
+  committed_at INTEGER NOT NULL,
+  keys BLOB NOT NULL
+);
 -- Requests refused (bad signature, malformed body, ...), kept for inspection; the oldest pruned.
 CREATE TABLE rejected (
   seq INTEGER PRIMARY KEY,
@@ -115,6 +122,7 @@ export class SqliteStore implements Store {
   readonly #writes: GroupCommit<(staging: Staging) => void>;
   readonly #digest = new Uint32Array(4);
   #rejectedSincePrune = 0;
+  #commitsSincePrune = 0;
 
   constructor(path: string, options: SqliteStoreOptions = {}) {
     this.#now = options.now ?? Date.now;
@@ -147,7 +155,7 @@ export class SqliteStore implements Store {
       findScope: db.prepare(`SELECT id FROM scopes WHERE environment_id = ? AND integration_id = ?`).pluck(),
       addScope: db.prepare(`INSERT INTO scopes (environment_id, integration_id) VALUES (?, ?) ON CONFLICT DO NOTHING`),
       insertRequest: db.prepare(
-        `INSERT INTO requests (scope, received_at, result_count, keys, method, content_type, headers, results, kept, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO requests (scope, received_at, result_count, method, content_type, headers, results, kept, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       insertRejected: db.prepare(
         `INSERT INTO rejected (scope, received_at, error_code, error_message, method, content_type, headers, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -160,7 +168,9 @@ export class SqliteStore implements Store {
       feed: db.prepare(
         `SELECT seq, received_at, results, body FROM requests WHERE scope = ? AND result_count > 0 AND seq >= ? ORDER BY seq LIMIT ?`,
       ),
-      recentKeys: db.prepare(`SELECT received_at, keys FROM requests ORDER BY seq DESC`),
+      insertKeys: db.prepare(`INSERT INTO seen_keys (committed_at, keys) VALUES (?, ?)`),
+      recentKeys: db.prepare(`SELECT committed_at, keys FROM seen_keys ORDER BY seq DESC`).raw(),
+      pruneKeys: db.prepare(`DELETE FROM seen_keys WHERE committed_at < ?`),
       pruneRejected: db.prepare(
         `DELETE FROM rejected WHERE seq <= (SELECT seq FROM rejected ORDER BY seq DESC LIMIT 1 OFFSET ?)`,
       ),
@@ -169,14 +179,19 @@ export class SqliteStore implements Store {
     this.#checkpointer = path === ":memory:" ? undefined : startCheckpointer(path, options.onCheckpointError ?? (() => undefined));
     this.#seen = new SeenKeys(dedupWindowMs, this.#now());
     this.#loadRecentKeys(dedupWindowMs);
-    const writeAll = db.transaction((writes: readonly ((staging: Staging) => void)[], staging: Staging) => {
+    const writeAll = db.transaction((writes: readonly ((staging: Staging) => void)[], staging: Staging, now: number) => {
       for (const write of writes) write(staging);
+      if (staging.keys.length > 0) this.#sql.insertKeys.run(now, concatKeys(staging.keys));
+      if (++this.#commitsSincePrune >= 1000) {
+        this.#commitsSincePrune = 0;
+        this.#sql.pruneKeys.run(now - 2 * dedupWindowMs);
+      }
     });
     this.#writes = new GroupCommit({
       engine: "SQLite",
       commit: (writes) => {
         const staging: Staging = { set: new DigestSet(64), keys: [] };
-        writeAll(writes, staging);
+        writeAll(writes, staging, this.#now());
         this.#seen.rotate(this.#now());
         for (const keys of staging.keys) for (let at = 0; at < keys.length; at += 4) this.#seen.add(keys, at);
       },
@@ -292,13 +307,11 @@ export class SqliteStore implements Store {
     const newUnmapped = unmapped.filter((item) => fresh("u", item.id));
     if (newResults.length >= SLOTS) throw new Error(`a request holds ${newResults.length} results; at most ${SLOTS - 1} are stored`);
     const kept = newIgnored.length + newUnmapped.length === 0 ? null : JSON.stringify({ ignored: newIgnored, unmapped: newUnmapped });
-    const stored = keys.subarray(0, 4 * count);
-    staging.keys.push(stored);
+    if (count > 0) staging.keys.push(keys.subarray(0, 4 * count));
     this.#sql.insertRequest.run(
       scopeId,
       request.receivedAt,
       newResults.length,
-      count === 0 ? null : Buffer.from(stored.buffer, stored.byteOffset, stored.byteLength),
       ...requestColumns(request),
       newResults.length === 0 ? null : JSON.stringify(newResults),
       kept,
@@ -309,15 +322,19 @@ export class SqliteStore implements Store {
     }
   }
 
-  /** Keys of the requests stored within the window, newest first, into the seen set. */
+  /** The keys committed within the window, newest first, into the seen set. */
   #loadRecentKeys(windowMs: number): void {
-    const oldest = new Date(this.#now() - windowMs).toISOString();
-    for (const row of this.#sql.recentKeys.iterate() as Iterable<{ received_at: string; keys: Buffer | null }>) {
-      if (row.received_at < oldest) break;
-      if (row.keys === null) continue;
-      const keys = new Uint32Array(row.keys.byteLength / 4);
-      new Uint8Array(keys.buffer).set(row.keys);
-      for (let at = 0; at < keys.length; at += 4) this.#seen.add(keys, at);
+    const oldest = this.#now() - windowMs;
+    const key = new Uint32Array(4);
+    for (const [committedAt, keys] of this.#sql.recentKeys.iterate() as Iterable<[number, Buffer]>) {
+      if (committedAt < oldest) break;
+      for (let at = 0; at + 16 <= keys.length; at += 16) {
+        key[0] = keys.readUInt32LE(at);
+        key[1] = keys.readUInt32LE(at + 4);
+        key[2] = keys.readUInt32LE(at + 8);
+        key[3] = keys.readUInt32LE(at + 12);
+        this.#seen.add(key);
+      }
     }
   }
 
@@ -386,6 +403,14 @@ interface FeedRow {
   received_at: string;
   results: string;
   body: Buffer;
+}
+
+/** The keys of one commit as little-endian bytes (how loadRecentKeys reads them back). */
+function concatKeys(parts: readonly Uint32Array[]): Buffer {
+  const bytes = Buffer.allocUnsafe(parts.reduce((n, part) => n + part.length * 4, 0));
+  let at = 0;
+  for (const part of parts) for (const word of part) at = bytes.writeUInt32LE(word, at);
+  return bytes;
 }
 
 function scopeKey(scope: Scope): string {
