@@ -1,5 +1,7 @@
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { checkConfigShape } from "../src/config/load.js";
 import { configJsonSchema, ConfigError, DEMO_CONFIG_PATH, loadConfig, resolveConfig } from "../src/index.js";
 import { TEST_CONFIG } from "./helpers.js";
 
@@ -7,6 +9,13 @@ describe("configuration", () => {
   it("schemas/config.schema.json matches the zod schema (run gen:schemas after changing it)", () => {
     const committed = JSON.parse(readFileSync(new URL("../schemas/config.schema.json", import.meta.url), "utf8"));
     expect(committed).toEqual(configJsonSchema());
+  });
+
+  it("accepts the configuration example in the README", () => {
+    const readme = readFileSync(fileURLToPath(new URL("../../../README.md", import.meta.url)), "utf8");
+    const example = /```json\n(\{\n  "environments"[\s\S]*?)\n```/.exec(readme)?.[1];
+    expect(example).toBeDefined();
+    expect(() => checkConfigShape(JSON.parse(example!), "README.md")).not.toThrow();
   });
 
   it("loads the demo config with every integration bound to a plugin", async () => {
