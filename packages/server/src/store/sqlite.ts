@@ -170,7 +170,9 @@ export class SqliteStore implements Store {
       ),
       insertKeys: db.prepare(`INSERT INTO seen_keys (committed_at, keys) VALUES (?, ?)`),
       recentKeys: db.prepare(`SELECT committed_at, keys FROM seen_keys ORDER BY seq DESC`).raw(),
-      pruneKeys: db.prepare(`DELETE FROM seen_keys WHERE committed_at < ?`),
+      // Rows are in commit order: the scan stops at the first one young enough, so a prune reads
+      // only what it deletes.
+      pruneKeys: db.prepare(`DELETE FROM seen_keys WHERE seq < (SELECT seq FROM seen_keys WHERE committed_at >= ? ORDER BY seq LIMIT 1)`),
       pruneRejected: db.prepare(
         `DELETE FROM rejected WHERE seq <= (SELECT seq FROM rejected ORDER BY seq DESC LIMIT 1 OFFSET ?)`,
       ),
