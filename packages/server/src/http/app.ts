@@ -1,7 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { Logger } from "pino";
 import { buildOpenApi } from "../openapi.js";
-import { errorBody, type HttpErrorCode } from "../receiver/errors.js";
+import { errorBody, errorResponse, type HttpErrorCode } from "../receiver/errors.js";
 import type { ReceiverRequest, ReceiverResponse } from "../receiver/http-types.js";
 import type { Receiver } from "../receiver/receiver.js";
 
@@ -157,6 +157,5 @@ function send(reply: FastifyReply, response: ReceiverResponse): FastifyReply {
 }
 
 function sendError(reply: FastifyReply, code: HttpErrorCode, message: string): FastifyReply {
-  const body = errorBody(code, message);
-  return reply.code(body.statusCode).type("application/json").send(JSON.stringify(body));
+  return send(reply, errorResponse(code, message));
 }

@@ -1,3 +1,5 @@
+import type { ReceiverResponse } from "./http-types.js";
+
 /**
  * The receiver's error vocabulary: a stable `code` per failure, each with one HTTP status.
  * Bodies follow `{ statusCode, error, message, code }` so every client can branch on `code`.
@@ -48,6 +50,8 @@ export function errorBody(code: HttpErrorCode, message: string): ErrorBody {
   return { statusCode, error: REASONS[statusCode] ?? "Error", message, code };
 }
 
-export function isHttpErrorCode(value: string): value is HttpErrorCode {
-  return Object.hasOwn(HTTP_ERRORS, value);
+/** An error as the receiver answers it: the status and the JSON body. */
+export function errorResponse(code: HttpErrorCode, message: string): ReceiverResponse {
+  const body = errorBody(code, message);
+  return { statusCode: body.statusCode, body: JSON.stringify(body) };
 }

@@ -6,7 +6,7 @@ import type { Logger } from "pino";
 import { integrationKey, type ResolvedConfig, type ResolvedIntegration } from "../config/load.js";
 import { InvalidCursorError, StorageUnavailableError, type Scope, type Store, type StoredRequest } from "../store/store.js";
 import { checkApiKey } from "./api-key.js";
-import { errorBody, type HttpErrorCode } from "./errors.js";
+import { errorResponse, type HttpErrorCode } from "./errors.js";
 import type { ReceiverRequest, ReceiverResponse } from "./http-types.js";
 
 /** Media types the endpoint reads (those core decodes); the integration's plugin may accept fewer. */
@@ -56,7 +56,7 @@ export class Receiver {
     if (apiKey === "invalid") {
       // Not stored: a caller without this environment's key has no claim on its storage.
       this.deps.logger.warn({ ...scope, code: "unauthorized" }, "rejected an API key that is not valid for this environment");
-      return respondError("unauthorized", "the API key is not valid for this environment");
+      return errorResponse("unauthorized", "the API key is not valid for this environment");
     }
     const authenticated = apiKey === "valid";
     const outcome = this.deps.engine.run(integration.plugin.id, request, { credentials: integration.credentials, authenticated });
@@ -71,20 +71,20 @@ export class Receiver {
     const located = this.#locate(req);
     if ("statusCode" in located) return located;
     if (checkApiKey(authorizationOf(req), this.deps.config.environments.get(located.scope.environmentId)!) !== "valid") {
-      return respondError("unauthorized", "reading the feed needs this environment's API key");
+      return errorResponse("unauthorized", "reading the feed needs this environment's API key");
     }
     const after = single(req.query["after"]);
     const limitText = single(req.query["limit"]);
     const limit = limitText === undefined ? DEFAULT_PAGE : Number(limitText);
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) {
-      return respondError("invalid_request", `limit must be an integer from 1 to ${MAX_PAGE}`);
+      return errorResponse("invalid_request", `limit must be an integer from 1 to ${MAX_PAGE}`);
     }
     try {
       const page = await this.deps.store.feed(located.scope, after, limit);
       const data = page.data.map(({ id, event, receivedAt }) => ({ id, event, receivedAt }));
       return { statusCode: 200, body: JSON.stringify({ data, next: page.next }) };
     } catch (thrown) {
-      if (thrown instanceof InvalidCursorError) return respondError("invalid_request", thrown.message);
+      if (thrown instanceof InvalidCursorError) return errorResponse("invalid_request", thrown.message);
       return this.#storageDown(thrown);
     }
   }
@@ -101,9 +101,9 @@ export class Receiver {
   #locate(req: ReceiverRequest): { scope: Scope; integration: ResolvedIntegration } | ReceiverResponse {
     const environmentId = req.params["environmentId"] ?? "";
     const integrationId = req.params["integrationId"] ?? "";
-    if (!this.deps.config.environments.has(environmentId)) return respondError("environment_not_found", "no such environment");
+    if (!this.deps.config.environments.has(environmentId)) return errorResponse("environment_not_found", "no such environment");
     const integration = this.deps.config.integrations.get(integrationKey(environmentId, integrationId));
-    if (integration === undefined) return respondError("integration_not_found", "no such integration in this environment");
+    if (integration === undefined) return errorResponse("integration_not_found", "no such integration in this environment");
     return { scope: { environmentId, integrationId }, integration };
   }
 
@@ -111,16 +111,16 @@ export class Receiver {
     const response = { statusCode: 200, body: JSON.stringify(outcome.results) };
     if (key !== undefined) {
       if (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY) {
-        return respondError("invalid_request", `idempotency-key must be 1 to ${MAX_IDEMPOTENCY_KEY} characters`);
+        return errorResponse("invalid_request", `idempotency-key must be 1 to ${MAX_IDEMPOTENCY_KEY} characters`);
       }
       try {
         const claim = await this.deps.store.claimIdempotencyKey(scope, key, fingerprint(request, outcome.body));
         if (claim.kind === "replay") return { ...claim.response, headers: { "idempotency-replay": "true" } };
         if (claim.kind === "in_flight") {
-          return { ...respondError("idempotency_in_flight", "a request with this idempotency-key is still being processed"), headers: { "retry-after": "1" } };
+          return { ...errorResponse("idempotency_in_flight", "a request with this idempotency-key is still being processed"), headers: { "retry-after": "1" } };
         }
         if (claim.kind === "fingerprint_mismatch") {
-          return respondError("idempotency_key_reused", "this idempotency-key was used with a different body");
+          return errorResponse("idempotency_key_reused", "this idempotency-key was used with a different body");
         }
       } catch (thrown) {
         return this.#storageDown(thrown);
@@ -154,13 +154,13 @@ export class Receiver {
     } catch (thrown) {
       return this.#storageDown(thrown);
     }
-    return respondError(code, message);
+    return errorResponse(code, message);
   }
 
   #storageDown(thrown: unknown): ReceiverResponse {
     if (!(thrown instanceof StorageUnavailableError)) throw thrown;
     this.deps.logger.error({ err: thrown.message }, "storage unavailable");
-    return { ...respondError("storage_unavailable", "storage is unavailable; retry later"), headers: { "retry-after": "5" } };
+    return { ...errorResponse("storage_unavailable", "storage is unavailable; retry later"), headers: { "retry-after": "5" } };
   }
 
   #toStored(request: InboundRequest): StoredRequest {
@@ -173,11 +173,6 @@ export class Receiver {
 /** Same body, same fingerprint: key order in JSON does not matter, and form bodies compare decoded. */
 function fingerprint(request: InboundRequest, body: unknown): string {
   return createHash("sha256").update(request.contentType).update("\n").update(stableStringify(body)).digest("base64url");
-}
-
-export function respondError(code: HttpErrorCode, message: string): ReceiverResponse {
-  const body = errorBody(code, message);
-  return { statusCode: body.statusCode, body: JSON.stringify(body) };
 }
 
 function authorizationOf(req: ReceiverRequest): string | undefined {
