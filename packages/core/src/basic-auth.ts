@@ -1,8 +1,8 @@
-import { hash, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import { engineError } from "./errors.js";
 import type { VerifyResult } from "./plugin.js";
 import type { InboundRequest } from "./request.js";
+import { matchesSecret } from "./secrets.js";
 
 /**
  * HTTP basic auth as providers send it (Everlytic's `auth_details`, SendGrid's credentials in the
@@ -26,22 +26,20 @@ export function readBasicAuth(request: InboundRequest): BasicCredential | undefi
   return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
-/** sha256 of each configured "username:password", computed once per credentials value. */
-const configuredDigests = new WeakMap<object, Buffer[]>();
+/** Each configured pair as "username:password", made once per credentials value. */
+const pairsByCredentials = new WeakMap<object, string[]>();
 
-function digestsOf(configured: BasicCredentials): Buffer[] {
-  let digests = configuredDigests.get(configured);
-  if (digests === undefined) {
-    const pairs = Array.isArray(configured) ? configured : [configured];
-    digests = pairs.map((pair) => sha256(`${pair.username}:${pair.password}`));
-    configuredDigests.set(configured, digests);
+function pairsOf(configured: BasicCredentials): string[] {
+  let pairs = pairsByCredentials.get(configured);
+  if (pairs === undefined) {
+    pairs = (Array.isArray(configured) ? configured : [configured]).map((pair) => `${pair.username}:${pair.password}`);
+    pairsByCredentials.set(configured, pairs);
   }
-  return digests;
+  return pairs;
 }
 
 /**
- * Compares sha256 digests rather than the strings, so the comparison takes the same time whatever
- * the length or the first differing byte, and checks every configured pair (no early exit).
+ * Checks the presented pair against every configured pair in constant time (see matchesSecret).
  * A username cannot hold a colon (RFC 7617), so "username:password" identifies the pair.
  */
 export function verifyBasicAuth(request: InboundRequest, configured: BasicCredentials | undefined): VerifyResult {
@@ -50,16 +48,6 @@ export function verifyBasicAuth(request: InboundRequest, configured: BasicCreden
   }
   const presented = readBasicAuth(request);
   if (presented === undefined) return { ok: false, error: engineError("unauthorized", "basic auth credentials are required", "authorization") };
-  const digest = sha256(`${presented.username}:${presented.password}`);
-  let matched = false;
-  for (const expected of digestsOf(configured)) matched = timingSafeEqual(digest, expected) || matched;
-  return matched ? { ok: true, verified: true } : { ok: false, error: engineError("unauthorized", "basic auth credentials do not match", "authorization") };
+  return matchesSecret(`${presented.username}:${presented.password}`, pairsOf(configured)) ? { ok: true, verified: true } : { ok: false, error: engineError("unauthorized", "basic auth credentials do not match", "authorization") };
 }
 
-export function constantTimeEqual(a: string, b: string): boolean {
-  return timingSafeEqual(sha256(a), sha256(b));
-}
-
-function sha256(text: string): Buffer {
-  return hash("sha256", text, "buffer");
-}

@@ -45,10 +45,10 @@ export { contentHash, type EventHasher } from "./ids.js";
 export { isoString, toIsoDate, type DateOptions } from "./dates.js";
 export { at, count, describeFields, field, firstAt, isRecord, joinParts, lower, text, type FieldTable, type JsonRecord } from "./read.js";
 export { parseCredentials, type CredentialsResult } from "./credentials.js";
+export { constantTimeEqual, matchesSecret } from "./secrets.js";
 export {
   BasicCredentialSchema,
   BasicCredentialsSchema,
-  constantTimeEqual,
   readBasicAuth,
   verifyBasicAuth,
   type BasicCredential,

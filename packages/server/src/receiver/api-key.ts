@@ -1,4 +1,4 @@
-import { constantTimeEqual } from "@tidings/core";
+import { matchesSecret } from "@tidings/core";
 import type { EnvironmentConfig } from "../config/schema.js";
 
 export type ApiKeyVerdict = "absent" | "valid" | "invalid";
@@ -13,7 +13,5 @@ export function checkApiKey(authorization: string | undefined, environment: Envi
   if (authorization === undefined) return "absent";
   const m = API_KEY_HEADER.exec(authorization);
   if (!m) return "absent";
-  let valid = false;
-  for (const key of environment.apiKeys) valid = constantTimeEqual(m[1]!, key) || valid;
-  return valid ? "valid" : "invalid";
+  return matchesSecret(m[1]!, environment.apiKeys) ? "valid" : "invalid";
 }
