@@ -2,8 +2,11 @@ import pg from "pg";
 import { judgeExistingClaim, type ClaimRow } from "./claims.js";
 import { GroupCommit } from "./group-commit.js";
 import {
+  bodyBuffer,
   InvalidCursorError,
+  PRUNE_REJECTED_EVERY,
   StorageUnavailableError,
+  storeSettings,
   type AcceptedRecord,
   type FeedPage,
   type IdempotencyClaim,
@@ -11,13 +14,11 @@ import {
   type Scope,
   type Store,
   type StoredRequest,
+  type StoreOptions,
 } from "./store.js";
 
-export interface PostgresStoreOptions {
-  readonly maxRejected?: number;
-  readonly inFlightTtlMs?: number;
+export interface PostgresStoreOptions extends StoreOptions {
   readonly poolSize?: number;
-  readonly now?: () => number;
 }
 
 const SCHEMA = `
@@ -84,9 +85,7 @@ export class PostgresStore implements Store {
 
   private constructor(pool: pg.Pool, options: PostgresStoreOptions) {
     this.#pool = pool;
-    this.#now = options.now ?? Date.now;
-    this.#maxRejected = options.maxRejected ?? 10_000;
-    this.#inFlightTtlMs = options.inFlightTtlMs ?? 60_000;
+    ({ now: this.#now, maxRejected: this.#maxRejected, inFlightTtlMs: this.#inFlightTtlMs } = storeSettings(options));
     this.#writes = new GroupCommit({
       engine: "PostgreSQL",
       commit: (batch) => this.#transaction((client) => this.#write(client, batch)),
@@ -213,7 +212,7 @@ export class PostgresStore implements Store {
       }
     }
     this.#rejectedSincePrune += rejected;
-    if (this.#rejectedSincePrune >= 100) {
+    if (this.#rejectedSincePrune >= PRUNE_REJECTED_EVERY) {
       this.#rejectedSincePrune = 0;
       await client.query(
         `DELETE FROM tidings_requests WHERE outcome = 'rejected' AND seq <= (SELECT seq FROM tidings_requests WHERE outcome = 'rejected' ORDER BY seq DESC LIMIT 1 OFFSET $1)`,
@@ -259,7 +258,7 @@ async function insertRequest(client: pg.PoolClient, scope: Scope, request: Store
       request.method,
       request.contentType,
       JSON.stringify(request.headers),
-      Buffer.from(request.body.buffer, request.body.byteOffset, request.body.byteLength),
+      bodyBuffer(request.body),
       request.receivedAt,
     ],
   );

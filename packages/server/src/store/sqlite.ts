@@ -9,8 +9,11 @@ import { digest128 } from "./digest.js";
 import { GroupCommit } from "./group-commit.js";
 import { DigestSet, SeenKeys } from "./seen-keys.js";
 import {
+  bodyBuffer,
   InvalidCursorError,
+  PRUNE_REJECTED_EVERY,
   StorageUnavailableError,
+  storeSettings,
   type AcceptedRecord,
   type FeedItem,
   type FeedPage,
@@ -19,21 +22,17 @@ import {
   type Scope,
   type Store,
   type StoredRequest,
+  type StoreOptions,
 } from "./store.js";
 
-export interface SqliteStoreOptions {
-  /** Rejected requests kept for inspection; the oldest beyond this are pruned. */
-  readonly maxRejected?: number;
-  /** An in-flight idempotency claim older than this is treated as abandoned (its process died). */
-  readonly inFlightTtlMs?: number;
+export interface SqliteStoreOptions extends StoreOptions {
   /** A re-delivered event is recognized for at least this long after the first delivery. */
   readonly dedupWindowMs?: number;
   /** Told when the background checkpoint worker fails (the writer then checkpoints by itself). */
   readonly onCheckpointError?: (error: Error) => void;
-  readonly now?: () => number;
 }
 
-export const DEFAULT_DEDUP_WINDOW_MS = 72 * 3_600_000;
+const DEFAULT_DEDUP_WINDOW_MS = 72 * 3_600_000;
 
 /** `PRAGMA user_version` of this layout: one row per request, its events stored with it. */
 const LAYOUT = 3;
@@ -125,9 +124,7 @@ export class SqliteStore implements Store {
   #commitsSincePrune = 0;
 
   constructor(path: string, options: SqliteStoreOptions = {}) {
-    this.#now = options.now ?? Date.now;
-    this.#maxRejected = options.maxRejected ?? 10_000;
-    this.#inFlightTtlMs = options.inFlightTtlMs ?? 60_000;
+    ({ now: this.#now, maxRejected: this.#maxRejected, inFlightTtlMs: this.#inFlightTtlMs } = storeSettings(options));
     const dedupWindowMs = options.dedupWindowMs ?? DEFAULT_DEDUP_WINDOW_MS;
     let lock: Database.Database | undefined;
     let db: Database.Database | undefined;
@@ -229,8 +226,8 @@ export class SqliteStore implements Store {
   recordRejected(record: RejectedRecord): Promise<void> {
     return this.#queueWrite(record.scope, (scopeId) => {
       const { request } = record;
-      this.#sql.insertRejected.run(scopeId, request.receivedAt, record.code, record.message, ...requestColumns(request), bodyOf(request));
-      if (++this.#rejectedSincePrune >= 100) {
+      this.#sql.insertRejected.run(scopeId, request.receivedAt, record.code, record.message, ...requestColumns(request), bodyBuffer(request.body));
+      if (++this.#rejectedSincePrune >= PRUNE_REJECTED_EVERY) {
         this.#rejectedSincePrune = 0;
         this.#sql.pruneRejected.run(this.#maxRejected);
       }
@@ -317,7 +314,7 @@ export class SqliteStore implements Store {
       ...requestColumns(request),
       newResults.length === 0 ? null : JSON.stringify(newResults),
       kept,
-      bodyOf(request),
+      bodyBuffer(request.body),
     );
     if (record.idempotencyKey !== undefined) {
       this.#sql.completeClaim.run(record.response.statusCode, record.response.body, scopeId, record.idempotencyKey);
@@ -375,7 +372,7 @@ function storedResults(results: readonly WebhookResultDto[], body: Uint8Array): 
   return results.map(({ id, event }) => {
     const { row } = event;
     if (searching && row !== undefined) {
-      text ??= Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString("utf8");
+      text ??= bodyBuffer(body).toString("utf8");
       const at = text.indexOf(row, from);
       // Rows come in body order; after one miss the rest are kept inline (no quadratic search).
       if (at >= 0) {
@@ -421,10 +418,6 @@ function scopeKey(scope: Scope): string {
 
 function requestColumns(request: StoredRequest): [string, string, string] {
   return [request.method, request.contentType, JSON.stringify(request.headers)];
-}
-
-function bodyOf(request: StoredRequest): Buffer {
-  return Buffer.from(request.body.buffer, request.body.byteOffset, request.body.byteLength);
 }
 
 /**

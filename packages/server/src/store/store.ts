@@ -61,6 +61,28 @@ export interface FeedPage {
   readonly next: string | null;
 }
 
+/** Options every engine takes. */
+export interface StoreOptions {
+  /** Rejected requests kept for inspection; the oldest beyond this are pruned. */
+  readonly maxRejected?: number;
+  /** An in-flight idempotency claim older than this is treated as abandoned (its process died). */
+  readonly inFlightTtlMs?: number;
+  readonly now?: () => number;
+}
+
+/** StoreOptions with their defaults filled in. */
+export function storeSettings(options: StoreOptions): Required<StoreOptions> {
+  return { maxRejected: options.maxRejected ?? 10_000, inFlightTtlMs: options.inFlightTtlMs ?? 60_000, now: options.now ?? Date.now };
+}
+
+/** Rejected requests are pruned once every this many, not on each. */
+export const PRUNE_REJECTED_EVERY = 100;
+
+/** A request body as a Buffer over the same memory, as the database drivers take it. */
+export function bodyBuffer(body: Uint8Array): Buffer {
+  return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+}
+
 export interface Store {
   claimIdempotencyKey(scope: Scope, key: string, fingerprint: string): Promise<IdempotencyClaim>;
   /** Forgets a claim whose request ended without a stored response (storage failed). */
