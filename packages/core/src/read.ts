@@ -62,11 +62,12 @@ export function lower(value: unknown): string | undefined {
 /** Joins the present parts with "; " (for `response`), or undefined when none is present. */
 export function joinParts(parts: readonly (string | undefined)[]): string | undefined {
   let joined: string | undefined;
-  for (const part of parts) {
-    if (part === undefined || part === "") continue;
-    joined = joined === undefined ? part : `${joined}; ${part}`;
-  }
+  for (const part of parts) if (part !== undefined && part !== "") joined = appendPart(joined, part);
   return joined;
+}
+
+function appendPart(joined: string | undefined, part: string): string {
+  return joined === undefined ? part : `${joined}; ${part}`;
 }
 
 /** Candidate paths per label: the first path holding text wins for that label. */
@@ -82,7 +83,7 @@ export function describeFields(value: unknown, table: FieldTable, fallback?: unk
   for (const label in table) {
     const paths = table[label]!;
     const found = text(firstAt(value, paths)) ?? (fallback === undefined ? undefined : text(firstAt(fallback, paths)));
-    if (found !== undefined) described = described === undefined ? `${label}: ${found}` : `${described}; ${label}: ${found}`;
+    if (found !== undefined) described = appendPart(described, `${label}: ${found}`);
   }
   return described;
 }
