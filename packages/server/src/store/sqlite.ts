@@ -126,11 +126,13 @@ export class SqliteStore implements Store {
   constructor(path: string, options: SqliteStoreOptions = {}) {
     ({ now: this.#now, maxRejected: this.#maxRejected, inFlightTtlMs: this.#inFlightTtlMs } = storeSettings(options));
     const dedupWindowMs = options.dedupWindowMs ?? DEFAULT_DEDUP_WINDOW_MS;
+    // An in-memory database has no file to lock, create or checkpoint.
+    const onDisk = path !== ":memory:";
     let lock: Database.Database | undefined;
     let db: Database.Database | undefined;
     try {
-      if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-      lock = path === ":memory:" ? undefined : lockDatabase(`${path}.lock`, path);
+      if (onDisk) mkdirSync(dirname(path), { recursive: true });
+      lock = onDisk ? lockDatabase(`${path}.lock`, path) : undefined;
       db = new Database(path);
       db.pragma("journal_mode = WAL");
       // FULL: a commit is on disk before the response that depends on it is sent.
@@ -175,7 +177,7 @@ export class SqliteStore implements Store {
       ),
       ping: db.prepare(`SELECT 1`),
     };
-    this.#checkpointer = path === ":memory:" ? undefined : startCheckpointer(path, options.onCheckpointError ?? (() => undefined));
+    this.#checkpointer = onDisk ? startCheckpointer(path, options.onCheckpointError ?? (() => undefined)) : undefined;
     this.#seen = new SeenKeys(dedupWindowMs, this.#now());
     this.#loadRecentKeys(dedupWindowMs);
     const writeAll = db.transaction((writes: readonly ((staging: Staging) => void)[], staging: Staging, now: number) => {
