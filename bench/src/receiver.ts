@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
+import { median } from "./measure.js";
 import { startChild, type Child } from "./processes.js";
 import { EVERLYTIC_AUTH, EVERLYTIC_CREDENTIALS, everlyticPayloads, sendgridEvents } from "./workloads.js";
 
@@ -73,11 +74,10 @@ async function interleaved(targets: readonly Target[], seconds: number, slices: 
   return rounds.map((results) => {
     const total = results.reduce((sum, r) => sum + r.requests.total, 0);
     const elapsed = results.reduce((sum, r) => sum + r.duration, 0);
-    const p50s = results.map((r) => r.latency.p50).sort((x, y) => x - y);
     return {
       requestsPerSecond: total / elapsed,
       p99Ms: Math.max(...results.map((r) => r.latency.p99)),
-      p50Ms: p50s[Math.floor(p50s.length / 2)]!,
+      p50Ms: median(results.map((r) => r.latency.p50)),
       non2xx: results.reduce((sum, r) => sum + r.non2xx, 0),
       errors: results.reduce((sum, r) => sum + r.errors + r.timeouts, 0),
     };

@@ -1,10 +1,10 @@
 import { encodeForm, inboundRequest, type InboundRequest } from "@tidings/core";
-import { EVERLYTIC_TYPES, everlyticStandardPayload, Random, SENDGRID_EVENTS, sendgridBody, sendgridEvent } from "@tidings/simulator";
+import { basicAuth, EVERLYTIC_TYPES, everlyticStandardPayload, Random, SENDGRID_EVENTS, sendgridBody, sendgridEvent } from "@tidings/simulator";
 
 /** Representative bodies, generated from a fixed seed so every run measures the same bytes. */
 export const NOW = new Date("2026-01-15T10:00:00.000Z");
 export const EVERLYTIC_CREDENTIALS = { username: "everlytic", password: "bench-webhook-password" };
-export const EVERLYTIC_AUTH = `Basic ${Buffer.from(`${EVERLYTIC_CREDENTIALS.username}:${EVERLYTIC_CREDENTIALS.password}`).toString("base64")}`;
+export const EVERLYTIC_AUTH = basicAuth(EVERLYTIC_CREDENTIALS.username, EVERLYTIC_CREDENTIALS.password);
 
 export function sendgridEvents(count: number, seed = 1): Record<string, unknown>[] {
   const random = new Random(seed);

@@ -1,7 +1,7 @@
 import { createPrivateKey } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { everlyticTraffic, Random, send, sendgridTraffic, withDuplicates, type SendSummary, type SimulatedRequest } from "@tidings/simulator";
+import { basicAuth, everlyticTraffic, Random, send, sendgridTraffic, withDuplicates, type SendSummary, type SimulatedRequest } from "@tidings/simulator";
 import { UsageError } from "../usage-error.js";
 
 export const simulateUsage = `tidings simulate everlytic|sendgrid --target <receiver url> [options]
@@ -61,7 +61,7 @@ export async function simulate(argv: string[]): Promise<number> {
     source = everlyticTraffic({ fieldSet, contentType, headers, ...(auth === undefined ? {} : { auth }) }, random);
   } else if (provider === "sendgrid") {
     const signWith = values["sign-with"] === undefined ? undefined : createPrivateKey(readFileSync(values["sign-with"], "utf8"));
-    const extra = auth === undefined ? headers : { ...headers, authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString("base64")}` };
+    const extra = auth === undefined ? headers : { ...headers, authorization: basicAuth(auth.username, auth.password) };
     source = sendgridTraffic({ batchSize: number("batch-size", values["batch-size"], 1, 10_000), headers: extra, ...(signWith === undefined ? {} : { signWith }) }, random);
   } else {
     throw new UsageError(`unknown provider "${provider}": everlytic or sendgrid`);
