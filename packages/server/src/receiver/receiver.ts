@@ -5,13 +5,14 @@ import type { Engine } from "@tidings/core/host";
 import type { Logger } from "pino";
 import { integrationKey, type ResolvedConfig, type ResolvedIntegration } from "../config/load.js";
 import { InvalidCursorError, StorageUnavailableError, type Scope, type Store, type StoredRequest } from "../store/store.js";
+import { REDACTED, SECRET_HEADERS } from "../redaction.js";
 import { checkApiKey } from "./api-key.js";
 import { errorResponse, type HttpErrorCode } from "./errors.js";
 import type { ReceiverRequest, ReceiverResponse } from "./http-types.js";
 
 /** Media types the endpoint reads (those core decodes); the integration's plugin may accept fewer. */
 const ACCEPTED_MEDIA_TYPES: ReadonlySet<string> = new Set(CONTENT_TYPES);
-const SECRET_HEADERS = new Set(["authorization", "proxy-authorization", "cookie", "x-api-key"]);
+const SECRET: ReadonlySet<string> = new Set(SECRET_HEADERS);
 const MAX_IDEMPOTENCY_KEY = 255;
 const DEFAULT_PAGE = 100;
 const MAX_PAGE = 1000;
@@ -165,7 +166,7 @@ export class Receiver {
 
   #toStored(request: InboundRequest): StoredRequest {
     const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(request.headers)) headers[name] = SECRET_HEADERS.has(name) ? "[redacted]" : value;
+    for (const [name, value] of Object.entries(request.headers)) headers[name] = SECRET.has(name) ? REDACTED : value;
     return { method: request.method, contentType: request.contentType, headers, body: request.rawBody, receivedAt: this.deps.now().toISOString() };
   }
 }
