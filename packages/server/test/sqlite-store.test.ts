@@ -188,6 +188,42 @@ describe("SQLite de-duplication across restarts, windows and failures", () => {
   });
 });
 
+describe("SQLite page size", () => {
+  const fresh = () => join(mkdtempSync(join(tmpdir(), "tidings-pages-")), "tidings.db");
+  const pageSize = (path: string) => {
+    const db = new Database(path, { readonly: true });
+    try {
+      return db.pragma("page_size", { simple: true });
+    } finally {
+      db.close();
+    }
+  };
+
+  it("creates new databases with 16 KiB pages", async () => {
+    const path = fresh();
+    const store = new SqliteStore(path);
+    await store.commitAccepted(record(["a"]));
+    await store.close();
+    expect(pageSize(path)).toBe(16 * 1024);
+  });
+
+  it("keeps the page size of a database created before, and reads and writes it", async () => {
+    const path = fresh();
+    const created = new Database(path);
+    created.pragma("page_size = 4096");
+    created.pragma("journal_mode = WAL");
+    created.close();
+    const store = new SqliteStore(path);
+    await store.commitAccepted(record(["a", "b"]));
+    await store.close();
+    const reopened = new SqliteStore(path);
+    await reopened.commitAccepted(record(["b", "c"]));
+    expect(await feedIds(reopened)).toEqual(["a", "b", "c"]);
+    await reopened.close();
+    expect(pageSize(path)).toBe(4096);
+  });
+});
+
 describe("SQLite checkpoints", () => {
   it("are made by the background worker, not left for the writer at 32 MiB of WAL", async () => {
     const path = join(mkdtempSync(join(tmpdir(), "tidings-checkpoint-")), "tidings.db");

@@ -34,6 +34,10 @@ export interface SqliteStoreOptions extends StoreOptions {
 
 const DEFAULT_DEDUP_WINDOW_MS = 72 * 3_600_000;
 
+/** The page size of new databases; a file keeps the size it was created with. */
+const PAGE_SIZE = 16 * 1024;
+const WRITER_CHECKPOINT_BYTES = 32 * 1024 * 1024;
+
 /** `PRAGMA user_version` of this layout: one row per request, its events stored with it. */
 const LAYOUT = 3;
 /** A feed cursor is `seq * SLOTS + events already read from that request` (maxEvents is far below). */
@@ -134,12 +138,18 @@ export class SqliteStore implements Store {
       if (onDisk) mkdirSync(dirname(path), { recursive: true });
       lock = onDisk ? lockDatabase(`${path}.lock`, path) : undefined;
       db = new Database(path);
+      // Set before the file has its first page, ignored after. A request's row is a few KiB to a few
+      // hundred (its body): with 16 KiB pages a commit writes a quarter of the WAL frames (one
+      // write of a header and one of a page each) that 4 KiB pages take. Measured on the receiver
+      // benchmark in A/B pairs: 100-event batches about 1.2x, single events about 1.08x.
+      db.pragma(`page_size = ${PAGE_SIZE}`);
       db.pragma("journal_mode = WAL");
       // FULL: a commit is on disk before the response that depends on it is sent.
       db.pragma("synchronous = FULL");
       db.pragma("busy_timeout = 5000");
       // The checkpoint worker keeps the WAL short; the writer checkpoints itself only past 32 MiB.
-      db.pragma("wal_autocheckpoint = 8192");
+      const pageSize = db.pragma("page_size", { simple: true }) as number;
+      db.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_BYTES / pageSize}`);
       db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
       this.#seed = prepareLayout(db, path);
     } catch (thrown) {
