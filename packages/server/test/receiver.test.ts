@@ -89,6 +89,16 @@ describe("receiver", () => {
       await expectError(await server().get("/no/such/route"), 404, "not_found");
     });
 
+    it("405 with an Allow header for a known path and another method", async () => {
+      const put = await fetch(`${server().url}${EVERLYTIC}`, { method: "PUT", body: "{}", headers: { "content-type": "application/json" } });
+      expect(put.headers.get("allow")).toBe("POST");
+      await expectError(put, 405, "method_not_allowed");
+      const deleteFeed = await fetch(`${server().url}${EVERLYTIC}/events`, { method: "DELETE" });
+      expect(deleteFeed.headers.get("allow")).toBe("GET, HEAD");
+      await expectError(deleteFeed, 405, "method_not_allowed");
+      await expectError(await server().get(EVERLYTIC), 405, "method_not_allowed");
+    });
+
     it("400 for a malformed body, 415 for an unsupported content type", async () => {
       await expectError(await server().post(EVERLYTIC, '{"id":', GOOD_BASIC), 400, "malformed_body");
       await expectError(await server().post(EVERLYTIC, "<x/>", { ...GOOD_BASIC, "content-type": "application/xml" }), 415, "unsupported_content_type");

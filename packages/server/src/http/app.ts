@@ -63,6 +63,8 @@ export function buildHttpApp(receiver: Receiver, options: HttpOptions): FastifyI
   app.get("/health", (_request, reply) => receiver.health().then((response) => send(reply, response)));
   const openApi = JSON.stringify(buildOpenApi());
   app.get("/openapi.json", (_request, reply) => send(reply, { statusCode: 200, body: openApi }));
+  allowOnly(app, INBOUND_PATH, "POST");
+  for (const path of [`${INBOUND_PATH}/events`, "/health", "/openapi.json"]) allowOnly(app, path, "GET");
 
   app.setNotFoundHandler((request, reply) => sendError(reply, "not_found", `no route for ${request.method} ${request.url.split("?")[0]}`));
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -79,6 +81,24 @@ export function buildHttpApp(receiver: Receiver, options: HttpOptions): FastifyI
     return reply.code(500).type("application/json").send(JSON.stringify({ statusCode: 500, error: "Internal Server Error", message: "unexpected error", code: "internal_error" }));
   });
   return app;
+}
+
+const METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"] as const;
+
+/**
+ * Answers the other methods on a known path with 405 and an Allow header (RFC 9110), so a caller
+ * that sends PUT to the webhook URL learns the URL is right and the method wrong.
+ */
+function allowOnly(app: FastifyInstance, url: string, method: "GET" | "POST"): void {
+  const allow = method === "GET" ? "GET, HEAD" : method;
+  app.route({
+    method: METHODS.filter((other) => !allow.includes(other)),
+    url,
+    handler: (request, reply) => {
+      reply.header("allow", allow);
+      return sendError(reply, "method_not_allowed", `${request.method} is not allowed here; use ${allow}`);
+    },
+  });
 }
 
 class BodyError extends Error {
