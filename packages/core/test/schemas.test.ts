@@ -37,4 +37,16 @@ describe("published JSON Schemas", () => {
       { numRuns: 500 },
     );
   });
+
+  it("zod and the compiled validator count a length limit in the same units (code points)", () => {
+    const base = { status: "delivered", date: "2026-01-01T00:00:00.000Z" };
+    const validate = validatorFor("event-body");
+    // 513 emoji: 513 code points but 1,026 UTF-16 units; externalId's limit is 1,024 characters.
+    for (const externalId of ["\u{1F600}".repeat(512), "\u{1F600}".repeat(513), "x".repeat(1024), "x".repeat(1025)]) {
+      const value = { ...base, externalId };
+      expect(validate(value), `${externalId.length} units`).toBe(EventBodySchema.safeParse(value).success);
+    }
+    expect(validate({ ...base, externalId: "\u{1F600}".repeat(513) })).toBe(true);
+    expect(validate({ ...base, externalId: "x".repeat(1025) })).toBe(false);
+  });
 });
