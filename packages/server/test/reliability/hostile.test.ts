@@ -114,7 +114,7 @@ const CASES: Case[] = [
     `${INBOUND}/env-a/%E2%80%AEcilytreve`,
     `${INBOUND}/env-a`,
   ].map((path) => ({ name: `path ${path.slice(INBOUND.length, INBOUND.length + 40)}`, expect: 404, send: post(path, valid(), { "content-type": "application/json", authorization: `ApiKey ${API_KEY}` }) })),
-  { name: "GET on the webhook endpoint", expect: 404, send: async (server) => {
+  { name: "GET on the webhook endpoint", expect: 405, send: async (server) => {
     const response = await fetch(server.url + EVERLYTIC);
     return { status: response.status, body: await response.text() };
   } },
