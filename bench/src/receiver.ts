@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
+import { inboundPath } from "@tidings/server";
 import { median } from "./measure.js";
 import { startChild, type Child } from "./processes.js";
 import { EVERLYTIC_AUTH, EVERLYTIC_CREDENTIALS, everlyticPayloads, sendgridEvents } from "./workloads.js";
@@ -11,7 +12,6 @@ import { EVERLYTIC_AUTH, EVERLYTIC_CREDENTIALS, everlyticPayloads, sendgridEvent
 const CLI = fileURLToPath(new URL("../../packages/cli/dist/main.js", import.meta.url));
 const BARE = fileURLToPath(new URL("./bare-server.js", import.meta.url));
 const API_KEY = "bench-api-key-0123456789";
-const PATH = "/v2/inbound-webhooks/delivery-providers/bench";
 
 export interface LoadResult {
   readonly requestsPerSecond: number;
@@ -111,10 +111,10 @@ export async function receiverFigures(seconds: number): Promise<ReceiverFigures>
     children.push(bareServer);
     const server = await startChild(process.execPath, [CLI, "serve", "--port", "0", "--config", config, "--db", join(dir, "bench.db")]);
     children.push(server);
-    const single = (url: string): Target => ({ url: `${url}${PATH}/everlytic`, headers: everlyticHeaders, nextBody: everlyticBody });
+    const single = (url: string): Target => ({ url: `${url}${inboundPath("bench", "everlytic")}`, headers: everlyticHeaders, nextBody: everlyticBody });
     const slices = seconds >= 10 ? 5 : 1;
     const [bare, receiver] = await interleaved([single(bareServer.url), single(server.url)], seconds, slices);
-    const [batches] = await interleaved([{ url: `${server.url}${PATH}/sendgrid`, headers: batchHeaders, nextBody: batchBody }], seconds, 1);
+    const [batches] = await interleaved([{ url: `${server.url}${inboundPath("bench", "sendgrid")}`, headers: batchHeaders, nextBody: batchBody }], seconds, 1);
     return { bare: bare!, receiver: receiver!, batches: batches! };
   } finally {
     for (const child of children) await child.stop();

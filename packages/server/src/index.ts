@@ -2,6 +2,7 @@ export { BUILTIN_PLUGINS } from "./builtin-plugins.js";
 export { configJsonSchema, ConfigSchema, type Config, type EnvironmentConfig, type IntegrationConfig } from "./config/schema.js";
 export { ConfigError, DEMO_CONFIG_PATH, integrationKey, loadConfig, resolveConfig, type ResolvedConfig, type ResolvedIntegration } from "./config/load.js";
 export { buildOpenApi } from "./openapi.js";
+export { inboundPath } from "./http/routes.js";
 export { HTTP_ERRORS, errorBody, type ErrorBody, type HttpErrorCode } from "./receiver/errors.js";
 export { Receiver } from "./receiver/receiver.js";
 export { SqliteStore, type SqliteStoreOptions } from "./store/sqlite.js";

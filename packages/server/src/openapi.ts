@@ -1,5 +1,6 @@
 import { EventBodySchema, IsoDate, StatusSchema, WebhookResultDtoSchema } from "@tidings/core";
 import { z } from "zod";
+import { INBOUND_PREFIX } from "./http/routes.js";
 import { HTTP_ERRORS } from "./receiver/errors.js";
 
 /** OpenAPI 3.1 for the receiver, built from the same zod schemas that define the wire types. */
@@ -31,6 +32,7 @@ function componentSchemas(): Record<string, unknown> {
   return schemas;
 }
 
+const INBOUND = `${INBOUND_PREFIX}/{environmentId}/{integrationId}`;
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
 const errorResponse = (description: string) => ({ description, content: { "application/json": { schema: ref("Error") } } });
 const pathParams = [
@@ -55,7 +57,7 @@ export function buildOpenApi(serverUrl?: string): Record<string, unknown> {
       },
     },
     paths: {
-      "/v2/inbound-webhooks/delivery-providers/{environmentId}/{integrationId}": {
+      [INBOUND]: {
         post: {
           operationId: "InboundWebhooksController_handleWebhook",
           summary: "Track activity and engagement events for a specific delivery provider",
@@ -86,7 +88,7 @@ export function buildOpenApi(serverUrl?: string): Record<string, unknown> {
           },
         },
       },
-      "/v2/inbound-webhooks/delivery-providers/{environmentId}/{integrationId}/events": {
+      [`${INBOUND}/events`]: {
         get: {
           operationId: "InboundWebhooksController_listEvents",
           summary: "Read normalized events back, in the order they were stored",

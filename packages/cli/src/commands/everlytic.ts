@@ -11,7 +11,7 @@ import {
   type Webhook,
   type WebhookRequest,
 } from "@tidings/everlytic";
-import { DEMO_CONFIG_PATH, integrationKey, loadConfig } from "@tidings/server";
+import { DEMO_CONFIG_PATH, inboundPath, integrationKey, loadConfig } from "@tidings/server";
 import { UsageError } from "../usage-error.js";
 
 export const everlyticUsage = `tidings everlytic webhooks create|list|get|update|delete|reprocess [options]
@@ -122,7 +122,7 @@ async function connect(values: Values): Promise<number> {
   if (auth === undefined) {
     throw new UsageError(`integration ${values.integration} has no basic auth credentials: Everlytic can only authenticate with basic auth, so set them in ${configPath}`);
   }
-  const url = new URL(`/v2/inbound-webhooks/delivery-providers/${encodeURIComponent(environmentId)}/${encodeURIComponent(integrationId)}`, values["public-url"]).toString();
+  const url = new URL(inboundPath(environmentId, integrationId), values["public-url"]).toString();
   const request = webhookRequest({
     ...values,
     url,

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { DEFAULT_DB, DEFAULT_HOST, DEFAULT_PORT, DEMO_CONFIG_PATH, loadConfig, startServer } from "@tidings/server";
+import { DEFAULT_DB, DEFAULT_HOST, DEFAULT_PORT, DEMO_CONFIG_PATH, inboundPath, loadConfig, startServer } from "@tidings/server";
 
 export const serveUsage = `tidings serve [--port N] [--host H] [--db FILE] [--config FILE]
 
@@ -29,7 +29,7 @@ export async function serve(argv: string[]): Promise<number> {
     const demo = config.raw.environments[0]!;
     lines.push(`  demo environment "${demo.id}", API key: ${demo.apiKeys[0]}`);
     for (const integration of config.integrations.values()) {
-      lines.push(`  POST ${server.url}/v2/inbound-webhooks/delivery-providers/${integration.environmentId}/${integration.id}  (${integration.plugin.displayName})`);
+      lines.push(`  POST ${server.url}${inboundPath(integration.environmentId, integration.id)}  (${integration.plugin.displayName})`);
     }
   }
   process.stderr.write(`${lines.join("\n")}\n`);

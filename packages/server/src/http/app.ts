@@ -4,6 +4,7 @@ import { buildOpenApi } from "../openapi.js";
 import { errorBody, errorResponse, type HttpErrorCode } from "../receiver/errors.js";
 import type { ReceiverRequest, ReceiverResponse } from "../receiver/http-types.js";
 import type { Receiver } from "../receiver/receiver.js";
+import { INBOUND_PATH } from "./routes.js";
 
 export interface HttpOptions {
   readonly logger: Logger;
@@ -12,7 +13,6 @@ export interface HttpOptions {
   readonly requestTimeoutMs: number;
 }
 
-export const INBOUND_PATH = "/v2/inbound-webhooks/delivery-providers/:environmentId/:integrationId";
 
 /**
  * The thin HTTP layer: fastify keeps the raw body bytes (signatures are over them) and hands
