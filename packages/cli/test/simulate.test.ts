@@ -45,5 +45,9 @@ describe("tidings simulate", () => {
     await expect(simulate(["everlytic", "--target", url("everlytic"), "--field-set", "compact"])).rejects.toThrow(/--field-set/);
     await expect(simulate(["everlytic", "--target", url("everlytic"), "--duplicates", "2"])).rejects.toThrow(/--duplicates/);
     await expect(simulate(["mailchimp", "--target", url("everlytic")])).rejects.toThrow(/unknown provider/);
+    // Names inherited by every object are not content types.
+    for (const name of ["constructor", "toString", "__proto__"]) {
+      await expect(simulate(["everlytic", "--target", url("everlytic"), "--content-type", name])).rejects.toThrow(/--content-type/);
+    }
   });
 });

@@ -7,6 +7,7 @@ import {
   EverlyticClient,
   EverlyticValidationError,
   requestWarnings,
+  type FieldSet,
   type PreparedRequest,
   type Webhook,
   type WebhookRequest,
@@ -47,6 +48,12 @@ const OPTIONS = {
   config: { type: "string" },
   help: { type: "boolean" },
 } as const;
+
+/** The Everlytic field set each Everlytic plugin reads. */
+const FIELD_SET_OF_PLUGIN: ReadonlyMap<string, FieldSet> = new Map([
+  ["everlytic-standard", "standard"],
+  ["everlytic-legacy", "legacy"],
+]);
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>["values"];
 
@@ -114,7 +121,7 @@ async function connect(values: Values): Promise<number> {
   const config = await loadConfig(configPath);
   const integration = config.integrations.get(integrationKey(environmentId, integrationId));
   if (integration === undefined) throw new UsageError(`${configPath} has no integration ${environmentId}/${integrationId}`);
-  const fieldSet = { "everlytic-standard": "standard", "everlytic-legacy": "legacy" }[integration.plugin.id];
+  const fieldSet = FIELD_SET_OF_PLUGIN.get(integration.plugin.id);
   if (fieldSet === undefined) throw new UsageError(`integration ${values.integration} uses ${integration.plugin.id}, not an Everlytic plugin`);
   // The credentials passed the plugin's schema: one pair, or a rotation list whose last pair is the newest.
   const credentials = integration.credentials as BasicCredentials | undefined;

@@ -2,6 +2,7 @@ import { createPrivateKey } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { basicAuth, everlyticTraffic, Random, send, sendgridTraffic, withDuplicates, type SendSummary, type SimulatedRequest } from "@tidings/simulator";
+import { PAYLOAD_CONTENT_TYPES, type PayloadContentType } from "@tidings/everlytic";
 import { UsageError } from "../usage-error.js";
 
 export const simulateUsage = `tidings simulate everlytic|sendgrid --target <receiver url> [options]
@@ -13,6 +14,13 @@ Sends realistic, well-formed provider traffic to one integration's URL:
   everlytic: --field-set standard|legacy  --content-type json|form
   sendgrid:  --batch-size <n> (10)  --sign-with <PEM private key file>
   --json prints the summary as JSON. Exits 1 unless every request got a 2xx answer.`;
+
+/** --content-type values: the short names and the media types themselves. */
+const CONTENT_TYPES: ReadonlyMap<string, PayloadContentType> = new Map([
+  ["json", "application/json"],
+  ["form", "application/x-www-form-urlencoded"],
+  ...PAYLOAD_CONTENT_TYPES.map((type) => [type, type] as const),
+]);
 
 export async function simulate(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -53,10 +61,7 @@ export async function simulate(argv: string[]): Promise<number> {
   if (provider === "everlytic") {
     const fieldSet = values["field-set"];
     if (fieldSet !== "standard" && fieldSet !== "legacy") throw new UsageError("--field-set must be standard or legacy");
-    const contentType = { json: "application/json", form: "application/x-www-form-urlencoded", "application/json": "application/json", "application/x-www-form-urlencoded": "application/x-www-form-urlencoded" }[values["content-type"]] as
-      | "application/json"
-      | "application/x-www-form-urlencoded"
-      | undefined;
+    const contentType = CONTENT_TYPES.get(values["content-type"]);
     if (contentType === undefined) throw new UsageError("--content-type must be json or form");
     source = everlyticTraffic({ fieldSet, contentType, headers, ...(auth === undefined ? {} : { auth }) }, random);
   } else if (provider === "sendgrid") {
