@@ -140,7 +140,11 @@ export function pluginChecks<Name extends string, Credentials>(options: PluginSu
           if (outcome.results.length > 0 || outcome.ignored.length > 0) throw new Error(`unknown "${name}" was mapped`);
           if (!outcome.unmapped.some((u) => u.code === "unknown_event")) throw new Error(`unknown "${name}" is not reported`);
         }),
-        params,
+        // Every prototype name on every run, not only when the random draw reaches it.
+        {
+          ...params,
+          examples: PROTO_KEYS.map((name): [{ name: string; request: SuiteRequest }] => [{ name, request: fc.sample(options.requestFor(name), { numRuns: 1, seed: 0 })[0]! }]),
+        },
       ),
     "output is deterministic": () =>
       fc.assert(
