@@ -31,6 +31,7 @@ export {
   definePlugin,
   ignore,
   isIgnore,
+  isPluginId,
   type AnyPlugin,
   type ContractVersion,
   type EventReaders,
@@ -42,7 +43,7 @@ export {
 } from "./plugin.js";
 export { normalize, type IgnoredEvent, type Normalized, type NormalizeOptions, type NormalizeOutcome, type UnmappedEvent } from "./engine.js";
 export { contentHash, type EventHasher } from "./ids.js";
-export { isoString, toIsoDate, type DateOptions } from "./dates.js";
+export { toIsoDate, type DateOptions } from "./dates.js";
 export { at, count, describeFields, field, firstAt, isRecord, joinParts, lower, text, type FieldTable, type JsonRecord } from "./read.js";
 export { parseCredentials, type CredentialsResult } from "./credentials.js";
 export { constantTimeEqual, matchesSecret } from "./secrets.js";

@@ -83,6 +83,11 @@ export class PluginDefinitionError extends Error {
 
 const PLUGIN_ID = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
 
+/** A plugin id is lower-case kebab text (`sendgrid`, `brevo-sms`). */
+export function isPluginId(id: string): boolean {
+  return PLUGIN_ID.test(id);
+}
+
 /**
  * Checks a plugin once, at definition time, so a broken table fails at import rather than on the
  * first webhook: known contract version, a valid id, and a mapping that covers exactly the
@@ -104,7 +109,7 @@ export function assertPluginShape(plugin: unknown): asserts plugin is AnyPlugin 
       `${label} declares contractVersion ${JSON.stringify(p.contractVersion)}; this core supports ${CONTRACT_VERSION}`,
     );
   }
-  if (typeof p.id !== "string" || !PLUGIN_ID.test(p.id)) throw new PluginDefinitionError(`${label}: id must be lower-case kebab text`);
+  if (typeof p.id !== "string" || !isPluginId(p.id)) throw new PluginDefinitionError(`${label}: id must be lower-case kebab text`);
   if (typeof p.displayName !== "string" || p.displayName === "") throw new PluginDefinitionError(`${label}: displayName is required`);
   for (const hook of ["verify", "split", "eventName"] as const) {
     if (typeof p[hook] !== "function") throw new PluginDefinitionError(`${label}: ${hook} must be a function`);

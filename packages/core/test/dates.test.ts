@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { isoString, toIsoDate } from "../src/index.js";
+import { isoString } from "../src/dates.js";
+import { toIsoDate } from "../src/index.js";
 
 describe("toIsoDate", () => {
   it.each([

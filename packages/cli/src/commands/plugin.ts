@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { isPluginId } from "@tidings/core";
 import { scaffoldFiles } from "../scaffold/templates.js";
 import { UsageError } from "../usage-error.js";
 
@@ -11,8 +12,6 @@ Scaffolds a plugin package (package.json, tsconfig, src with a mapping table to 
 runs the property suite, a fixtures folder with one example, a README listing documented and
 assumed fields) in --dir (default: ./plugins/<id>). The folder must be empty or absent. By default
 @tidings/core is taken from this checkout (file:); pass --core ^0.1.0 to use a published one.`;
-
-const PLUGIN_ID = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
 
 export async function plugin(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -26,7 +25,7 @@ export async function plugin(argv: string[]): Promise<number> {
     return values.help ? 0 : 2;
   }
   if (verb !== "new") throw new UsageError(`unknown plugin command "${verb}"\n\n${pluginUsage}`);
-  if (id === undefined || !PLUGIN_ID.test(id)) throw new UsageError("the plugin id must be lower-case kebab text, e.g. postmark or brevo-sms");
+  if (id === undefined || !isPluginId(id)) throw new UsageError("the plugin id must be lower-case kebab text, e.g. postmark or brevo-sms");
   const dir = resolve(values.dir ?? join("plugins", id));
   if (existsSync(dir) && readdirSync(dir).length > 0) throw new UsageError(`${dir} is not empty`);
   const displayName = values.name ?? id.split("-").map((w) => w[0]!.toUpperCase() + w.slice(1)).join(" ");
