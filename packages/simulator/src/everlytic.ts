@@ -1,14 +1,15 @@
 import { encodeForm } from "@tidings/core";
+import { EVENT_TYPES, type EventType, type FieldSet, type PayloadContentType } from "@tidings/everlytic";
 import type { Random } from "./random.js";
 import { basicAuth, type SimulatedRequest } from "./request.js";
 
 /** The eight event types Everlytic's Create Webhook document lists. */
-export const EVERLYTIC_TYPES = ["sent", "delivered", "failed", "open", "click", "bounce", "unsubscribe", "resubscribe"] as const;
-export type EverlyticType = (typeof EVERLYTIC_TYPES)[number];
+export const EVERLYTIC_TYPES = EVENT_TYPES;
+export type EverlyticType = EventType;
 
 export interface EverlyticTrafficOptions {
-  readonly fieldSet: "standard" | "legacy";
-  readonly contentType: "application/json" | "application/x-www-form-urlencoded";
+  readonly fieldSet: FieldSet;
+  readonly contentType: PayloadContentType;
   /** The basic auth registered with the webhook (auth_details). */
   readonly auth?: { readonly username: string; readonly password: string };
   /** Extra headers, e.g. an `authorization: ApiKey ...` instead of basic auth. */
