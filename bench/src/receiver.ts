@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import { inboundPath } from "@tidings/server";
+import { sendgridBody } from "@tidings/simulator";
 import { median } from "./measure.js";
 import { startChild, type Child } from "./processes.js";
 import { EVERLYTIC_AUTH, EVERLYTIC_CREDENTIALS, everlyticPayloads, sendgridEvents } from "./workloads.js";
@@ -101,7 +102,7 @@ export async function receiverFigures(seconds: number): Promise<ReceiverFigures>
   const everlytic = everlyticPayloads(1)[0]!;
   const everlyticBody = uniqueBodies(JSON.stringify({ ...everlytic, id: "@ID@" }), "@ID@");
   const everlyticHeaders = { "content-type": "application/json", authorization: EVERLYTIC_AUTH };
-  const batchTemplate = `[${sendgridEvents(100).map((event, i) => JSON.stringify({ ...event, sg_event_id: "@ID@" })).join(",\r\n")}]\r\n`;
+  const batchTemplate = sendgridBody(sendgridEvents(100).map((event) => ({ ...event, sg_event_id: "@ID@" })));
   const batchBody = uniqueBodies(batchTemplate, "@ID@");
   const batchHeaders = { "content-type": "application/json", authorization: `ApiKey ${API_KEY}` };
   const children: Child[] = [];
