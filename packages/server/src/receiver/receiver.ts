@@ -4,6 +4,7 @@ import { CONTENT_TYPES, inboundRequest, type EngineError, type InboundRequest, t
 import type { Engine } from "@tidings/core/host";
 import type { Logger } from "pino";
 import { integrationKey, type ResolvedConfig, type ResolvedIntegration } from "../config/load.js";
+import type { EnvironmentConfig } from "../config/schema.js";
 import { InvalidCursorError, StorageUnavailableError, type Scope, type Store, type StoredRequest } from "../store/store.js";
 import { REDACTED, SECRET_HEADERS } from "../redaction.js";
 import { checkApiKey } from "./api-key.js";
@@ -26,6 +27,13 @@ const ENGINE_TO_HTTP: Record<EngineError["code"], HttpErrorCode> = {
   plugin_error: "plugin_error",
 };
 
+/** The environment and integration a request's path names. */
+interface Located {
+  readonly scope: Scope;
+  readonly environment: EnvironmentConfig;
+  readonly integration: ResolvedIntegration;
+}
+
 export interface ReceiverDeps {
   readonly config: ResolvedConfig;
   readonly engine: Engine;
@@ -44,7 +52,7 @@ export class Receiver {
   async inbound(req: ReceiverRequest): Promise<ReceiverResponse> {
     const located = this.#locate(req);
     if ("statusCode" in located) return located;
-    const { scope, integration } = located;
+    const { scope, environment, integration } = located;
     const request = inboundRequest({ method: req.method, headers: req.headers, body: req.rawBody });
     const { headers } = request;
     const stored = this.#toStored(request);
@@ -53,7 +61,7 @@ export class Receiver {
     if (!ACCEPTED_MEDIA_TYPES.has(request.contentType)) {
       return reject("unsupported_content_type", `content type "${request.contentType || "(none)"}" is not accepted`);
     }
-    const apiKey = checkApiKey(headers["authorization"], this.deps.config.environments.get(scope.environmentId)!);
+    const apiKey = checkApiKey(headers["authorization"], environment);
     if (apiKey === "invalid") {
       // Not stored: a caller without this environment's key has no claim on its storage.
       this.deps.logger.warn({ ...scope, code: "unauthorized" }, "rejected an API key that is not valid for this environment");
@@ -71,7 +79,7 @@ export class Receiver {
   async feed(req: ReceiverRequest): Promise<ReceiverResponse> {
     const located = this.#locate(req);
     if ("statusCode" in located) return located;
-    if (checkApiKey(authorizationOf(req), this.deps.config.environments.get(located.scope.environmentId)!) !== "valid") {
+    if (checkApiKey(authorizationOf(req), located.environment) !== "valid") {
       return errorResponse("unauthorized", "reading the feed needs this environment's API key");
     }
     const after = single(req.query["after"]);
@@ -99,13 +107,14 @@ export class Receiver {
     }
   }
 
-  #locate(req: ReceiverRequest): { scope: Scope; integration: ResolvedIntegration } | ReceiverResponse {
+  #locate(req: ReceiverRequest): Located | ReceiverResponse {
     const environmentId = req.params["environmentId"] ?? "";
     const integrationId = req.params["integrationId"] ?? "";
-    if (!this.deps.config.environments.has(environmentId)) return errorResponse("environment_not_found", "no such environment");
+    const environment = this.deps.config.environments.get(environmentId);
+    if (environment === undefined) return errorResponse("environment_not_found", "no such environment");
     const integration = this.deps.config.integrations.get(integrationKey(environmentId, integrationId));
     if (integration === undefined) return errorResponse("integration_not_found", "no such integration in this environment");
-    return { scope: { environmentId, integrationId }, integration };
+    return { scope: { environmentId, integrationId }, environment, integration };
   }
 
   async #accept(scope: Scope, request: InboundRequest, stored: StoredRequest, outcome: Normalized, key: string | undefined): Promise<ReceiverResponse> {
