@@ -52,10 +52,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const config = options.config ?? (await loadConfig(options.configPath));
   const logger = options.logger ?? createLogger();
   const limits = config.raw.limits ?? {};
+  const bodyLimit = limits.maxBodyBytes ?? DEFAULT_BODY_LIMIT;
   const container = createHostContainer({
     registry: config.registry,
     ...(options.now === undefined ? {} : { clock: { now: options.now } }),
-    limits: { maxBytes: limits.maxBodyBytes ?? DEFAULT_BODY_LIMIT, ...(limits.maxDepth === undefined ? {} : { maxDepth: limits.maxDepth }) },
+    limits: { maxBytes: bodyLimit, ...(limits.maxDepth === undefined ? {} : { maxDepth: limits.maxDepth }) },
   });
   container.register(SERVER_TOKENS.Config, { useValue: config });
   container.register(SERVER_TOKENS.Logger, { useValue: logger });
@@ -77,7 +78,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const store = container.resolve<Store>(SERVER_TOKENS.Store);
   const app = buildHttpApp(container.resolve<Receiver>(SERVER_TOKENS.Receiver), {
     logger,
-    bodyLimit: limits.maxBodyBytes ?? DEFAULT_BODY_LIMIT,
+    bodyLimit,
     requestTimeoutMs: limits.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
   });
   try {
