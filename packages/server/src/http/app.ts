@@ -63,8 +63,8 @@ export function buildHttpApp(receiver: Receiver, options: HttpOptions): FastifyI
   app.get("/health", (_request, reply) => receiver.health().then((response) => send(reply, response)));
   const openApi = JSON.stringify(buildOpenApi());
   app.get("/openapi.json", (_request, reply) => send(reply, { statusCode: 200, body: openApi }));
-  allowOnly(app, INBOUND_PATH, "POST");
-  for (const path of [`${INBOUND_PATH}/events`, "/health", "/openapi.json"]) allowOnly(app, path, "GET");
+  allowOnly(app, INBOUND_PATH, ["POST"]);
+  for (const path of [`${INBOUND_PATH}/events`, "/health", "/openapi.json"]) allowOnly(app, path, ["GET", "HEAD"]);
 
   app.setNotFoundHandler((request, reply) => sendError(reply, "not_found", `no route for ${request.method} ${request.url.split("?")[0]}`));
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -87,12 +87,13 @@ const METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"] as 
 
 /**
  * Answers the other methods on a known path with 405 and an Allow header (RFC 9110), so a caller
- * that sends PUT to the webhook URL learns the URL is right and the method wrong.
+ * that sends PUT to the webhook URL learns the URL is right and the method wrong. `allowed` are
+ * the methods the path serves (fastify answers HEAD for every GET route).
  */
-function allowOnly(app: FastifyInstance, url: string, method: "GET" | "POST"): void {
-  const allow = method === "GET" ? "GET, HEAD" : method;
+function allowOnly(app: FastifyInstance, url: string, allowed: readonly (typeof METHODS)[number][]): void {
+  const allow = allowed.join(", ");
   app.route({
-    method: METHODS.filter((other) => !allow.includes(other)),
+    method: METHODS.filter((method) => !allowed.includes(method)),
     url,
     handler: (request, reply) => {
       reply.header("allow", allow);
