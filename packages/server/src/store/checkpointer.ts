@@ -8,14 +8,16 @@ export interface Checkpointer {
   stop(): Promise<void>;
 }
 
+const INTERVAL_MS = 25;
+
 /**
- * Checkpoints a WAL database from a worker thread every `intervalMs`. A checkpoint rewrites every
+ * Checkpoints a WAL database from a worker thread every 25 ms. A checkpoint rewrites every
  * committed page into the database file and syncs it; done by the writer, it made the commits that
  * trigger it about twice as slow (measured under batch load). If the worker fails, `onError` hears
  * of it and the writer's own auto-checkpoint takes over.
  */
-export function startCheckpointer(path: string, onError: (error: Error) => void, intervalMs = 25): Checkpointer {
-  const worker = new Worker(WORKER, { workerData: { path, intervalMs } });
+export function startCheckpointer(path: string, onError: (error: Error) => void): Checkpointer {
+  const worker = new Worker(WORKER, { workerData: { path, intervalMs: INTERVAL_MS } });
   worker.unref();
   let running = true;
   worker.on("error", onError);
