@@ -4,10 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { buildOpenApi, SqliteStore, StorageUnavailableError, type Store } from "../src/index.js";
-import { API_KEY, basic, EVERLYTIC_AUTH, everlyticPayload, INBOUND, removeDir, startTestServer, type FeedBody, type TestServer } from "./helpers.js";
+import { API_KEY, EVERLYTIC, EVERLYTIC_BASIC, everlyticPayload, removeDir, startTestServer, type FeedBody, type TestServer } from "./helpers.js";
 
-const EVERLYTIC = `${INBOUND}/env-a/everlytic`;
-const AUTH = { authorization: basic(EVERLYTIC_AUTH.username, EVERLYTIC_AUTH.password) };
+const AUTH = { authorization: EVERLYTIC_BASIC };
 const started: TestServer[] = [];
 
 async function start(options: Parameters<typeof startTestServer>[0] = {}): Promise<TestServer> {

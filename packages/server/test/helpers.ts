@@ -35,6 +35,9 @@ export interface TestServer extends RunningServer {
 }
 
 export const INBOUND = "/v2/inbound-webhooks/delivery-providers";
+/** env-a's Everlytic standard integration, and the basic auth it is configured with. */
+export const EVERLYTIC = `${INBOUND}/env-a/everlytic`;
+export const EVERLYTIC_BASIC = basic(EVERLYTIC_AUTH.username, EVERLYTIC_AUTH.password);
 
 /** The feed's answer, as the tests read it. */
 export interface FeedBody {
@@ -76,6 +79,20 @@ export async function startTestServer(
       await server.close();
     },
   };
+}
+
+/** Every result id in the feed of one of env-a's integrations, all pages read. */
+export async function feedIds(url: string, integration = "everlytic"): Promise<string[]> {
+  const ids: string[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const query: string = after === null ? "?limit=1000" : `?limit=1000&after=${after}`;
+    const response = await fetch(`${url}${INBOUND}/env-a/${integration}/events${query}`, { headers: { authorization: `ApiKey ${API_KEY}` } });
+    const page = (await response.json()) as FeedBody;
+    ids.push(...page.data.map((item) => item.id));
+    if (page.next === null) return ids;
+    after = page.next;
+  }
 }
 
 export function removeDir(dir: string): void {

@@ -5,7 +5,9 @@ import { validatorFor } from "@tidings/core";
 import {
   API_KEY,
   basic,
+  EVERLYTIC,
   EVERLYTIC_AUTH,
+  EVERLYTIC_BASIC,
   everlyticPayload,
   type FeedBody,
   INBOUND,
@@ -15,8 +17,7 @@ import {
   useTestServer,
 } from "./helpers.js";
 
-const EVERLYTIC = `${INBOUND}/env-a/everlytic`;
-const GOOD_BASIC = { authorization: basic(EVERLYTIC_AUTH.username, EVERLYTIC_AUTH.password) };
+const GOOD_BASIC = { authorization: EVERLYTIC_BASIC };
 const APIKEY = { authorization: `ApiKey ${API_KEY}` };
 
 async function expectError(response: Response, statusCode: number, code: string): Promise<void> {

@@ -3,23 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ENGINES, PG_SKIP_REASON } from "../databases.js";
-import { API_KEY, basic, EVERLYTIC_AUTH, everlyticPayload, INBOUND, TEST_CONFIG, type FeedBody } from "../helpers.js";
+import { EVERLYTIC, EVERLYTIC_BASIC, everlyticPayload, feedIds, TEST_CONFIG } from "../helpers.js";
 import { startReceiverProcess, writeConfig } from "./processes.js";
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-
-async function feedIds(url: string): Promise<string[]> {
-  const ids: string[] = [];
-  let after: string | null = null;
-  for (;;) {
-    const query: string = after === null ? "?limit=1000" : `?limit=1000&after=${after}`;
-    const page = (await (await fetch(`${url}${INBOUND}/env-a/everlytic/events${query}`, { headers: { authorization: `ApiKey ${API_KEY}` } })).json()) as FeedBody;
-    ids.push(...page.data.map((item: { id: string }) => item.id));
-    if (page.next === null) return ids;
-    after = page.next;
-  }
-}
 
 for (const engine of ENGINES) {
   describe.skipIf(!engine.available)(`crash durability: ${engine.name}${engine.available ? "" : ` (skipped: ${PG_SKIP_REASON})`}`, () => {
@@ -36,10 +24,10 @@ for (const engine of ENGINES) {
         while (!stop) {
           const id = `crash-${w}-${sent++}`;
           try {
-            const response = await fetch(`${first.url}${INBOUND}/env-a/everlytic`, {
+            const response = await fetch(`${first.url}${EVERLYTIC}`, {
               method: "POST",
               body: JSON.stringify(everlyticPayload(id)),
-              headers: { "content-type": "application/json", authorization: basic(EVERLYTIC_AUTH.username, EVERLYTIC_AUTH.password) },
+              headers: { "content-type": "application/json", authorization: EVERLYTIC_BASIC },
             });
             if (response.status === 200) acknowledged.push(id);
             await response.arrayBuffer();

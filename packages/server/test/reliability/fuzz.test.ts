@@ -1,11 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { encodeForm, validatorFor } from "@tidings/core";
-import { API_KEY, basic, EVERLYTIC_AUTH, INBOUND, useTestServer } from "../helpers.js";
+import { API_KEY, EVERLYTIC_BASIC, INBOUND, useTestServer } from "../helpers.js";
 
 const PATHS = ["everlytic", "legacy", "sendgrid", "open-sendgrid", "nope"].map((id) => `${INBOUND}/env-a/${id}`);
 const CONTENT_TYPES = ["application/json", "application/x-www-form-urlencoded", "text/plain", "application/xml", "", "multipart/form-data", "application/json; charset=latin1"];
-const AUTHS = [undefined, `ApiKey ${API_KEY}`, `Bearer ${API_KEY}`, basic(EVERLYTIC_AUTH.username, EVERLYTIC_AUTH.password), "Basic !!", "ApiKey wrong-key-0000000000"];
+const AUTHS = [undefined, `ApiKey ${API_KEY}`, `Bearer ${API_KEY}`, EVERLYTIC_BASIC, "Basic !!", "ApiKey wrong-key-0000000000"];
 
 /** Bodies that look like provider traffic often enough to get past the decoders, and garbage the rest of the time. */
 const body = fc.oneof(

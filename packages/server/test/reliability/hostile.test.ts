@@ -2,16 +2,15 @@ import { runInNewContext } from "node:vm";
 import { setFlagsFromString } from "node:v8";
 import { describe, expect, it } from "vitest";
 import { validatorFor } from "@tidings/core";
-import { API_KEY, basic, EVERLYTIC_AUTH, everlyticPayload, INBOUND, OTHER_API_KEY, TEST_CONFIG, useTestServer, type TestServer } from "../helpers.js";
+import { API_KEY, basic, EVERLYTIC, EVERLYTIC_BASIC, everlyticPayload, INBOUND, OTHER_API_KEY, TEST_CONFIG, useTestServer, type TestServer } from "../helpers.js";
 import { rawRequest } from "./raw-http.js";
 
 setFlagsFromString("--expose_gc");
 const gc = runInNewContext("gc") as () => void;
 
-const EVERLYTIC = `${INBOUND}/env-a/everlytic`;
 const LEGACY = `${INBOUND}/env-a/legacy`;
 const SENDGRID = `${INBOUND}/env-a/open-sendgrid`;
-const AUTH = basic(EVERLYTIC_AUTH.username, EVERLYTIC_AUTH.password);
+const AUTH = EVERLYTIC_BASIC;
 const JSON_AUTH = { "content-type": "application/json", authorization: AUTH };
 const FORM_AUTH = { "content-type": "application/x-www-form-urlencoded", authorization: AUTH };
 const valid = (overrides: Record<string, unknown> = {}) => JSON.stringify({ ...everlyticPayload(`h-${Math.random()}`), ...overrides });

@@ -3,11 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ENGINES, freshPostgres, PG_SKIP_REASON, PG_URL } from "../databases.js";
-import { API_KEY, basic, EVERLYTIC_AUTH, everlyticPayload, INBOUND, removeDir, sendgridBatch, startTestServer, TEST_CONFIG, type FeedBody } from "../helpers.js";
+import { EVERLYTIC, EVERLYTIC_BASIC, everlyticPayload, feedIds, INBOUND, removeDir, sendgridBatch, startTestServer, TEST_CONFIG } from "../helpers.js";
 import { startReceiverProcess, writeConfig, type ReceiverProcess } from "./processes.js";
 
-const EVERLYTIC = `${INBOUND}/env-a/everlytic`;
-const AUTH = { "content-type": "application/json", authorization: basic(EVERLYTIC_AUTH.username, EVERLYTIC_AUTH.password) };
+const AUTH = { "content-type": "application/json", authorization: EVERLYTIC_BASIC };
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
@@ -24,11 +23,6 @@ async function fire(urls: readonly string[], count: number, body: string, header
       return { status: response.status, replay: response.headers.get("idempotency-replay") === "true", body: await response.text() };
     }),
   );
-}
-
-async function feed(url: string, integration: string): Promise<string[]> {
-  const page = (await (await fetch(`${url}${INBOUND}/env-a/${integration}/events?limit=1000`, { headers: { authorization: `ApiKey ${API_KEY}` } })).json()) as FeedBody;
-  return page.data.map((item: { id: string }) => item.id);
 }
 
 /** Exactly one request did the work; every other answer is a replay of its response or a 409. */
@@ -49,7 +43,7 @@ for (const engine of ENGINES) {
         const body = JSON.stringify(everlyticPayload("race-1"));
         const answers = await fire([server.url], 50, body, { ...AUTH, "idempotency-key": "race-key" });
         expectOneWinner(answers);
-        expect((await feed(server.url, "everlytic")).filter((id) => id === "race-1")).toHaveLength(1);
+        expect((await feedIds(server.url)).filter((id) => id === "race-1")).toHaveLength(1);
         const later = await fire([server.url], 1, body, { ...AUTH, "idempotency-key": "race-key" });
         expect(later[0]).toMatchObject({ status: 200, replay: true });
       } finally {
@@ -80,9 +74,9 @@ describe.skipIf(PG_URL === undefined)(`several receiver processes on one Postgre
       const answers = await fire(urls, 50, JSON.stringify(everlyticPayload("multi-idem")), { ...AUTH, "idempotency-key": "multi-key" });
       expectOneWinner(answers);
 
-      const views = await Promise.all(urls.map((url) => feed(url, "open-sendgrid")));
+      const views = await Promise.all(urls.map((url) => feedIds(url, "open-sendgrid")));
       for (const view of views) expect(view).toEqual(ids.map((e) => e.id));
-      expect((await feed(urls[0]!, "everlytic")).filter((id) => id === "multi-idem")).toHaveLength(1);
+      expect((await feedIds(urls[0]!)).filter((id) => id === "multi-idem")).toHaveLength(1);
     } finally {
       await Promise.all(instances.map((instance) => instance.stop()));
     }

@@ -1,7 +1,7 @@
 import { createServer, connect, type Server, type Socket } from "node:net";
 import { describe, expect, it } from "vitest";
 import { freshPostgres, PG_SKIP_REASON, PG_URL } from "../databases.js";
-import { API_KEY, basic, EVERLYTIC_AUTH, everlyticPayload, INBOUND, removeDir, startTestServer, type FeedBody } from "../helpers.js";
+import { EVERLYTIC, EVERLYTIC_BASIC, everlyticPayload, feedIds, removeDir, startTestServer } from "../helpers.js";
 
 /** A TCP proxy in front of PostgreSQL that can cut the database off and bring it back. */
 async function databaseProxy(target: URL): Promise<{ port: number; down(): Promise<void>; up(): Promise<void>; close(): Promise<void> }> {
@@ -41,9 +41,8 @@ describe.skipIf(PG_URL === undefined)(`storage faults: PostgreSQL goes away${PG_
     viaProxy.port = String(proxy.port);
     const server = await startTestServer({ database: viaProxy.toString() });
     const post = (id: string) =>
-      server.post(`${INBOUND}/env-a/everlytic`, JSON.stringify(everlyticPayload(id)), { authorization: basic(EVERLYTIC_AUTH.username, EVERLYTIC_AUTH.password) });
-    const feed = async () =>
-      ((await (await server.get(`${INBOUND}/env-a/everlytic/events?limit=100`, { authorization: `ApiKey ${API_KEY}` })).json()) as FeedBody).data.map((d) => d.id);
+      server.post(EVERLYTIC, JSON.stringify(everlyticPayload(id)), { authorization: EVERLYTIC_BASIC });
+    const feed = () => feedIds(server.url);
     try {
       expect((await post("before")).status).toBe(200);
       await proxy.down();
