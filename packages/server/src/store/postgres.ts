@@ -3,7 +3,7 @@ import { judgeExistingClaim, type ClaimRow } from "./claims.js";
 import { GroupCommit } from "./group-commit.js";
 import {
   bodyBuffer,
-  InvalidCursorError,
+  parseCursor,
   PRUNE_REJECTED_EVERY,
   StorageUnavailableError,
   storeSettings,
@@ -154,12 +154,12 @@ export class PostgresStore implements Store {
   }
 
   async feed(scope: Scope, after: string | undefined, limit: number): Promise<FeedPage> {
-    if (after !== undefined && !/^\d{1,15}$/.test(after)) throw new InvalidCursorError(`"${after}" is not a feed cursor`);
+    const cursor = after === undefined ? 0 : parseCursor(after);
     const { rows } = await this.#guard(() =>
       this.#pool.query(
         `SELECT seq, id, body, received_at FROM tidings_events
          WHERE environment_id = $1 AND integration_id = $2 AND kind = 'result' AND seq > $3 ORDER BY seq LIMIT $4`,
-        [scope.environmentId, scope.integrationId, after ?? "0", limit],
+        [scope.environmentId, scope.integrationId, cursor, limit],
       ),
     );
     const data = (rows as { seq: string; id: string; body: string; received_at: Date }[]).map((row) => ({

@@ -11,6 +11,7 @@ import { DigestSet, SeenKeys } from "./seen-keys.js";
 import {
   bodyBuffer,
   InvalidCursorError,
+  parseCursor,
   PRUNE_REJECTED_EVERY,
   StorageUnavailableError,
   storeSettings,
@@ -475,12 +476,6 @@ function lockDatabase(lockPath: string, path: string): Database.Database {
       { cause: thrown },
     );
   }
-}
-
-function parseCursor(cursor: string): number {
-  const value = /^\d{1,16}$/.test(cursor) ? Number(cursor) : NaN;
-  if (!Number.isSafeInteger(value)) throw new InvalidCursorError(`"${cursor}" is not a feed cursor`);
-  return value;
 }
 
 /** Errors that mean the database itself is unusable, as opposed to one record's problem. */

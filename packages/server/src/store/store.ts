@@ -106,3 +106,10 @@ export class StorageUnavailableError extends Error {
 export class InvalidCursorError extends Error {
   override readonly name = "InvalidCursorError";
 }
+
+/** A feed cursor as both engines issue it: the digits of a non-negative safe integer. */
+export function parseCursor(cursor: string): number {
+  const value = /^\d{1,16}$/.test(cursor) ? Number(cursor) : NaN;
+  if (!Number.isSafeInteger(value)) throw new InvalidCursorError(`"${cursor}" is not a feed cursor`);
+  return value;
+}
