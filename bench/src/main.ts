@@ -42,12 +42,16 @@ const load = await receiverFigures(loadSeconds);
 const show = (name: string, r: typeof load.bare) =>
   print(`  ${name.padEnd(42)} ${fmt(r.requestsPerSecond, 0).padStart(8)} req/s  p50 ${fmt(r.p50Ms, 1)} ms  p99 ${fmt(r.p99Ms, 1)} ms  non-2xx ${r.non2xx}  errors ${r.errors}`);
 show("bare fastify route answering []", load.bare);
+show("receiver, store keeping nothing", load.storeless);
 show("receiver: Everlytic JSON, committed", load.receiver);
 show("receiver: SendGrid 100-event batches", load.batches);
 const receiverRatio = load.receiver.requestsPerSecond / load.bare.requestsPerSecond;
+// Not a target: how much of the gap to the bare route is the request path, and how much storage.
+const storelessRatio = load.storeless.requestsPerSecond / load.bare.requestsPerSecond;
+print(`  ratios to the bare route: without storage ${fmt(storelessRatio)}, committed ${fmt(receiverRatio)}`);
 const batchEventsPerSec = load.batches.requestsPerSecond * 100;
 const receiverP99Ms = load.receiver.p99Ms;
-if (load.receiver.non2xx + load.receiver.errors + load.batches.non2xx + load.batches.errors > 0) {
+if ([load.storeless, load.receiver, load.batches].some((r) => r.non2xx + r.errors > 0)) {
   print("  WARNING: some requests failed; the receiver figures are not valid");
 }
 
@@ -64,6 +68,7 @@ const summary = {
   batchEventsPerSec,
   novuRatio: novu.ratio,
   memoryMultiple: memory.peakRssPerBodyByte,
+  storelessRatio,
   targets,
   engine,
   novu,

@@ -12,6 +12,7 @@ import { EVERLYTIC_AUTH, EVERLYTIC_CREDENTIALS, everlyticPayloads, sendgridEvent
 
 const CLI = fileURLToPath(new URL("../../packages/cli/dist/main.js", import.meta.url));
 const BARE = fileURLToPath(new URL("./bare-server.js", import.meta.url));
+const STORELESS = fileURLToPath(new URL("./storeless-server.js", import.meta.url));
 const API_KEY = "bench-api-key-0123456789";
 
 export interface LoadResult {
@@ -24,6 +25,8 @@ export interface LoadResult {
 
 export interface ReceiverFigures {
   readonly bare: LoadResult;
+  /** The receiver with a store that keeps nothing (single events only). */
+  readonly storeless: LoadResult;
   readonly receiver: LoadResult;
   readonly batches: LoadResult;
 }
@@ -85,7 +88,10 @@ async function interleaved(targets: readonly Target[], seconds: number, slices: 
   });
 }
 
-/** The bare fastify route and the real receiver under the same load, then SendGrid batches. */
+/**
+ * The bare fastify route, the receiver without storage and the real receiver under the same load,
+ * then SendGrid batches into the real receiver.
+ */
 export async function receiverFigures(seconds: number): Promise<ReceiverFigures> {
   const dir = mkdtempSync(join(tmpdir(), "tidings-bench-"));
   const config = join(dir, "config.json");
@@ -107,16 +113,18 @@ export async function receiverFigures(seconds: number): Promise<ReceiverFigures>
   const batchHeaders = { "content-type": "application/json", authorization: `ApiKey ${API_KEY}` };
   const children: Child[] = [];
   try {
-    // Both servers run side by side; the one not under load is idle.
+    // The servers run side by side; those not under load are idle.
     const bareServer = await startChild(process.execPath, [BARE]);
     children.push(bareServer);
+    const storelessServer = await startChild(process.execPath, [STORELESS, config]);
+    children.push(storelessServer);
     const server = await startChild(process.execPath, [CLI, "serve", "--port", "0", "--config", config, "--db", join(dir, "bench.db")]);
     children.push(server);
     const single = (url: string): Target => ({ url: `${url}${inboundPath("bench", "everlytic")}`, headers: everlyticHeaders, nextBody: everlyticBody });
     const slices = seconds >= 10 ? 5 : 1;
-    const [bare, receiver] = await interleaved([single(bareServer.url), single(server.url)], seconds, slices);
+    const [bare, storeless, receiver] = await interleaved([single(bareServer.url), single(storelessServer.url), single(server.url)], seconds, slices);
     const [batches] = await interleaved([{ url: `${server.url}${inboundPath("bench", "sendgrid")}`, headers: batchHeaders, nextBody: batchBody }], seconds, 1);
-    return { bare: bare!, receiver: receiver!, batches: batches! };
+    return { bare: bare!, storeless: storeless!, receiver: receiver!, batches: batches! };
   } finally {
     for (const child of children) await child.stop();
     rmSync(dir, { recursive: true, force: true });
