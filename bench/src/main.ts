@@ -84,7 +84,13 @@ const verdicts: [string, boolean][] = [
   ["novuRatio", novu.ratio < targets.novuRatio],
   ["memoryMultiple", memory.peakRssPerBodyByte <= targets.memoryMultiple],
 ];
-print(`Targets: ${verdicts.map(([name, met]) => `${name} ${met ? "met" : "MISSED"}`).join(", ")}`);
+if (quick) {
+  // Fewer rounds, shorter loads and a smaller memory body: the figures show that every benchmark
+  // runs, but they are not the measurements the targets are defined on.
+  print("Quick run: targets are judged on full runs only (pnpm bench)");
+} else {
+  print(`Targets: ${verdicts.map(([name, met]) => `${name} ${met ? "met" : "MISSED"}`).join(", ")}`);
+}
 const dir = fileURLToPath(new URL("../", import.meta.url));
 mkdirSync(dir, { recursive: true });
 writeFileSync(`${dir}results.json`, `${JSON.stringify(summary, null, 2)}\n`);
