@@ -26,28 +26,36 @@ export function readBasicAuth(request: InboundRequest): BasicCredential | undefi
   return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
-/** Each configured pair as "username:password", made once per credentials value. */
-const pairsByCredentials = new WeakMap<object, string[]>();
+/**
+ * Each configured pair as "username:password" and as the Authorization header a client sends for
+ * it (RFC 7617: "Basic " and the pair's UTF-8 bytes in base64), made once per credentials value.
+ */
+const formsByCredentials = new WeakMap<object, { readonly pairs: string[]; readonly headers: string[] }>();
 
-function pairsOf(configured: BasicCredentials): string[] {
-  let pairs = pairsByCredentials.get(configured);
-  if (pairs === undefined) {
-    pairs = (Array.isArray(configured) ? configured : [configured]).map((pair) => `${pair.username}:${pair.password}`);
-    pairsByCredentials.set(configured, pairs);
+function formsOf(configured: BasicCredentials): { readonly pairs: string[]; readonly headers: string[] } {
+  let forms = formsByCredentials.get(configured);
+  if (forms === undefined) {
+    const pairs = (Array.isArray(configured) ? configured : [configured]).map((pair) => `${pair.username}:${pair.password}`);
+    forms = { pairs, headers: pairs.map((pair) => `Basic ${Buffer.from(pair, "utf8").toString("base64")}`) };
+    formsByCredentials.set(configured, forms);
   }
-  return pairs;
+  return forms;
 }
 
 /**
  * Checks the presented pair against every configured pair in constant time (see matchesSecret).
- * A username cannot hold a colon (RFC 7617), so "username:password" identifies the pair.
+ * A username cannot hold a colon (RFC 7617), so "username:password" identifies the pair. The
+ * header as clients write it is compared first, without decoding; other spellings of the same
+ * pair (scheme case, spaces, base64 without padding) are decoded and compared as pairs.
  */
 export function verifyBasicAuth(request: InboundRequest, configured: BasicCredentials | undefined): VerifyResult {
   if (configured === undefined || (Array.isArray(configured) && configured.length === 0)) {
     return { ok: true, verified: false, reason: "no basic auth credentials are configured" };
   }
+  const forms = formsOf(configured);
+  const header = request.headers["authorization"];
+  if (header !== undefined && matchesSecret(header, forms.headers)) return { ok: true, verified: true };
   const presented = readBasicAuth(request);
   if (presented === undefined) return { ok: false, error: engineError("unauthorized", "basic auth credentials are required", "authorization") };
-  return matchesSecret(`${presented.username}:${presented.password}`, pairsOf(configured)) ? { ok: true, verified: true } : { ok: false, error: engineError("unauthorized", "basic auth credentials do not match", "authorization") };
+  return matchesSecret(`${presented.username}:${presented.password}`, forms.pairs) ? { ok: true, verified: true } : { ok: false, error: engineError("unauthorized", "basic auth credentials do not match", "authorization") };
 }
-

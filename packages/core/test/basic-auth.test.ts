@@ -27,6 +27,13 @@ describe("verifyBasicAuth", () => {
     expect(verifyBasicAuth(withAuth("a", "b"), undefined)).toEqual({ ok: true, verified: false, reason: "no basic auth credentials are configured" });
   });
 
+  it("accepts other spellings of the configured pair's header", () => {
+    const encoded = Buffer.from("admin:password123").toString("base64");
+    for (const authorization of [`basic ${encoded}`, `BASIC  ${encoded} `, `Basic ${encoded.replace(/=+$/, "")}`]) {
+      expect(verifyBasicAuth(inboundRequest({ headers: { authorization }, body: "" }), pair)).toEqual({ ok: true, verified: true });
+    }
+  });
+
   it("keeps colons inside passwords", () => {
     expect(verifyBasicAuth(withAuth("u", "p:a:ss"), { username: "u", password: "p:a:ss" })).toEqual({ ok: true, verified: true });
   });
