@@ -5,8 +5,8 @@ import { hash, timingSafeEqual } from "node:crypto";
  * UTF-8 bytes zero-padded to WIDTH; a text longer than WIDTH bytes is represented by its sha256
  * digest under another tag instead. Two texts have equal forms exactly when they are equal, every
  * comparison covers the same number of bytes whatever the lengths, and `timingSafeEqual` does not
- * stop at the first difference. Hashing every presented value (the way this worked before) cost
- * about 1.5 us a comparison, most of a basic-auth check; a form costs a fill, a write and a compare.
+ * stop at the first difference. Hashing every presented value instead would cost about 1.5 us a
+ * comparison, most of a basic-auth check; a form costs a fill, a write and a compare.
  */
 const WIDTH = 256;
 const FORM = 3 + WIDTH;
@@ -35,9 +35,9 @@ const formsByList = new WeakMap<readonly string[], Buffer[]>();
 
 /**
  * True when `presented` is one of `secrets` (API keys, "username:password" pairs, Authorization
- * header values). The time depends neither on the lengths nor on where a guess first differs
- * (see FORM), and every secret is checked (no early exit). The list's forms are kept for as long
- * as the list is: pass the same array (the configured one) each time.
+ * header values). The time depends neither on the secrets' lengths nor on where a guess first
+ * differs (every form is FORM bytes), and every secret is checked (no early exit). The list's
+ * forms are kept for as long as the list is: pass the same array (the configured one) each time.
  */
 export function matchesSecret(presented: string, secrets: readonly string[]): boolean {
   let forms = formsByList.get(secrets);
