@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 
 export interface Child {
   readonly url: string;
+  readonly pid: number;
   stop(): Promise<void>;
 }
 
@@ -18,6 +19,7 @@ export function startChild(command: string, args: readonly string[], env: NodeJS
         child.stderr?.off("data", onData);
         resolve({
           url: match[1]!,
+          pid: child.pid!,
           stop: () =>
             new Promise((done) => {
               child.once("exit", () => done());

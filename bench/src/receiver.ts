@@ -10,7 +10,8 @@ import { median } from "./measure.js";
 import { startChild, type Child } from "./processes.js";
 import { EVERLYTIC_AUTH, EVERLYTIC_CREDENTIALS, everlyticPayloads, sendgridEvents } from "./workloads.js";
 
-const CLI = fileURLToPath(new URL("../../packages/cli/dist/main.js", import.meta.url));
+/** This checkout. */
+export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const BARE = fileURLToPath(new URL("./bare-server.js", import.meta.url));
 const STORELESS = fileURLToPath(new URL("./storeless-server.js", import.meta.url));
 const API_KEY = "bench-api-key-0123456789";
@@ -44,7 +45,7 @@ function uniqueBodies(template: string, marker: string): () => string {
   };
 }
 
-interface Target {
+export interface Target {
   readonly url: string;
   readonly headers: Record<string, string>;
   readonly nextBody: () => string;
@@ -52,15 +53,58 @@ interface Target {
 
 const CONNECTIONS = 32;
 
-function run(target: Target, seconds: number): Promise<autocannon.Result> {
+/** `seconds` of load on one target from 32 connections; at most `rate` requests/s in all when given. */
+export function load(target: Target, seconds: number, rate?: number): Promise<autocannon.Result> {
   return autocannon({
     url: target.url,
     method: "POST",
     connections: CONNECTIONS,
     duration: seconds,
     headers: target.headers,
+    ...(rate === undefined ? {} : { overallRate: rate }),
     requests: [{ setupRequest: (request) => ({ ...request, body: target.nextBody() }) }],
   });
+}
+
+/** The benchmark's receiver config (an Everlytic and a SendGrid integration), written into `dir`. */
+export function writeBenchConfig(dir: string): string {
+  const config = join(dir, "config.json");
+  writeFileSync(
+    config,
+    JSON.stringify({
+      environments: [{ id: "bench", apiKeys: [API_KEY] }],
+      integrations: [
+        { environmentId: "bench", id: "everlytic", provider: "everlytic-standard", credentials: EVERLYTIC_CREDENTIALS },
+        { environmentId: "bench", id: "sendgrid", provider: "sendgrid" },
+      ],
+    }),
+  );
+  return config;
+}
+
+/** Single Everlytic events (JSON, basic auth), each with a new random id, posted to a server at `serverUrl`. */
+export function everlyticTarget(serverUrl: string): Target {
+  const everlytic = everlyticPayloads(1)[0]!;
+  return {
+    url: `${serverUrl}${inboundPath("bench", "everlytic")}`,
+    headers: { "content-type": "application/json", authorization: EVERLYTIC_AUTH },
+    nextBody: uniqueBodies(JSON.stringify({ ...everlytic, id: "@ID@" }), "@ID@"),
+  };
+}
+
+/** SendGrid 100-event batches (API key), every event with its own random sg_event_id. */
+export function batchTarget(serverUrl: string): Target {
+  const template = sendgridBody(sendgridEvents(100).map((event) => ({ ...event, sg_event_id: "@ID@" })));
+  return {
+    url: `${serverUrl}${inboundPath("bench", "sendgrid")}`,
+    headers: { "content-type": "application/json", authorization: `ApiKey ${API_KEY}` },
+    nextBody: uniqueBodies(template, "@ID@"),
+  };
+}
+
+/** Starts the receiver of the (built) checkout at `root` on a port of its own, with its database at `database`. */
+export function startReceiver(root: string, config: string, database: string): Promise<Child> {
+  return startChild(process.execPath, [join(root, "packages/cli/dist/main.js"), "serve", "--port", "0", "--config", config, "--db", database]);
 }
 
 /**
@@ -70,10 +114,10 @@ function run(target: Target, seconds: number): Promise<autocannon.Result> {
  * p99 over the slices.
  */
 async function interleaved(targets: readonly Target[], seconds: number, slices: number): Promise<LoadResult[]> {
-  for (const target of targets) await run(target, Math.max(1, Math.round(seconds / 3)));
+  for (const target of targets) await load(target, Math.max(1, Math.round(seconds / 3)));
   const rounds: autocannon.Result[][] = targets.map(() => []);
   for (let slice = 0; slice < slices; slice++) {
-    for (const [i, target] of targets.entries()) rounds[i]!.push(await run(target, seconds / slices));
+    for (const [i, target] of targets.entries()) rounds[i]!.push(await load(target, seconds / slices));
   }
   return rounds.map((results) => {
     const total = results.reduce((sum, r) => sum + r.requests.total, 0);
@@ -94,23 +138,7 @@ async function interleaved(targets: readonly Target[], seconds: number, slices: 
  */
 export async function receiverFigures(seconds: number): Promise<ReceiverFigures> {
   const dir = mkdtempSync(join(tmpdir(), "tidings-bench-"));
-  const config = join(dir, "config.json");
-  writeFileSync(
-    config,
-    JSON.stringify({
-      environments: [{ id: "bench", apiKeys: [API_KEY] }],
-      integrations: [
-        { environmentId: "bench", id: "everlytic", provider: "everlytic-standard", credentials: EVERLYTIC_CREDENTIALS },
-        { environmentId: "bench", id: "sendgrid", provider: "sendgrid" },
-      ],
-    }),
-  );
-  const everlytic = everlyticPayloads(1)[0]!;
-  const everlyticBody = uniqueBodies(JSON.stringify({ ...everlytic, id: "@ID@" }), "@ID@");
-  const everlyticHeaders = { "content-type": "application/json", authorization: EVERLYTIC_AUTH };
-  const batchTemplate = sendgridBody(sendgridEvents(100).map((event) => ({ ...event, sg_event_id: "@ID@" })));
-  const batchBody = uniqueBodies(batchTemplate, "@ID@");
-  const batchHeaders = { "content-type": "application/json", authorization: `ApiKey ${API_KEY}` };
+  const config = writeBenchConfig(dir);
   const children: Child[] = [];
   try {
     // The servers run side by side; those not under load are idle.
@@ -118,12 +146,11 @@ export async function receiverFigures(seconds: number): Promise<ReceiverFigures>
     children.push(bareServer);
     const storelessServer = await startChild(process.execPath, [STORELESS, config]);
     children.push(storelessServer);
-    const server = await startChild(process.execPath, [CLI, "serve", "--port", "0", "--config", config, "--db", join(dir, "bench.db")]);
+    const server = await startReceiver(ROOT, config, join(dir, "bench.db"));
     children.push(server);
-    const single = (url: string): Target => ({ url: `${url}${inboundPath("bench", "everlytic")}`, headers: everlyticHeaders, nextBody: everlyticBody });
     const slices = seconds >= 10 ? 5 : 1;
-    const [bare, storeless, receiver] = await interleaved([single(bareServer.url), single(storelessServer.url), single(server.url)], seconds, slices);
-    const [batches] = await interleaved([{ url: `${server.url}${inboundPath("bench", "sendgrid")}`, headers: batchHeaders, nextBody: batchBody }], seconds, 1);
+    const [bare, storeless, receiver] = await interleaved([everlyticTarget(bareServer.url), everlyticTarget(storelessServer.url), everlyticTarget(server.url)], seconds, slices);
+    const [batches] = await interleaved([batchTarget(server.url)], seconds, 1);
     return { bare: bare!, storeless: storeless!, receiver: receiver!, batches: batches! };
   } finally {
     for (const child of children) await child.stop();
