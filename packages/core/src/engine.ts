@@ -1,5 +1,5 @@
 import { decodeBody, DEFAULT_DECODE_LIMITS, type Decoded, type DecodeLimits } from "./decode/index.js";
-import { arrayElementSpans } from "./decode/spans.js";
+import { arrayElementTexts } from "./decode/array-elements.js";
 import { toIsoDate } from "./dates.js";
 import { describeThrown, engineError, type EngineError, type EventProblemCode } from "./errors.js";
 import { contentHash, type EventHasher } from "./ids.js";
@@ -104,8 +104,8 @@ function sourceRows(parsed: Decoded & { ok: true }, rawEvents: readonly unknown[
   if (text === undefined) return undefined;
   if (rawEvents.length === 1 && rawEvents[0] === parsed.value) return [text.trim()];
   if (rawEvents !== parsed.value) return undefined;
-  const spans = arrayElementSpans(text);
-  return spans?.length === rawEvents.length ? spans.map(([start, end]) => text.slice(start, end)) : undefined;
+  const elements = arrayElementTexts(text);
+  return elements?.length === rawEvents.length ? elements : undefined;
 }
 
 function mapOne(plugin: AnyPlugin, raw: unknown, hash: EventHasher, out: Normalized, knownRow?: string): void {
