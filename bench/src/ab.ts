@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { median } from "./measure.js";
 import type { Child } from "./processes.js";
-import { batchTarget, everlyticTarget, load, ROOT, startReceiver, writeBenchConfig, type Target } from "./receiver.js";
+import { batchTarget, everlyticTarget, load, RECEIVER_ENTRY, ROOT, startReceiver, writeBenchConfig, type Target } from "./receiver.js";
 
 /**
  * `pnpm bench:ab --base <checkout>`: this checkout's receiver against another's (built) on the same
@@ -26,6 +26,11 @@ const { values } = parseArgs({
 const usage = "usage: pnpm bench:ab --base <other checkout, built> [--workload single|batch] [--rounds 6] [--seconds 2] [--rate <requests/s>]";
 if (values.base === undefined || !["single", "batch"].includes(values.workload!)) {
   process.stderr.write(`${usage}\n`);
+  process.exit(2);
+}
+const baseRoot = resolve(values.base);
+if (!existsSync(join(baseRoot, RECEIVER_ENTRY))) {
+  process.stderr.write(`no built receiver in ${baseRoot} (${RECEIVER_ENTRY}): run \`npx -y pnpm@10.20.0 install\` there first\n`);
   process.exit(2);
 }
 const rounds = Number(values.rounds);
@@ -59,7 +64,7 @@ const dir = mkdtempSync(join(tmpdir(), "tidings-ab-"));
 const config = writeBenchConfig(dir);
 const sides: Side[] = [];
 try {
-  for (const [name, root] of [["base", resolve(values.base)], ["this", resolve(ROOT)]] as const) {
+  for (const [name, root] of [["base", baseRoot], ["this", resolve(ROOT)]] as const) {
     const child = await startReceiver(root, config, join(dir, `${name}.db`));
     sides.push({ name: `${name} (${root})`, child, target: targetOf(child.url), perSecond: [], cpuUsPerRequest: [], p99Ms: 0 });
   }

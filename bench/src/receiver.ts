@@ -102,9 +102,12 @@ export function batchTarget(serverUrl: string): Target {
   };
 }
 
+/** The CLI of a built checkout, relative to its root. */
+export const RECEIVER_ENTRY = "packages/cli/dist/main.js";
+
 /** Starts the receiver of the (built) checkout at `root` on a port of its own, with its database at `database`. */
 export function startReceiver(root: string, config: string, database: string): Promise<Child> {
-  return startChild(process.execPath, [join(root, "packages/cli/dist/main.js"), "serve", "--port", "0", "--config", config, "--db", database]);
+  return startChild(process.execPath, [join(root, RECEIVER_ENTRY), "serve", "--port", "0", "--config", config, "--db", database]);
 }
 
 /**
