@@ -12,6 +12,7 @@ const quick = process.argv.includes("--quick");
 const rounds = quick ? 5 : 25;
 const loadSeconds = quick ? 3 : 10;
 const memoryEvents = quick ? 20_000 : 100_000;
+const memoryRuns = quick ? 1 : 3;
 
 const targets = { engineRatio: 3.0, receiverRatio: 0.6, receiverP99Ms: 25, batchEventsPerSec: 100_000, novuRatio: 1.0, memoryMultiple: 4 };
 
@@ -56,8 +57,9 @@ if ([load.storeless, load.receiver, load.batches].some((r) => r.non2xx + r.error
 }
 
 print();
-const memory = memoryFigure(memoryEvents);
-print(`Memory: ${memory.events.toLocaleString("en")}-event SendGrid body of ${(memory.bodyBytes / 1048576).toFixed(1)} MiB: peak RSS added ${fmt(memory.peakRssPerBodyByte)}x the body`);
+const memory = memoryFigure(memoryEvents, memoryRuns);
+const memoryRunsText = memory.runs.length > 1 ? ` (median of ${memory.runs.map((m) => fmt(m)).join(", ")})` : "";
+print(`Memory: ${memory.events.toLocaleString("en")}-event SendGrid body of ${(memory.bodyBytes / 1048576).toFixed(1)} MiB: peak RSS added ${fmt(memory.peakRssPerBodyByte)}x the body${memoryRunsText}`);
 
 const summary = {
   mode: quick ? "quick" : "full",
