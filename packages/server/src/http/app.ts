@@ -13,7 +13,6 @@ export interface HttpOptions {
   readonly requestTimeoutMs: number;
 }
 
-
 /**
  * The thin HTTP layer: fastify keeps the raw body bytes (signatures are over them) and hands
  * framework-free requests to the Receiver. Nothing here knows about plugins or storage.

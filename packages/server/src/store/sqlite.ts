@@ -203,8 +203,9 @@ export class SqliteStore implements Store {
       engine: "SQLite",
       commit: (writes) => {
         const staging: Staging = { set: new DigestSet(64), keys: [] };
-        writeAll(writes, staging, this.#now());
-        this.#seen.rotate(this.#now());
+        const now = this.#now();
+        writeAll(writes, staging, now);
+        this.#seen.rotate(now);
         for (const keys of staging.keys) for (let at = 0; at < keys.length; at += 4) this.#seen.add(keys, at);
       },
       isStorageFault,
