@@ -26,17 +26,19 @@ export function readBasicAuth(request: InboundRequest): BasicCredential | undefi
   return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
-/**
- * Each configured pair as "username:password" and as the Authorization header a client sends for
- * it (RFC 7617: "Basic " and the pair's UTF-8 bytes in base64), made once per credentials value.
- */
+/** The Authorization header a client sends for a pair (RFC 7617: "Basic " and base64 of the UTF-8 "username:password"). */
+export function basicAuthHeader(username: string, password: string): string {
+  return `Basic ${Buffer.from(`${username}:${password}`, "utf8").toString("base64")}`;
+}
+
+/** Each configured pair as "username:password" and as its Authorization header, made once per credentials value. */
 const formsByCredentials = new WeakMap<object, { readonly pairs: string[]; readonly headers: string[] }>();
 
 function formsOf(configured: BasicCredentials): { readonly pairs: string[]; readonly headers: string[] } {
   let forms = formsByCredentials.get(configured);
   if (forms === undefined) {
-    const pairs = (Array.isArray(configured) ? configured : [configured]).map((pair) => `${pair.username}:${pair.password}`);
-    forms = { pairs, headers: pairs.map((pair) => `Basic ${Buffer.from(pair, "utf8").toString("base64")}`) };
+    const list = Array.isArray(configured) ? configured : [configured];
+    forms = { pairs: list.map((pair) => `${pair.username}:${pair.password}`), headers: list.map((pair) => basicAuthHeader(pair.username, pair.password)) };
     formsByCredentials.set(configured, forms);
   }
   return forms;

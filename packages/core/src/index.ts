@@ -50,6 +50,7 @@ export { constantTimeEqual, matchesSecret } from "./secrets.js";
 export {
   BasicCredentialSchema,
   BasicCredentialsSchema,
+  basicAuthHeader,
   readBasicAuth,
   verifyBasicAuth,
   type BasicCredential,

@@ -20,6 +20,5 @@ export function withDuplicates(source: () => SimulatedRequest, rate: number, ran
   };
 }
 
-export function basicAuth(username: string, password: string): string {
-  return `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`;
-}
+/** The Authorization header for HTTP basic auth, as providers send it. */
+export { basicAuthHeader as basicAuth } from "@tidings/core";
