@@ -4,15 +4,14 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { median } from "./measure.js";
 import type { Child } from "./processes.js";
-import { batchTarget, everlyticTarget, load, RECEIVER_ENTRY, ROOT, startReceiver, writeBenchConfig, type Target } from "./receiver.js";
+import { alternate, batchTarget, everlyticTarget, RECEIVER_ENTRY, ROOT, startReceiver, writeBenchConfig } from "./receiver.js";
 
 /**
  * `pnpm bench:ab --base <checkout>`: this checkout's receiver against another's (built) on the same
  * workload, the way BENCHMARKS.md judges a change. Both servers run side by side and are loaded
- * in alternating slices; the order flips every round, since the server loaded second in a pair
- * has measured differently from the first. Prints this/base per pair, the median, and each
- * server's CPU per request (from /proc, so Linux only). `--base .` measures the harness itself
- * (A/A): read a result against that spread.
+ * in alternating slices, the order flipping every round (see alternate). Prints this/base per
+ * pair, the median, and each server's CPU per request (from /proc, so Linux only). `--base .`
+ * measures the harness itself (A/A): read a result against that spread.
  */
 const { values } = parseArgs({
   options: {
@@ -54,10 +53,7 @@ function cpuMs(pid: number): number | undefined {
 interface Side {
   readonly name: string;
   readonly child: Child;
-  readonly target: Target;
-  readonly perSecond: number[];
   readonly cpuUsPerRequest: number[];
-  p99Ms: number;
 }
 
 const dir = mkdtempSync(join(tmpdir(), "tidings-ab-"));
@@ -66,25 +62,32 @@ const sides: Side[] = [];
 try {
   for (const [name, root] of [["base", baseRoot], ["this", resolve(ROOT)]] as const) {
     const child = await startReceiver(root, config, join(dir, `${name}.db`));
-    sides.push({ name: `${name} (${root})`, child, target: targetOf(child.url), perSecond: [], cpuUsPerRequest: [], p99Ms: 0 });
+    sides.push({ name: `${name} (${root})`, child, cpuUsPerRequest: [] });
   }
-  for (const side of sides) await load(side.target, seconds, rate);
-  for (let round = 0; round < rounds; round++) {
-    for (const side of round % 2 === 0 ? sides : [...sides].reverse()) {
-      const before = cpuMs(side.child.pid);
-      const result = await load(side.target, seconds, rate);
-      const after = cpuMs(side.child.pid);
-      if (result.non2xx + result.errors > 0) throw new Error(`${side.name}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
-      side.perSecond.push(result.requests.total / (result.duration || seconds));
-      if (before !== undefined && after !== undefined) side.cpuUsPerRequest.push(((after - before) * 1000) / result.requests.total);
-      side.p99Ms = Math.max(side.p99Ms, result.latency.p99);
-    }
-  }
-  const [base, self] = sides as [Side, Side];
-  const ratios = self.perSecond.map((value, i) => value / base.perSecond[i]!);
-  for (const side of sides) {
+  const results = await alternate(
+    sides.map((side) => targetOf(side.child.url)),
+    {
+      sliceSeconds: seconds,
+      slices: rounds,
+      warmUpSeconds: seconds,
+      ...(rate === undefined ? {} : { rate }),
+      around: async (index, run) => {
+        const side = sides[index]!;
+        const before = cpuMs(side.child.pid);
+        const result = await run();
+        const after = cpuMs(side.child.pid);
+        if (result.non2xx + result.errors > 0) throw new Error(`${side.name}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
+        if (before !== undefined && after !== undefined) side.cpuUsPerRequest.push(((after - before) * 1000) / result.requests.total);
+        return result;
+      },
+    },
+  );
+  const perSecond = results.map((slices) => slices.map((result) => result.requests.total / (result.duration || seconds)));
+  const ratios = perSecond[1]!.map((value, i) => value / perSecond[0]![i]!);
+  for (const [index, side] of sides.entries()) {
     const cpu = side.cpuUsPerRequest.length > 0 ? `, CPU ${median(side.cpuUsPerRequest).toFixed(0)} us a request` : "";
-    process.stdout.write(`${side.name}: ${median(side.perSecond).toFixed(0)} requests/s${cpu}, worst p99 ${side.p99Ms} ms\n`);
+    const p99 = Math.max(...results[index]!.map((result) => result.latency.p99));
+    process.stdout.write(`${side.name}: ${median(perSecond[index]!).toFixed(0)} requests/s${cpu}, worst p99 ${p99} ms\n`);
   }
   process.stdout.write(`this/base per pair: ${ratios.map((r) => r.toFixed(2)).join(" ")}; median ${median(ratios).toFixed(3)}\n`);
 } finally {

@@ -54,7 +54,7 @@ export interface Target {
 const CONNECTIONS = 32;
 
 /** `seconds` of load on one target from 32 connections; at most `rate` requests/s in all when given. */
-export function load(target: Target, seconds: number, rate?: number): Promise<autocannon.Result> {
+function load(target: Target, seconds: number, rate?: number): Promise<autocannon.Result> {
   return autocannon({
     url: target.url,
     method: "POST",
@@ -110,19 +110,40 @@ export function startReceiver(root: string, config: string, database: string): P
   return startChild(process.execPath, [join(root, RECEIVER_ENTRY), "serve", "--port", "0", "--config", config, "--db", database]);
 }
 
+export interface AlternateOptions {
+  readonly sliceSeconds: number;
+  readonly slices: number;
+  readonly warmUpSeconds: number;
+  /** At most this many requests/s in all, per slice. */
+  readonly rate?: number;
+  /** Wraps each slice of target `index` (to read a server's CPU around it, say). */
+  readonly around?: (index: number, run: () => Promise<autocannon.Result>) => Promise<autocannon.Result>;
+}
+
 /**
- * Loads each target for `seconds` in total, in alternating slices (a, b, a, b, ...) after a
- * warm-up of each, so that a machine whose speed drifts during the run (other tenants, page cache,
- * a growing database) moves both sides of a ratio alike. Latency is the median p50 and the worst
- * p99 over the slices.
+ * Each target's result for every slice: after a warm-up of each, the targets are loaded one at a
+ * time in slices (a, b, then b, a, ...), so that a machine whose speed drifts during the run
+ * (other tenants, page cache, a growing database) moves every side of a ratio alike, and the
+ * order is reversed every slice because the target loaded second in a pair measured differently
+ * from the first (BENCHMARKS.md).
  */
-async function interleaved(targets: readonly Target[], seconds: number, slices: number): Promise<LoadResult[]> {
-  for (const target of targets) await load(target, Math.max(1, Math.round(seconds / 3)));
-  const rounds: autocannon.Result[][] = targets.map(() => []);
+export async function alternate(targets: readonly Target[], options: AlternateOptions): Promise<autocannon.Result[][]> {
+  const { sliceSeconds, slices, warmUpSeconds, rate, around = (_index, run) => run() } = options;
+  for (const target of targets) await load(target, warmUpSeconds, rate);
+  const results: autocannon.Result[][] = targets.map(() => []);
+  const order = targets.map((_target, index) => index);
   for (let slice = 0; slice < slices; slice++) {
-    for (const [i, target] of targets.entries()) rounds[i]!.push(await load(target, seconds / slices));
+    for (const index of slice % 2 === 0 ? order : [...order].reverse()) {
+      results[index]!.push(await around(index, () => load(targets[index]!, sliceSeconds, rate)));
+    }
   }
-  return rounds.map((results) => {
+  return results;
+}
+
+/** `seconds` of load on each target in all (see alternate); latency is the median p50 and the worst p99 over the slices. */
+async function interleaved(targets: readonly Target[], seconds: number, slices: number): Promise<LoadResult[]> {
+  const perTarget = await alternate(targets, { sliceSeconds: seconds / slices, slices, warmUpSeconds: Math.max(1, Math.round(seconds / 3)) });
+  return perTarget.map((results) => {
     const total = results.reduce((sum, r) => sum + r.requests.total, 0);
     const elapsed = results.reduce((sum, r) => sum + r.duration, 0);
     return {
