@@ -16,14 +16,16 @@ describe("tidings conformance", () => {
     writeFileSync(join(dir, "good.json"), JSON.stringify(good));
     writeFileSync(join(dir, "wrong-status.json"), JSON.stringify({ ...good, name: "expects the wrong status", expect: { events: [{ status: "bounced" }] } }));
     writeFileSync(join(dir, "invalid.json"), JSON.stringify({ name: "no request", plugin: "sendgrid", provenance: "synthetic", expect: { events: [] } }));
-    writeFileSync(join(dir, "unknown-plugin.json"), JSON.stringify({ ...good, plugin: "postmark" }));
+    writeFileSync(join(dir, "unknown-plugin.json"), JSON.stringify({ ...good, plugin: "no-such-provider" }));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it("passes the repository's fixtures, the community-style Mailgun plugin loaded with --plugin", async () => {
     const result = await capture(() => conformance(["--plugin", MAILGUN, FIXTURES]));
     expect(result.code).toBe(0);
-    expect(result.out).toMatch(/^conformance: \d+ passed, 0 failed\n$/);
+    expect(result.out).toMatch(/^plugins: .*\nconformance: \d+ passed, 0 failed\n$/);
+    expect(result.out).toContain("mailgun (contract v2)");
+    expect(result.out).toContain("sendgrid (contract v2)");
   });
 
   it("reports each failing case with a readable diff and exits 1", async () => {
@@ -31,7 +33,7 @@ describe("tidings conformance", () => {
     expect(result.code).toBe(1);
     expect(result.out).toContain('events[0].status: expected "bounced", got "delivered"');
     expect(result.out).toContain("not a valid fixture: (root) must have required property 'request'");
-    expect(result.out).toContain('no plugin "postmark" is loaded');
+    expect(result.out).toContain('no plugin "no-such-provider" is loaded');
     expect(result.out).toMatch(/conformance: 1 passed, 3 failed\n$/);
   });
 

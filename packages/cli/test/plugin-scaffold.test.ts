@@ -28,7 +28,7 @@ describe("a community plugin, outside the workspace", () => {
       const test = execFileSync("npm", ["test"], { cwd: dir, stdio: "pipe", encoding: "utf8" });
       expect(test).toMatch(/Tests\s+.*9 passed/);
       const result = await capture(() => conformance(["--plugin", dir]));
-      expect(result).toMatchObject({ code: 0, out: "conformance: 1 passed, 0 failed\n" });
+      expect(result).toMatchObject({ code: 0, out: "plugins: acme-mail (contract v2)\nconformance: 1 passed, 0 failed\n" });
     },
     240_000,
   );
@@ -43,7 +43,7 @@ describe("a community plugin, outside the workspace", () => {
   it("gives a clear error for a plugin built against another contract version", async () => {
     const dir = tempDir("tidings-future-");
     writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "future-plugin", type: "module", exports: "./index.js" }));
-    writeFileSync(join(dir, "index.js"), `export default { contractVersion: 2, id: "future", displayName: "Future" };\n`);
-    await expect(conformance(["--plugin", dir])).rejects.toThrow('plugin "future" declares contractVersion 2; this core supports 1');
+    writeFileSync(join(dir, "index.js"), `export default { contractVersion: 3, id: "future", displayName: "Future" };\n`);
+    await expect(conformance(["--plugin", dir])).rejects.toThrow('plugin "future" declares contractVersion 3; this core supports 1 and 2');
   });
 });

@@ -3,9 +3,10 @@ import { arrayElementTexts } from "./decode/array-elements.js";
 import { toIsoDate } from "./dates.js";
 import { describeThrown, engineError, type EngineError, type EventProblemCode } from "./errors.js";
 import { contentHash, type EventHasher } from "./ids.js";
-import { isIgnore, type AnyPlugin, type Ignore } from "./plugin.js";
+import { NO_HOST_SERVICES, type HostServices } from "./host-services.js";
+import { isIgnore, type AnyPlugin, type HostAction, type Ignore, type ReadContext, type VerifyResult } from "./plugin.js";
 import type { InboundRequest } from "./request.js";
-import type { EventBody, WebhookResultDto } from "./schemas.js";
+import type { EventBody, EventDetails, NormalizedResult, WebhookResultDto } from "./schemas.js";
 import { firstError, validatorFor } from "./validate.js";
 import type { Status } from "./vocabulary.js";
 
@@ -30,9 +31,12 @@ export interface Normalized {
   readonly ok: true;
   /** False when the plugin had nothing to check (no credentials) or the host authenticated the call. */
   readonly verified: boolean;
-  readonly results: WebhookResultDto[];
+  /** The results with their contract v2 details; `toWire` gives the Novu-compatible answer. */
+  readonly results: NormalizedResult[];
   readonly ignored: IgnoredEvent[];
   readonly unmapped: UnmappedEvent[];
+  /** Follow-ups the plugin asks the host to perform (SNS subscription confirmation). */
+  readonly actions: HostAction[];
   /** The decoded body, for hosts that compare bodies (idempotency fingerprints) without decoding again. */
   readonly body: unknown;
 }
@@ -44,55 +48,123 @@ export interface NormalizeOptions {
   readonly credentials?: unknown;
   /** The host already authenticated the caller (an environment ApiKey): skip the plugin's verify. */
   readonly authenticated?: boolean;
+  /** The verdict `verifyRequest` already reached for this request: verify is not run again. */
+  readonly verification?: VerifyResult;
+  /** The clock for verification windows, and the receive time unless `receivedAt` is given. */
   readonly now?: Date;
+  /** When the request arrived: the date of events from plugins whose eventTime is "none". */
+  readonly receivedAt?: Date;
   readonly limits?: DecodeLimits;
   readonly hash?: EventHasher;
+  /** Services for plugins whose verify needs the host (certificates by URL). */
+  readonly host?: HostServices;
 }
 
 /**
- * Runs one plugin over one request: content type, verification (fail closed), decoding, splitting,
- * mapping, reading fields, ids, validation. It never throws: a throwing or misbehaving plugin
- * becomes `plugin_error`, and every raw event ends up in exactly one of results, ignored, unmapped.
+ * The plugin's verdict on a request, guarded: a throwing verify or one that returns no verdict
+ * becomes `plugin_error`. Synchronous unless the plugin's verify is (it needs the host).
+ */
+export function verifyRequest(plugin: AnyPlugin, request: InboundRequest, options: NormalizeOptions = {}): VerifyResult | Promise<VerifyResult> {
+  const limits = options.limits ?? DEFAULT_DECODE_LIMITS;
+  const context = {
+    request,
+    credentials: options.credentials,
+    now: options.now ?? new Date(),
+    body: () => decodeOnce(plugin, request, limits),
+    host: options.host ?? NO_HOST_SERVICES,
+  };
+  let verdict: VerifyResult | Promise<VerifyResult>;
+  try {
+    verdict = plugin.verify(context);
+  } catch (thrown) {
+    return fail(engineError("plugin_error", `verify threw ${describeThrown(thrown)}`, "verify"));
+  }
+  if (verdict instanceof Promise) {
+    return verdict.then(checkVerdict, (thrown: unknown) => fail(engineError("plugin_error", `verify threw ${describeThrown(thrown)}`, "verify")));
+  }
+  return checkVerdict(verdict);
+}
+
+function checkVerdict(result: unknown): VerifyResult {
+  if (result === null || typeof result !== "object" || typeof (result as VerifyResult).ok !== "boolean") {
+    return fail(engineError("plugin_error", "verify returned no verdict", "verify"));
+  }
+  const verdict = result as VerifyResult;
+  if (!verdict.ok) return fail(verdict.error ?? engineError("unauthorized", "verification failed"));
+  return verdict.verified === true ? { ok: true, verified: true } : { ok: true, verified: false, reason: verdict.reason ?? "not verified" };
+}
+
+/**
+ * Runs one plugin over one request: verification (fail closed) unless already decided, content
+ * type, decoding, splitting, mapping, reading fields and details, ids, validation. It never
+ * throws: a throwing or misbehaving plugin becomes `plugin_error`, and every raw event ends up in
+ * exactly one of results, ignored, unmapped. Plugins whose verify is asynchronous need
+ * `normalizeAsync`, or a `verification` from `verifyRequest`.
  */
 export function normalize(plugin: AnyPlugin, request: InboundRequest, options: NormalizeOptions = {}): NormalizeOutcome {
+  let verdict: VerifyResult | undefined = options.verification;
+  if (verdict === undefined && !options.authenticated) {
+    const pending = verifyRequest(plugin, request, options);
+    if (pending instanceof Promise) {
+      pending.catch(() => undefined);
+      return fail(engineError("plugin_error", `${plugin.displayName} verifies asynchronously: use normalizeAsync`, "verify"));
+    }
+    verdict = pending;
+  }
+  if (verdict !== undefined && !verdict.ok) return verdict;
+  return mapRequest(plugin, request, options, verdict?.verified === true);
+}
+
+/** `normalize` for any plugin, awaiting verification when the plugin's verify is asynchronous. */
+export async function normalizeAsync(plugin: AnyPlugin, request: InboundRequest, options: NormalizeOptions = {}): Promise<NormalizeOutcome> {
+  if (options.verification !== undefined || options.authenticated) return normalize(plugin, request, options);
+  return normalize(plugin, request, { ...options, verification: await verifyRequest(plugin, request, options) });
+}
+
+/** The Novu-compatible answer: exactly `WebhookResultDto[]`, without the contract v2 details. */
+export function toWire(results: readonly NormalizedResult[]): WebhookResultDto[] {
+  return results.map(({ id, event }) => ({ id, event }));
+}
+
+function mapRequest(plugin: AnyPlugin, request: InboundRequest, options: NormalizeOptions, verified: boolean): NormalizeOutcome {
   if (!(plugin.contentTypes as readonly string[]).includes(request.contentType)) {
     return fail(
       engineError("unsupported_content_type", `${plugin.displayName} does not send "${request.contentType || "(none)"}"`, "content-type"),
     );
   }
   const limits = options.limits ?? DEFAULT_DECODE_LIMITS;
-  let decoded: Decoded | undefined;
-  const body = (): Decoded => (decoded ??= decodeBody(request, { limits, jsonFormFields: plugin.jsonFormFields ?? [] }));
-
-  let verified = false;
-  if (!options.authenticated) {
-    const verdict = guard("verify", () =>
-      plugin.verify({ request, credentials: options.credentials, now: options.now ?? new Date(), body }),
-    );
-    if (!verdict.ok) return verdict;
-    const result = verdict.value;
-    if (result === null || typeof result !== "object" || typeof result.ok !== "boolean") {
-      return fail(engineError("plugin_error", "verify returned no verdict", "verify"));
-    }
-    if (!result.ok) return fail(result.error ?? engineError("unauthorized", "verification failed"));
-    verified = result.verified === true;
-  }
-
-  const parsed = body();
+  const parsed = decodeOnce(plugin, request, limits);
   if (!parsed.ok) return parsed;
-  const split = guard("split", () => plugin.split(parsed.value));
+  const context: ReadContext = { headers: request.headers, receivedAt: options.receivedAt ?? options.now ?? new Date() };
+  const split = guard("split", () => plugin.split(parsed.value, context));
   if (!split.ok) return split;
   if (!Array.isArray(split.value)) return fail(engineError("plugin_error", "split did not return a list", "split"));
 
-  const outcome: Normalized = { ok: true, verified, results: [], ignored: [], unmapped: [], body: parsed.value };
+  const outcome: Normalized = { ok: true, verified, results: [], ignored: [], unmapped: [], actions: [], body: parsed.value };
   const hash = options.hash ?? contentHash;
   const rawEvents = split.value as readonly unknown[];
   if (rawEvents.length > limits.maxEvents) {
     return fail(engineError("malformed_body", `the body holds ${rawEvents.length} events; at most ${limits.maxEvents} are accepted per request`));
   }
   const rows = sourceRows(parsed, rawEvents);
-  for (let i = 0; i < rawEvents.length; i++) mapOne(plugin, rawEvents[i], hash, outcome, rows?.[i]);
+  for (let i = 0; i < rawEvents.length; i++) mapOne(plugin, rawEvents[i], hash, outcome, context, rows?.[i]);
+  if (plugin.actions !== undefined) {
+    const actions = guard("actions", () => plugin.actions!(parsed.value, { credentials: options.credentials }));
+    if (!actions.ok) return actions;
+    if (Array.isArray(actions.value)) outcome.actions.push(...(actions.value as HostAction[]));
+  }
   return outcome;
+}
+
+/** Decoded at most once per request and plugin, whether verify (signatures inside the body) or mapping asks first. */
+const decodedBodies = new WeakMap<InboundRequest, { readonly plugin: AnyPlugin; readonly limits: DecodeLimits; readonly decoded: Decoded }>();
+
+function decodeOnce(plugin: AnyPlugin, request: InboundRequest, limits: DecodeLimits): Decoded {
+  const cached = decodedBodies.get(request);
+  if (cached !== undefined && cached.plugin === plugin && cached.limits === limits) return cached.decoded;
+  const decoded = decodeBody(request, { limits, jsonFormFields: plugin.jsonFormFields ?? [] });
+  decodedBodies.set(request, { plugin, limits, decoded });
+  return decoded;
 }
 
 /**
@@ -108,13 +180,13 @@ function sourceRows(parsed: Decoded & { ok: true }, rawEvents: readonly unknown[
   return elements?.length === rawEvents.length ? elements : undefined;
 }
 
-function mapOne(plugin: AnyPlugin, raw: unknown, hash: EventHasher, out: Normalized, knownRow?: string): void {
+function mapOne(plugin: AnyPlugin, raw: unknown, hash: EventHasher, out: Normalized, context: ReadContext, knownRow?: string): void {
   const row = knownRow ?? serialize(raw);
   let id: string;
   let name: string | undefined;
   try {
-    id = plugin.read.eventId?.(raw) ?? hash(raw);
-    name = plugin.eventName(raw);
+    id = plugin.read.eventId?.(raw, context) ?? hash(raw);
+    name = plugin.eventName(raw, context);
   } catch (thrown) {
     out.unmapped.push({ id: safeHash(hash, raw, row), code: "plugin_error", reason: describeThrown(thrown), row });
     return;
@@ -133,39 +205,65 @@ function mapOne(plugin: AnyPlugin, raw: unknown, hash: EventHasher, out: Normali
     out.ignored.push({ id, name, reason: target.ignore, row });
     return;
   }
-  let event: EventBody | undefined;
+  let result: NormalizedResult | undefined;
   try {
-    event = readEvent(plugin, raw, target, row);
+    result = readResult(plugin, raw, id, target, row, context);
   } catch (thrown) {
     out.unmapped.push({ id, name, code: "plugin_error", reason: describeThrown(thrown), row });
     return;
   }
-  if (event === undefined) {
+  if (result === undefined) {
     out.unmapped.push({ id, name, code: "invalid_event", reason: "the event has no valid date", row });
     return;
   }
   const validate = validatorFor("event-body");
-  if (!validate(event)) {
+  if (!validate(result.event)) {
     out.unmapped.push({ id, name, code: "invalid_event", reason: `normalized event is invalid: ${firstError(validate)}`, row });
     return;
   }
-  out.results.push({ id, event });
+  if (result.details !== undefined) {
+    const validateDetails = validatorFor("event-details");
+    if (!validateDetails(result.details)) {
+      out.unmapped.push({ id, name, code: "invalid_event", reason: `details are invalid: ${firstError(validateDetails)}`, row });
+      return;
+    }
+  }
+  out.results.push(result);
 }
 
-/** The normalized event, or undefined when the raw event has no usable date. */
-function readEvent(plugin: AnyPlugin, raw: unknown, status: Status, row: string): EventBody | undefined {
+/** The normalized result, or undefined when the raw event has no usable date. */
+function readResult(plugin: AnyPlugin, raw: unknown, id: string, status: Status, row: string, context: ReadContext): NormalizedResult | undefined {
   const { read } = plugin;
-  const date = toIsoDate(read.date(raw));
+  const received = plugin.eventTime === "none";
+  const date = received ? toIsoDate(context.receivedAt) : toIsoDate(read.date?.(raw, context));
   if (date === undefined) return undefined;
   const event: EventBody = { status, date };
-  const externalId = read.externalId?.(raw);
-  if (externalId !== undefined) event.externalId = externalId;
-  const attempts = read.attempts?.(raw);
+  const externalId = read.externalId?.(raw, context);
+  if (externalId !== undefined) event.externalId = withoutAngleBrackets(externalId);
+  const attempts = read.attempts?.(raw, context);
   if (attempts !== undefined) event.attempts = attempts;
-  const response = read.response?.(raw);
+  const response = read.response?.(raw, context);
   if (response !== undefined) event.response = response;
   event.row = row;
-  return event;
+  const given = read.details?.(raw, context);
+  const details = compact(received ? { ...given, dateSource: "received" } : given);
+  return details === undefined ? { id, event } : { id, event, details };
+}
+
+/** Message ids travel as `<id@host>` in mail headers; the vocabulary carries the id alone. */
+function withoutAngleBrackets(id: string): string {
+  return typeof id === "string" && id.charCodeAt(0) === 60 && id.charCodeAt(id.length - 1) === 62 && id.length > 2 ? id.slice(1, -1) : id;
+}
+
+/** The details without absent fields (readers write `recipient: text(...)` freely), or undefined when none is left. */
+function compact(details: EventDetails | undefined): EventDetails | undefined {
+  if (details === undefined || details === null || typeof details !== "object") return details ?? undefined;
+  let out: Record<string, unknown> | undefined;
+  for (const key of Object.keys(details)) {
+    const value = (details as Record<string, unknown>)[key];
+    if (value !== undefined) (out ??= {})[key] = value;
+  }
+  return out as EventDetails | undefined;
 }
 
 /** Mapping lookups are own-property only: a raw name like "__proto__" or "toString" is just unknown. */

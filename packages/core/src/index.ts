@@ -4,12 +4,21 @@
  */
 export { STATUSES, isStatus, type Status } from "./vocabulary.js";
 export {
+  BOUNCE_CLASSES,
+  DATE_SOURCES,
   EventBodySchema,
+  EventDetailsSchema,
   IsoDate,
+  NormalizedResultSchema,
+  REJECT_REASONS,
   StatusSchema,
   WebhookResultDtoSchema,
   WebhookResultListSchema,
+  type BounceClass,
   type EventBody,
+  type EventDetails,
+  type NormalizedResult,
+  type RejectReason,
   type WebhookResultDto,
 } from "./schemas.js";
 export { jsonSchemaOf, PUBLISHED_SCHEMAS, type PublishedSchemaName } from "./json-schemas.js";
@@ -26,6 +35,7 @@ export { inboundRequest, mediaType, type InboundRequest } from "./request.js";
 export { CONTENT_TYPES, DEFAULT_DECODE_LIMITS, decodeBody, encodeForm, type ContentType, type DecodeLimits, type Decoded } from "./decode/index.js";
 export {
   CONTRACT_VERSION,
+  CONTRACT_VERSIONS,
   PluginDefinitionError,
   assertPluginShape,
   definePlugin,
@@ -35,16 +45,46 @@ export {
   type AnyPlugin,
   type ContractVersion,
   type EventReaders,
+  type Handshake,
+  type HostAction,
   type Ignore,
   type Mapping,
   type Plugin,
+  type ReadContext,
   type VerifyContext,
   type VerifyResult,
 } from "./plugin.js";
-export { normalize, type IgnoredEvent, type Normalized, type NormalizeOptions, type NormalizeOutcome, type UnmappedEvent } from "./engine.js";
+export {
+  normalize,
+  normalizeAsync,
+  toWire,
+  verifyRequest,
+  type IgnoredEvent,
+  type Normalized,
+  type NormalizeOptions,
+  type NormalizeOutcome,
+  type UnmappedEvent,
+} from "./engine.js";
+export { hostAllowed, NO_HOST_SERVICES, type FetchPolicy, type FetchTextResult, type HostServices } from "./host-services.js";
 export { contentHash, type EventHasher } from "./ids.js";
 export { toIsoDate, type DateOptions } from "./dates.js";
-export { at, count, describeFields, field, firstAt, isRecord, joinParts, lower, text, type FieldTable, type JsonRecord } from "./read.js";
+export {
+  at,
+  count,
+  describeFields,
+  field,
+  firstAt,
+  isRecord,
+  joinParts,
+  lower,
+  messageId,
+  smtpCodes,
+  text,
+  textList,
+  textMap,
+  type FieldTable,
+  type JsonRecord,
+} from "./read.js";
 export { parseCredentials, type CredentialsResult } from "./credentials.js";
 export { constantTimeEqual, matchesSecret } from "./secrets.js";
 export {

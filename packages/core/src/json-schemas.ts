@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { FixtureSchema } from "./fixtures/schema.js";
-import { EventBodySchema, WebhookResultDtoSchema, WebhookResultListSchema } from "./schemas.js";
+import { EventBodySchema, EventDetailsSchema, NormalizedResultSchema, WebhookResultDtoSchema, WebhookResultListSchema } from "./schemas.js";
 
 /**
  * The JSON Schemas published under packages/core/schemas/, generated from the zod schemas.
@@ -10,6 +10,8 @@ export const PUBLISHED_SCHEMAS = {
   "event-body": EventBodySchema,
   "webhook-result": WebhookResultDtoSchema,
   "webhook-result-list": WebhookResultListSchema,
+  "event-details": EventDetailsSchema,
+  "normalized-result": NormalizedResultSchema,
   fixture: FixtureSchema,
 } as const;
 

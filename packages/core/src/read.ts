@@ -87,3 +87,52 @@ export function describeFields(value: unknown, table: FieldTable, fallback?: unk
   }
   return described;
 }
+
+/** Tags as a list of non-empty strings, from a list or a single string; undefined when there are none. */
+export function textList(value: unknown): string[] | undefined {
+  const items = Array.isArray(value) ? value : [value];
+  const out: string[] = [];
+  for (const item of items) {
+    const t = text(item);
+    if (t !== undefined) out.push(t);
+  }
+  return out.length === 0 ? undefined : out;
+}
+
+/**
+ * Metadata (custom arguments, user variables) as text values: numbers and booleans written as
+ * text, nested values as JSON. Keys are defined as own data properties, so a payload key
+ * `__proto__` is a key like any other and never a prototype.
+ */
+export function textMap(value: unknown): Record<string, string> | undefined {
+  if (!isRecord(value)) return undefined;
+  let out: Record<string, string> | undefined;
+  for (const key of Object.keys(value)) {
+    const item = value[key];
+    if (key === "" || item === undefined || item === null) continue;
+    const written = typeof item === "string" ? item : typeof item === "object" ? JSON.stringify(item) : String(item);
+    Object.defineProperty((out ??= {}), key, { value: written, enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
+/** A message id without the angle brackets mail headers put around it (`<id@host>` -> `id@host`). */
+export function messageId(value: unknown): string | undefined {
+  const id = text(value)?.trim();
+  if (id === undefined || id === "") return undefined;
+  return id.length > 2 && id.startsWith("<") && id.endsWith(">") ? id.slice(1, -1) : id;
+}
+
+/**
+ * The SMTP reply code and RFC 3463 enhanced status a receiving server's reply starts with
+ * ("550 5.1.1 user unknown" -> 550, 5.1.1), each only when present.
+ */
+export function smtpCodes(reply: unknown): { smtpCode?: string; enhancedStatus?: string } {
+  const t = text(reply);
+  if (t === undefined) return {};
+  const m = /^\s*(?:([2-5]\d\d)(?:[\s-]+|$))?(?:#?([245]\.\d{1,3}\.\d{1,3})\b)?/.exec(t);
+  const out: { smtpCode?: string; enhancedStatus?: string } = {};
+  if (m?.[1] !== undefined) out.smtpCode = m[1];
+  if (m?.[2] !== undefined) out.enhancedStatus = m[2];
+  return out;
+}

@@ -38,3 +38,49 @@ export const WebhookResultListSchema = z.array(WebhookResultDtoSchema).meta({ id
 
 export type EventBody = z.infer<typeof EventBodySchema>;
 export type WebhookResultDto = z.infer<typeof WebhookResultDtoSchema>;
+
+/** How the receiving side classified a failed delivery (django-anymail's bounce classes). */
+export const BOUNCE_CLASSES = ["hard", "soft", "undetermined"] as const;
+/** Why a message was not delivered, in one word a suppression list can act on. */
+export const REJECT_REASONS = ["invalid", "bounced", "timed_out", "blocked", "spam", "unsubscribed", "other"] as const;
+/** Where `date` came from: the provider's event time, or the receive time when the provider sends none. */
+export const DATE_SOURCES = ["provider", "received"] as const;
+
+const shortText = (max: number, description: string) => z.string().min(1).max(max).meta({ description });
+
+/**
+ * Contract v2: what an event says about who, why and whose, beyond Novu's EventBody. Every field
+ * is optional; a plugin fills what its provider's payload carries. The Novu-compatible POST answer
+ * never carries details; the feed, the timeline and OpenAPI do.
+ */
+export const EventDetailsSchema = z
+  .object({
+    recipient: shortText(1024, "The recipient's email address or phone number"),
+    tags: z.array(shortText(1024, "A tag")).max(256).meta({ description: "The sender's tags or categories" }),
+    metadata: z
+      .record(z.string().min(1).max(256), z.string().max(8192))
+      .meta({ description: "The sender's custom arguments / user variables, as text" }),
+    clickUrl: shortText(8192, "The clicked link (clicked events only)"),
+    userAgent: shortText(2048, "The opening or clicking client's user agent"),
+    ip: shortText(64, "The opening or clicking client's IP address"),
+    bounceClass: z.enum(BOUNCE_CLASSES).meta({ description: "hard, soft or undetermined (bounced, deferred and blocked events only)" }),
+    rejectReason: z.enum(REJECT_REASONS).meta({ description: "Why the message was not delivered, for suppression lists" }),
+    smtpCode: z.string().regex(/^[2-5]\d\d$/).meta({ description: "The receiving server's SMTP reply code (\"550\")" }),
+    enhancedStatus: z.string().regex(/^[245]\.\d{1,3}\.\d{1,3}$/).meta({ description: "RFC 3463 enhanced status code (\"5.1.1\")" }),
+    mtaResponse: shortText(65_536, "The receiving server's reply, verbatim"),
+    description: shortText(65_536, "The provider's own explanation of the event"),
+    dateSource: z.enum(DATE_SOURCES).meta({ description: "received when the provider sends no event time" }),
+  })
+  .partial()
+  .strict()
+  .meta({ id: "EventDetails", title: "EventDetails" });
+
+export type EventDetails = z.infer<typeof EventDetailsSchema>;
+export type BounceClass = (typeof BOUNCE_CLASSES)[number];
+export type RejectReason = (typeof REJECT_REASONS)[number];
+
+/** A normalized result as the engine produces it: the wire DTO plus the contract v2 details. */
+export const NormalizedResultSchema = WebhookResultDtoSchema.extend({ details: EventDetailsSchema.optional() })
+  .strict()
+  .meta({ id: "NormalizedResult", title: "NormalizedResult" });
+export type NormalizedResult = z.infer<typeof NormalizedResultSchema>;

@@ -53,8 +53,8 @@ describe("loadPlugins", () => {
     writeFileSync(empty, "export const x = 1;\n");
     await expect(loadPlugins(empty)).rejects.toThrow(/exports no plugin object/);
     const future = join(root, "future.mjs");
-    writeFileSync(future, pluginSource("future", 2));
-    await expect(loadPlugins(future)).rejects.toThrow('plugin "future" declares contractVersion 2; this core supports 1');
+    writeFileSync(future, pluginSource("future", 3));
+    await expect(loadPlugins(future)).rejects.toThrow('plugin "future" declares contractVersion 3; this core supports 1 and 2');
     await expect(loadPlugins(join(root, "missing"))).rejects.toThrow(/not found/);
   });
 });

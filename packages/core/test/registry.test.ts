@@ -11,9 +11,9 @@ describe("PluginRegistry", () => {
   });
 
   it("refuses a contract version it does not know, with a typed error", () => {
-    const future = { ...samplePlugin, contractVersion: 2 };
+    const future = { ...samplePlugin, contractVersion: 3 };
     expect(() => new PluginRegistry().register(future)).toThrow(PluginDefinitionError);
-    expect(() => new PluginRegistry().register(future)).toThrow(/contractVersion 2; this core supports 1/);
+    expect(() => new PluginRegistry().register(future)).toThrow(/contractVersion 3; this core supports 1 and 2/);
   });
 
   it("refuses mappings that are not total or name unknown statuses", () => {

@@ -31,8 +31,8 @@ export async function conformance(argv: string[]): Promise<number> {
   for (const specifier of values.plugin ?? []) {
     for (const plugin of await loadPlugins(specifier)) registry.register(plugin);
   }
-  const summary = runFixtures(loadFixtures(positionals.length > 0 ? positionals : defaultPaths(values.plugin ?? [])), registry);
-  process.stdout.write(render[reporter](summary));
+  const summary = await runFixtures(loadFixtures(positionals.length > 0 ? positionals : defaultPaths(values.plugin ?? [])), registry);
+  process.stdout.write(render[reporter](summary, contractVersions(summary, registry)));
   return summary.failed === 0 && summary.cases.length > 0 ? 0 : 1;
 }
 
@@ -42,14 +42,26 @@ function defaultPaths(specifiers: readonly string[]): string[] {
   return own.length > 0 ? own : ["fixtures"];
 }
 
-const render: Record<Reporter, (summary: ConformanceSummary) => string> = {
-  pretty: (summary) => {
+/** Each plugin the cases ran against, with the contract version it declares (v1 plugins still run). */
+function contractVersions(summary: ConformanceSummary, registry: PluginRegistry): Record<string, number> {
+  const versions: Record<string, number> = {};
+  for (const id of new Set(summary.cases.map((c) => c.plugin))) {
+    const plugin = registry.find(id);
+    if (plugin !== undefined) versions[id] = plugin.contractVersion;
+  }
+  return versions;
+}
+
+const render: Record<Reporter, (summary: ConformanceSummary, versions: Record<string, number>) => string> = {
+  pretty: (summary, versions) => {
     const lines = summary.cases.filter((c) => !c.passed).map(describeFailure);
+    const plugins = Object.keys(versions).sort().map((id) => `${id} (contract v${versions[id]})`);
+    if (plugins.length > 0) lines.push(`plugins: ${plugins.join(", ")}`);
     if (summary.cases.length === 0) lines.push("no fixtures found");
     lines.push(`conformance: ${summary.passed} passed, ${summary.failed} failed`);
     return `${lines.join("\n")}\n`;
   },
-  json: (summary) => `${JSON.stringify(summary, null, 2)}\n`,
+  json: (summary, versions) => `${JSON.stringify({ ...summary, contractVersions: versions }, null, 2)}\n`,
   junit: (summary) => {
     const cases = summary.cases.map((c) => {
       const open = `  <testcase classname="${xml(c.plugin)}" name="${xml(c.name)}" file="${xml(c.file)}"`;

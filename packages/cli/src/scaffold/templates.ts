@@ -84,7 +84,7 @@ export const MAPPING: Mapping<ProviderEvent> = {
 };
 
 export const plugin = definePlugin({
-  contractVersion: 1,
+  contractVersion: 2,
   id: "${id}",
   displayName: "${displayName}",
   contentTypes: ["application/json"],
@@ -163,7 +163,7 @@ function fixture({ id }: ScaffoldInput): string {
 function readme({ id, displayName }: ScaffoldInput): string {
   return `# tidings-plugin-${id}
 
-${displayName} webhooks for [Tidings](https://github.com/): maps the provider's events to the
+${displayName} webhooks for [Tidings](https://www.npmjs.com/package/@tidings/core): maps the provider's events to the
 normalized vocabulary. Plugin id: \`${id}\`.
 
 ## Develop

@@ -26,7 +26,7 @@ export function decodeJsonText(text: string, limits: DecodeLimits, location = "b
   if (text.trim() === "") return { ok: false, error: engineError("malformed_body", "body is empty", location) };
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = JSON.parse(LONG_DIGITS.test(text) ? quoteUnsafeIntegers(text) : text);
   } catch (thrown) {
     const detail = thrown instanceof SyntaxError ? thrown.message : "invalid JSON";
     return { ok: false, error: engineError("malformed_body", `body is not valid JSON: ${detail}`, location) };
@@ -57,4 +57,50 @@ function depthExceeded(value: unknown, budget: number): boolean {
     if (item !== null && typeof item === "object" && depthExceeded(item, budget - 1)) return true;
   }
   return false;
+}
+
+/** A run of 16 digits somewhere: the only texts that can hold an integer beyond 2^53. */
+const LONG_DIGITS = /\d{16}/;
+
+/**
+ * Integers beyond 2^53 (Mailjet's MessageID) would reach plugins rounded, as another message's
+ * id. Outside strings, each such integer literal is turned into a JSON string of its exact
+ * digits before parsing; every other token is left as it is. Rows keep the provider's own text.
+ */
+export function quoteUnsafeIntegers(text: string): string {
+  let out = "";
+  let copied = 0;
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 34) {
+      // Skip a string, honouring escapes.
+      i++;
+      while (i < n) {
+        const d = text.charCodeAt(i);
+        if (d === 92) i += 2;
+        else if (d === 34) break;
+        else i++;
+      }
+      i++;
+    } else if (c === 45 || (c >= 48 && c <= 57)) {
+      const start = i;
+      i++;
+      while (i < n && isNumberChar(text.charCodeAt(i))) i++;
+      const token = text.slice(start, i);
+      if (/^-?\d{16,}$/.test(token) && !Number.isSafeInteger(Number(token))) {
+        out += `${text.slice(copied, start)}"${token}"`;
+        copied = i;
+      }
+    } else {
+      i++;
+    }
+  }
+  return copied === 0 ? text : out + text.slice(copied);
+}
+
+function isNumberChar(c: number): boolean {
+  // digits . e E + -
+  return (c >= 48 && c <= 57) || c === 46 || c === 101 || c === 69 || c === 43 || c === 45;
 }

@@ -2,7 +2,9 @@
 import "reflect-metadata";
 import { container as rootContainer, instanceCachingFactory, type DependencyContainer } from "tsyringe";
 import { DEFAULT_DECODE_LIMITS, type DecodeLimits } from "../decode/index.js";
-import { normalize, type NormalizeOutcome } from "../engine.js";
+import { normalize, verifyRequest, type NormalizeOutcome, type NormalizeOptions } from "../engine.js";
+import { NO_HOST_SERVICES, type HostServices } from "../host-services.js";
+import type { VerifyResult } from "../plugin.js";
 import { contentHash, type EventHasher } from "../ids.js";
 import type { AnyPlugin } from "../plugin.js";
 import { PluginRegistry } from "../registry.js";
@@ -18,6 +20,7 @@ export const TOKENS = {
   DecodeLimits: Symbol.for("tidings.DecodeLimits"),
   PluginRegistry: Symbol.for("tidings.PluginRegistry"),
   Engine: Symbol.for("tidings.Engine"),
+  HostServices: Symbol.for("tidings.HostServices"),
 } as const;
 
 export interface Clock {
@@ -26,22 +29,25 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
-/** The engine bound to a host's clock, hasher and limits. */
+type RunOptions = Pick<NormalizeOptions, "credentials" | "authenticated" | "verification" | "receivedAt">;
+
+/** The engine bound to a host's clock, hasher, limits and services. Hosts hand it the plugin object they hold. */
 export class Engine {
   constructor(
     readonly registry: PluginRegistry,
     private readonly clock: Clock,
     private readonly hash: EventHasher,
     private readonly limits: DecodeLimits,
+    private readonly host: HostServices = NO_HOST_SERVICES,
   ) {}
 
-  run(pluginId: string, request: InboundRequest, options: { credentials?: unknown; authenticated?: boolean } = {}): NormalizeOutcome {
-    return normalize(this.registry.get(pluginId), request, {
-      ...options,
-      now: this.clock.now(),
-      hash: this.hash,
-      limits: this.limits,
-    });
+  /** The plugin's verdict: synchronous unless the plugin needs the host (a certificate by URL). */
+  verify(plugin: AnyPlugin, request: InboundRequest, options: Pick<NormalizeOptions, "credentials"> = {}): VerifyResult | Promise<VerifyResult> {
+    return verifyRequest(plugin, request, { ...options, now: this.clock.now(), limits: this.limits, host: this.host });
+  }
+
+  run(plugin: AnyPlugin, request: InboundRequest, options: RunOptions = {}): NormalizeOutcome {
+    return normalize(plugin, request, { ...options, now: this.clock.now(), hash: this.hash, limits: this.limits, host: this.host });
   }
 }
 
@@ -52,6 +58,7 @@ export interface HostOptions {
   readonly clock?: Clock;
   readonly hash?: EventHasher;
   readonly limits?: Partial<DecodeLimits>;
+  readonly hostServices?: HostServices;
   readonly parent?: DependencyContainer;
 }
 
@@ -61,6 +68,7 @@ export function createHostContainer(options: HostOptions = {}): DependencyContai
   container.register(TOKENS.Clock, { useValue: options.clock ?? systemClock });
   container.register(TOKENS.EventHasher, { useValue: options.hash ?? contentHash });
   container.register(TOKENS.DecodeLimits, { useValue: { ...DEFAULT_DECODE_LIMITS, ...options.limits } });
+  container.register(TOKENS.HostServices, { useValue: options.hostServices ?? NO_HOST_SERVICES });
   container.register(TOKENS.PluginRegistry, { useValue: options.registry ?? new PluginRegistry(options.plugins ?? []) });
   container.register(TOKENS.Engine, {
     useFactory: instanceCachingFactory(
@@ -70,6 +78,7 @@ export function createHostContainer(options: HostOptions = {}): DependencyContai
           c.resolve<Clock>(TOKENS.Clock),
           c.resolve<EventHasher>(TOKENS.EventHasher),
           c.resolve<DecodeLimits>(TOKENS.DecodeLimits),
+          c.resolve<HostServices>(TOKENS.HostServices),
         ),
     ),
   });

@@ -1,10 +1,11 @@
 import fc from "fast-check";
 import { parseCredentials } from "../credentials.js";
 import { encodeForm, type ContentType } from "../decode/index.js";
-import { normalize, type NormalizeOptions, type NormalizeOutcome } from "../engine.js";
+import { normalizeAsync, type NormalizeOptions, type NormalizeOutcome } from "../engine.js";
 import { ENGINE_ERROR_CODES, EVENT_PROBLEM_CODES } from "../errors.js";
 import { assertPluginShape, isIgnore, type Plugin } from "../plugin.js";
 import { inboundRequest, type InboundRequest } from "../request.js";
+import type { NormalizedResult } from "../schemas.js";
 import { firstError, validatorFor } from "../validate.js";
 
 /** A request as a plugin's arbitraries describe it. */
@@ -37,7 +38,7 @@ export const CHECK_NAMES = [
   "never throws on arbitrary bytes",
   "never throws on records mixing event names with prototype keys",
   "never throws on arbitrary headers with credentials configured",
-  "documented events map to the table's status",
+  "documented events map to the table's status, with details that fit it",
   "unknown event names land in unmapped",
   "output is deterministic",
   "ids do not change when object keys are reordered",
@@ -49,7 +50,7 @@ export interface PluginCheck {
   /** Set when the plugin declared an exemption: the reason. */
   readonly exempt?: string;
   /** Throws (with fast-check's counterexample and seed) when the property fails. */
-  run(): void;
+  run(): Promise<void>;
 }
 
 const PROTO_KEYS = ["__proto__", "constructor", "prototype", "toString", "hasOwnProperty", "valueOf"] as const;
@@ -64,60 +65,61 @@ export function pluginChecks<Name extends string, Credentials>(options: PluginSu
   const credentials = parseCredentials(plugin, options.credentials);
   if (!credentials.ok) throw new Error(credentials.message);
   const base: NormalizeOptions = { credentials: credentials.credentials, now: options.now ?? new Date("2026-01-15T10:00:00.000Z") };
-  const run = (request: InboundRequest, extra: NormalizeOptions = {}): NormalizeOutcome => normalize(plugin, request, { ...base, ...extra });
+  const run = (request: InboundRequest, extra: NormalizeOptions = {}): Promise<NormalizeOutcome> => normalizeAsync(plugin, request, { ...base, ...extra });
   const toRequest = (r: SuiteRequest): InboundRequest =>
     inboundRequest({ headers: { ...r.headers, "content-type": r.contentType }, body: r.body });
   const contentTypes = fc.constantFrom(...plugin.contentTypes);
+  const eventTime = plugin.eventTime ?? "provider";
   const documented = fc.constantFrom(...(plugin.events as readonly string[]));
 
-  const checks: Record<CheckName, () => void> = {
-    "mapping is total over the documented events": () => {
+  const checks: Record<CheckName, () => Promise<void>> = {
+    "mapping is total over the documented events": async () => {
       assertPluginShape(plugin);
       for (const name of plugin.events) {
         const target: unknown = plugin.mapping[name];
         if (target === undefined) throw new Error(`mapping has no entry for "${name}"`);
       }
     },
-    "never throws on arbitrary JSON, and every event validates": () =>
+    "never throws on arbitrary JSON, and every event validates": async () =>
       fc.assert(
-        fc.property(fc.jsonValue({ maxDepth: 6 }), contentTypes, (value, contentType) => {
+        fc.asyncProperty(fc.jsonValue({ maxDepth: 6 }), contentTypes, async (value, contentType) => {
           const body = contentType === "application/x-www-form-urlencoded" ? encodeForm(value) : JSON.stringify(value);
-          assertWellFormed(run(toRequest({ contentType, body }), { authenticated: true }));
+          assertWellFormed(eventTime, await run(toRequest({ contentType, body }), { authenticated: true }));
         }),
         params,
       ),
-    "never throws on arbitrary bytes": () =>
+    "never throws on arbitrary bytes": async () =>
       fc.assert(
-        fc.property(fc.uint8Array({ maxLength: 512 }), contentTypes, (body, contentType) => {
-          assertWellFormed(run(toRequest({ contentType, body }), { authenticated: true }));
+        fc.asyncProperty(fc.uint8Array({ maxLength: 512 }), contentTypes, async (body, contentType) => {
+          assertWellFormed(eventTime, await run(toRequest({ contentType, body }), { authenticated: true }));
         }),
         params,
       ),
-    "never throws on records mixing event names with prototype keys": () =>
+    "never throws on records mixing event names with prototype keys": async () =>
       fc.assert(
-        fc.property(hostileRecords(plugin.events as readonly string[]), (value) => {
-          assertWellFormed(run(toRequest({ contentType: "application/json", body: JSON.stringify(value) }), { authenticated: true }));
+        fc.asyncProperty(hostileRecords(plugin.events as readonly string[]), async (value) => {
+          assertWellFormed(eventTime, await run(toRequest({ contentType: "application/json", body: JSON.stringify(value) }), { authenticated: true }));
           if (plugin.contentTypes.includes("application/x-www-form-urlencoded")) {
-            assertWellFormed(run(toRequest({ contentType: "application/x-www-form-urlencoded", body: encodeForm(value) }), { authenticated: true }));
+            assertWellFormed(eventTime, await run(toRequest({ contentType: "application/x-www-form-urlencoded", body: encodeForm(value) }), { authenticated: true }));
           }
         }),
         params,
       ),
-    "never throws on arbitrary headers with credentials configured": () =>
+    "never throws on arbitrary headers with credentials configured": async () =>
       fc.assert(
-        fc.property(
+        fc.asyncProperty(
           documented.chain((name) => options.requestFor(name)),
           fc.dictionary(fc.constantFrom("authorization", "x-signature", "x-timestamp", "content-type", "x-anything"), fc.string()),
-          (request, noise) => {
-            assertWellFormed(run(toRequest({ ...request, headers: { ...request.headers, ...noise } })));
+          async (request, noise) => {
+            assertWellFormed(eventTime, await run(toRequest({ ...request, headers: { ...request.headers, ...noise } })));
           },
         ),
         params,
       ),
-    "documented events map to the table's status": () =>
+    "documented events map to the table's status, with details that fit it": async () =>
       fc.assert(
-        fc.property(documented.chain((name) => options.requestFor(name).map((request) => ({ name, request }))), ({ name, request }) => {
-          const outcome = run(toRequest(request));
+        fc.asyncProperty(documented.chain((name) => options.requestFor(name).map((request) => ({ name, request }))), async ({ name, request }) => {
+          const outcome = await run(toRequest(request));
           if (!outcome.ok) throw new Error(`"${name}" request failed: ${outcome.error.code}: ${outcome.error.message}`);
           if (outcome.unmapped.length > 0) throw new Error(`"${name}" left unmapped events: ${outcome.unmapped[0]!.reason}`);
           const target = plugin.mapping[name as Name];
@@ -128,14 +130,15 @@ export function pluginChecks<Name extends string, Credentials>(options: PluginSu
             for (const result of outcome.results) {
               if (result.event.status !== target) throw new Error(`"${name}" mapped to ${result.event.status}, table says ${target}`);
             }
+            assertWellFormed(eventTime, outcome);
           }
         }),
         params,
       ),
-    "unknown event names land in unmapped": () =>
+    "unknown event names land in unmapped": async () =>
       fc.assert(
-        fc.property(unknownNames().chain((name) => options.requestFor(name).map((request) => ({ name, request }))), ({ name, request }) => {
-          const outcome = run(toRequest(request));
+        fc.asyncProperty(unknownNames().chain((name) => options.requestFor(name).map((request) => ({ name, request }))), async ({ name, request }) => {
+          const outcome = await run(toRequest(request));
           if (!outcome.ok) throw new Error(`unknown "${name}" failed the request: ${outcome.error.code}`);
           if (outcome.results.length > 0 || outcome.ignored.length > 0) throw new Error(`unknown "${name}" was mapped`);
           if (!outcome.unmapped.some((u) => u.code === "unknown_event")) throw new Error(`unknown "${name}" is not reported`);
@@ -146,23 +149,23 @@ export function pluginChecks<Name extends string, Credentials>(options: PluginSu
           examples: PROTO_KEYS.map((name): [{ name: string; request: SuiteRequest }] => [{ name, request: fc.sample(options.requestFor(name), { numRuns: 1, seed: 0 })[0]! }]),
         },
       ),
-    "output is deterministic": () =>
+    "output is deterministic": async () =>
       fc.assert(
-        fc.property(documented.chain((name) => options.requestFor(name)), (request) => {
-          const first = run(toRequest(request));
-          const second = run(toRequest(request));
+        fc.asyncProperty(documented.chain((name) => options.requestFor(name)), async (request) => {
+          const first = await run(toRequest(request));
+          const second = await run(toRequest(request));
           if (JSON.stringify(first) !== JSON.stringify(second)) throw new Error("two runs over the same request differ");
         }),
         params,
       ),
-    "ids do not change when object keys are reordered": () =>
+    "ids do not change when object keys are reordered": async () =>
       fc.assert(
-        fc.property(documented.chain((name) => options.requestFor(name)), (request) => {
+        fc.asyncProperty(documented.chain((name) => options.requestFor(name)), async (request) => {
           if (request.contentType !== "application/json") return;
           const text = typeof request.body === "string" ? request.body : new TextDecoder().decode(request.body);
           const reordered = JSON.stringify(reverseKeys(JSON.parse(text)));
-          const before = run(toRequest(request), { authenticated: true });
-          const after = run(toRequest({ ...request, body: reordered }), { authenticated: true });
+          const before = await run(toRequest(request), { authenticated: true });
+          const after = await run(toRequest({ ...request, body: reordered }), { authenticated: true });
           if (!before.ok || !after.ok) throw new Error("a documented request failed");
           const ids = (o: typeof before) => JSON.stringify([o.results, o.ignored, o.unmapped].map((list) => list.map((e) => e.id)));
           if (ids(before) !== ids(after)) throw new Error("ids changed when keys were reordered");
@@ -176,15 +179,19 @@ export function pluginChecks<Name extends string, Credentials>(options: PluginSu
 const errorCodes: ReadonlySet<string> = new Set(ENGINE_ERROR_CODES);
 const problemCodes: ReadonlySet<string> = new Set(EVENT_PROBLEM_CODES);
 
+/** Statuses a bounce class describes: a receiving server's verdict on a delivery attempt. */
+const BOUNCE_STATUSES: ReadonlySet<string> = new Set(["bounced", "deferred", "blocked"]);
+
 /** The outcome shape every plugin must produce, whatever it was fed. */
-function assertWellFormed(outcome: NormalizeOutcome): void {
+function assertWellFormed(eventTime: "provider" | "none", outcome: NormalizeOutcome): void {
   if (!outcome.ok) {
     if (!errorCodes.has(outcome.error.code)) throw new Error(`unknown error code ${outcome.error.code}`);
     return;
   }
-  const validate = validatorFor("webhook-result");
+  const validate = validatorFor("normalized-result");
   for (const result of outcome.results) {
     if (!validate(result)) throw new Error(`result does not validate: ${firstError(validate)}`);
+    assertDetailsFit(result, eventTime);
   }
   for (const item of [...outcome.ignored, ...outcome.unmapped]) {
     if (typeof item.id !== "string" || item.id === "" || typeof item.row !== "string") throw new Error("kept event lacks id or row");
@@ -192,6 +199,16 @@ function assertWellFormed(outcome: NormalizeOutcome): void {
   for (const item of outcome.unmapped) {
     if (!problemCodes.has(item.code)) throw new Error(`unknown problem code ${item.code}`);
   }
+}
+
+/** Details that contradict their status are a mapping bug: a click URL on a delivery, a bounce class on an open. */
+function assertDetailsFit(result: NormalizedResult, eventTime: "provider" | "none"): void {
+  const { status } = result.event;
+  const details = result.details;
+  if (details?.clickUrl !== undefined && status !== "clicked") throw new Error(`${status} event ${result.id} carries clickUrl`);
+  if (details?.bounceClass !== undefined && !BOUNCE_STATUSES.has(status)) throw new Error(`${status} event ${result.id} carries bounceClass`);
+  const received = details?.dateSource === "received";
+  if (received !== (eventTime === "none")) throw new Error(`event ${result.id}: dateSource ${details?.dateSource ?? "(provider)"} with eventTime ${eventTime}`);
 }
 
 function hostileRecords(events: readonly string[]): fc.Arbitrary<unknown> {

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import stableStringify from "fast-json-stable-stringify";
-import { CONTENT_TYPES, inboundRequest, type EngineError, type InboundRequest, type Normalized } from "@tidings/core";
+import { inboundRequest, toWire, type EngineError, type InboundRequest, type Normalized, type VerifyResult } from "@tidings/core";
 import type { Engine } from "@tidings/core/host";
 import type { Logger } from "pino";
 import { integrationKey, type ResolvedConfig, type ResolvedIntegration } from "../config/load.js";
@@ -11,8 +11,6 @@ import { checkApiKey } from "./api-key.js";
 import { errorResponse, type HttpErrorCode } from "./errors.js";
 import type { ReceiverRequest, ReceiverResponse } from "./http-types.js";
 
-/** Media types the endpoint reads (those core decodes); the integration's plugin may accept fewer. */
-const ACCEPTED_MEDIA_TYPES: ReadonlySet<string> = new Set(CONTENT_TYPES);
 const SECRET: ReadonlySet<string> = new Set(SECRET_HEADERS);
 const MAX_IDEMPOTENCY_KEY = 255;
 const DEFAULT_PAGE = 100;
@@ -58,21 +56,29 @@ export class Receiver {
     const stored = this.#toStored(request);
     const reject = (code: HttpErrorCode, message: string) => this.#reject(scope, stored, code, message);
 
-    if (!ACCEPTED_MEDIA_TYPES.has(request.contentType)) {
-      return reject("unsupported_content_type", `content type "${request.contentType || "(none)"}" is not accepted`);
-    }
     const apiKey = checkApiKey(headers["authorization"], environment);
     if (apiKey === "invalid") {
       // Not stored: a caller without this environment's key has no claim on its storage.
       this.deps.logger.warn({ ...scope, code: "unauthorized" }, "rejected an API key that is not valid for this environment");
       return errorResponse("unauthorized", "the API key is not valid for this environment");
     }
+    // Authorized once, before anything is decoded: API key, then whether the integration can verify
+    // at all, then the plugin's own check.
     const authenticated = apiKey === "valid";
-    const outcome = this.deps.engine.run(integration.plugin.id, request, { credentials: integration.credentials, authenticated });
-    if (!outcome.ok) return reject(ENGINE_TO_HTTP[outcome.error.code], outcome.error.message);
-    if (!authenticated && !outcome.verified && !integration.allowUnverified) {
-      return reject("unauthorized", "this integration has no provider credentials configured: use the environment's API key, or configure credentials");
+    let verification: VerifyResult | undefined;
+    if (!authenticated) {
+      if (integration.credentials === undefined && !integration.allowUnverified) {
+        return reject("unauthorized", "this integration has no provider credentials configured: use the environment's API key, or configure credentials");
+      }
+      const pending = this.deps.engine.verify(integration.plugin, request, { credentials: integration.credentials });
+      verification = pending instanceof Promise ? await pending : pending;
+      if (!verification.ok) return reject(ENGINE_TO_HTTP[verification.error.code], verification.error.message);
+      if (!verification.verified && !integration.allowUnverified) {
+        return reject("unauthorized", `${integration.plugin.displayName} credentials verify nothing here: ${verification.reason}`);
+      }
     }
+    const outcome = this.deps.engine.run(integration.plugin, request, { credentials: integration.credentials, authenticated, verification });
+    if (!outcome.ok) return reject(ENGINE_TO_HTTP[outcome.error.code], outcome.error.message);
     return this.#accept(scope, request, stored, outcome, headers["idempotency-key"]);
   }
 
@@ -118,7 +124,7 @@ export class Receiver {
   }
 
   async #accept(scope: Scope, request: InboundRequest, stored: StoredRequest, outcome: Normalized, key: string | undefined): Promise<ReceiverResponse> {
-    const response = { statusCode: 200, body: JSON.stringify(outcome.results) };
+    const response = { statusCode: 200, body: JSON.stringify(toWire(outcome.results)) };
     if (key !== undefined) {
       if (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY) {
         return errorResponse("invalid_request", `idempotency-key must be 1 to ${MAX_IDEMPOTENCY_KEY} characters`);
