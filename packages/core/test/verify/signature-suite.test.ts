@@ -75,6 +75,14 @@ describe("the signature suite catches broken verification", () => {
     expect(await failing(skips)).toEqual(["each signed header is required"]);
   });
 
+  it("a verify that throws on a missing header (plugin_error, not unauthorized)", async () => {
+    const throws = signedPluginWith((context) => {
+      if (context.request.headers[SIGNATURE] === undefined) throw new Error("no signature");
+      return verifySigned(context);
+    });
+    expect(await failing(throws)).toEqual(["each signed header is required"]);
+  });
+
   it("a verify that signs the timestamp but not the body", async () => {
     const headerOnly = signedPluginWith((context) => {
       const signature = context.request.headers[SIGNATURE];
@@ -87,6 +95,24 @@ describe("the signature suite catches broken verification", () => {
   it("a verify that ignores basic auth once the signature verifies", async () => {
     const signatureOnly = signedPluginWith((context) => verifySigned({ ...context, credentials: { signingKey: context.credentials?.signingKey } }));
     expect(await failing(signatureOnly)).toEqual(["with basic auth configured too, both are required"]);
+  });
+
+  it("a verify that lets a request without an Authorization header skip basic auth (fails open)", async () => {
+    const skipsMissing = signedPluginWith((context) =>
+      context.request.headers["authorization"] === undefined
+        ? verifySigned({ ...context, credentials: { signingKey: context.credentials?.signingKey } })
+        : verifySigned(context),
+    );
+    expect(await failing(skipsMissing)).toEqual(["with basic auth configured too, both are required"]);
+  });
+
+  it("a verify that only checks an Authorization header is present", async () => {
+    const presenceOnly = signedPluginWith((context) => {
+      const signature = verifySigned({ ...context, credentials: { signingKey: context.credentials?.signingKey } });
+      const wantsBasic = basicPairs(context.credentials ?? {}) !== undefined;
+      return wantsBasic && context.request.headers["authorization"] === undefined ? { ok: false, error: { code: "unauthorized", message: "no auth" } } : signature;
+    });
+    expect(await failing(presenceOnly)).toEqual(["with basic auth configured too, both are required"]);
   });
 
   it("a verify that accepts basic auth in place of the signature", async () => {

@@ -109,6 +109,7 @@ describe("verifyStandardWebhook", () => {
       expect(verifyStandardWebhook(request, [VECTOR.secret], at(301))).toEqual(failure("older than 300 s", "webhook-timestamp"));
       expect(verifyStandardWebhook(request, [VECTOR.secret], at(-301))).toEqual(failure("in the future", "webhook-timestamp"));
       expect(verifyStandardWebhook(request, [VECTOR.secret], at(900), { toleranceSeconds: 900 }).ok).toBe(true);
+      expect(verifyStandardWebhook(request, [VECTOR.secret], at(-900), { toleranceSeconds: 900 }).ok).toBe(true);
       expect(verifyStandardWebhook(request, [VECTOR.secret], at(61), { toleranceSeconds: 60 }).ok).toBe(false);
     });
 
@@ -123,6 +124,12 @@ describe("verifyStandardWebhook", () => {
       for (const header of ["v1,", "v1", VECTOR.signature.slice(0, 8), "v1,dawfeoifkpqwoekfpqoekf", "v1,!!!!", " "]) {
         expect(verifyStandardWebhook(signed({ ...vectorHeaders(), "webhook-signature": header }), [VECTOR.secret], VECTOR_NOW).ok).toBe(false);
       }
+    });
+
+    it("on a header holding more entries than it reads", () => {
+      const header = [...Array.from({ length: 16 }, () => "v1a,AAAA"), VECTOR.signature].join(" ");
+      const result = verifyStandardWebhook(signed({ ...vectorHeaders(), "webhook-signature": header }), [VECTOR.secret], VECTOR_NOW);
+      expect(result).toEqual(failure("at most 16", "webhook-signature"));
     });
 
     it("when no configured secret is a Standard Webhooks secret", () => {
