@@ -1,4 +1,4 @@
-import { count, field, isIgnore, joinParts, smtpCodes, text, textList, textMap, type EventDetails, type JsonRecord, type Status } from "@tidings/core";
+import { count, field, isIgnore, joinParts, lower, smtpCodes, text, textList, textMap, type EventDetails, type JsonRecord, type Status } from "@tidings/core";
 import { bounceClassOf, describeClass, vocabularyClass } from "./bounce-classes.js";
 import { eventName, eventOf } from "./envelope.js";
 import { MAPPING, type SparkPostEvent } from "./mapping.js";
@@ -28,7 +28,7 @@ function statusOf(item: unknown): Status | undefined {
 }
 
 function baseType(event: JsonRecord): string | undefined {
-  return text(field(event, "type"))?.toLowerCase();
+  return lower(field(event, "type"));
 }
 
 /** `timestamp`: epoch seconds as text or a number in webhooks, ISO 8601 text in the Events API's copies. */

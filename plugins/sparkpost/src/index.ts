@@ -5,7 +5,6 @@ import { eventName, eventOf } from "./envelope.js";
 import { EVENTS, MAPPING } from "./mapping.js";
 
 export { EVENTS, MAPPING, type SparkPostEvent } from "./mapping.js";
-export { bounceClassOf, type BounceClassInfo } from "./bounce-classes.js";
 
 /**
  * SparkPost signs nothing; its webhooks authenticate with HTTP basic auth (or OAuth 2.0 bearer
