@@ -1,7 +1,17 @@
 import type { AnyPlugin } from "@tidings/core";
 import { everlyticLegacy } from "@tidings/plugin-everlytic-legacy";
 import { everlyticStandard } from "@tidings/plugin-everlytic-standard";
+import { mailjet } from "@tidings/plugin-mailjet";
+import { postmark } from "@tidings/plugin-postmark";
 import { sendgrid } from "@tidings/plugin-sendgrid";
+import { sparkpost } from "@tidings/plugin-sparkpost";
 
 /** The plugins that ship with Tidings; community plugins come from the config's `plugins` list. */
-export const BUILTIN_PLUGINS: readonly AnyPlugin[] = [everlyticStandard, everlyticLegacy, sendgrid];
+export const BUILTIN_PLUGINS: readonly AnyPlugin[] = [
+  everlyticStandard,
+  everlyticLegacy,
+  sendgrid,
+  postmark,
+  mailjet,
+  sparkpost,
+];

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { checkConfigShape } from "../src/config/load.js";
-import { configJsonSchema, ConfigError, DEMO_CONFIG_PATH, loadConfig, resolveConfig } from "../src/index.js";
+import { BUILTIN_PLUGINS, configJsonSchema, ConfigError, DEMO_CONFIG_PATH, loadConfig, resolveConfig } from "../src/index.js";
 import { TEST_CONFIG } from "./helpers.js";
 
 describe("configuration", () => {
@@ -18,9 +18,11 @@ describe("configuration", () => {
     expect(() => checkConfigShape(JSON.parse(example!), "README.md")).not.toThrow();
   });
 
-  it("loads the demo config with every integration bound to a plugin", async () => {
+  it("loads the demo config, which has an integration for every built-in provider", async () => {
     const config = await loadConfig(DEMO_CONFIG_PATH);
-    expect([...config.integrations.keys()]).toEqual(["demo/everlytic", "demo/everlytic-legacy", "demo/sendgrid"]);
+    expect([...config.integrations.keys()].slice(0, 3)).toEqual(["demo/everlytic", "demo/everlytic-legacy", "demo/sendgrid"]);
+    const providers = [...config.integrations.values()].map((integration) => integration.plugin.id).sort();
+    expect(providers).toEqual(BUILTIN_PLUGINS.map((plugin) => plugin.id).sort());
   });
 
   it.each([
