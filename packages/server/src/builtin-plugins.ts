@@ -1,4 +1,5 @@
 import type { AnyPlugin } from "@tidings/core";
+import { brevo } from "@tidings/plugin-brevo";
 import { everlyticLegacy } from "@tidings/plugin-everlytic-legacy";
 import { everlyticStandard } from "@tidings/plugin-everlytic-standard";
 import { mailjet } from "@tidings/plugin-mailjet";
@@ -14,4 +15,5 @@ export const BUILTIN_PLUGINS: readonly AnyPlugin[] = [
   postmark,
   mailjet,
   sparkpost,
+  brevo,
 ];
