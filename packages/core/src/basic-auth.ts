@@ -3,6 +3,7 @@ import { engineError } from "./errors.js";
 import type { VerifyResult } from "./plugin.js";
 import type { InboundRequest } from "./request.js";
 import { matchesSecret } from "./secrets.js";
+import { basicPairs, credentialsSchema } from "./verify/credentials.js";
 
 /**
  * HTTP basic auth as providers send it (Everlytic's `auth_details`, SendGrid's credentials in the
@@ -11,9 +12,18 @@ import { matchesSecret } from "./secrets.js";
 export const BasicCredentialSchema = z.object({ username: z.string().min(1), password: z.string().min(1) }).strict();
 export type BasicCredential = z.infer<typeof BasicCredentialSchema>;
 
-/** One pair, or several so a customer can rotate the password without downtime. */
-export const BasicCredentialsSchema = z.union([BasicCredentialSchema, z.array(BasicCredentialSchema).min(1)]);
-export type BasicCredentials = z.infer<typeof BasicCredentialsSchema>;
+/**
+ * Basic auth alone, in the shared credential vocabulary (`username`/`password`, either a list for
+ * rotation), or as a list of pairs, the form configs written before contract v2 use.
+ */
+export const BasicCredentialsSchema = z.union([z.array(BasicCredentialSchema).min(1), credentialsSchema({})]);
+export type BasicCredentials = BasicCredential | readonly BasicCredential[] | { readonly username?: string | readonly string[]; readonly password?: string | readonly string[] };
+
+/** The configured pairs, whichever form they were written in (undefined when none). */
+export function pairsOf(configured: BasicCredentials | undefined): readonly BasicCredential[] | undefined {
+  if (configured === undefined) return undefined;
+  return Array.isArray(configured) ? (configured as readonly BasicCredential[]) : basicPairs(configured as { username?: string | readonly string[]; password?: string | readonly string[] });
+}
 
 export function readBasicAuth(request: InboundRequest): BasicCredential | undefined {
   const header = request.headers["authorization"];
@@ -34,12 +44,11 @@ export function basicAuthHeader(username: string, password: string): string {
 /** Each configured pair as "username:password" and as its Authorization header, made once per credentials value. */
 const formsByCredentials = new WeakMap<object, { readonly pairs: string[]; readonly headers: string[] }>();
 
-function formsOf(configured: BasicCredentials): { readonly pairs: string[]; readonly headers: string[] } {
-  let forms = formsByCredentials.get(configured);
+function formsOf(list: readonly BasicCredential[]): { readonly pairs: string[]; readonly headers: string[] } {
+  let forms = formsByCredentials.get(list);
   if (forms === undefined) {
-    const list = Array.isArray(configured) ? configured : [configured];
     forms = { pairs: list.map((pair) => `${pair.username}:${pair.password}`), headers: list.map((pair) => basicAuthHeader(pair.username, pair.password)) };
-    formsByCredentials.set(configured, forms);
+    formsByCredentials.set(list, forms);
   }
   return forms;
 }
@@ -51,10 +60,9 @@ function formsOf(configured: BasicCredentials): { readonly pairs: string[]; read
  * pair (scheme case, spaces, base64 without padding) are decoded and compared as pairs.
  */
 export function verifyBasicAuth(request: InboundRequest, configured: BasicCredentials | undefined): VerifyResult {
-  if (configured === undefined || (Array.isArray(configured) && configured.length === 0)) {
-    return { ok: true, verified: false, reason: "no basic auth credentials are configured" };
-  }
-  const forms = formsOf(configured);
+  const pairs = pairsOf(configured);
+  if (pairs === undefined || pairs.length === 0) return { ok: true, verified: false, reason: "no basic auth credentials are configured" };
+  const forms = formsOf(pairs);
   const header = request.headers["authorization"];
   if (header !== undefined && matchesSecret(header, forms.headers)) return { ok: true, verified: true };
   const presented = readBasicAuth(request);

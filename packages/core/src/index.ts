@@ -91,6 +91,7 @@ export {
   BasicCredentialSchema,
   BasicCredentialsSchema,
   basicAuthHeader,
+  pairsOf,
   readBasicAuth,
   verifyBasicAuth,
   type BasicCredential,

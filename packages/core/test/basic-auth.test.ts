@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { inboundRequest, verifyBasicAuth } from "../src/index.js";
+import { BasicCredentialsSchema, inboundRequest, verifyBasicAuth } from "../src/index.js";
 
 const withAuth = (user: string, pass: string) =>
   inboundRequest({ headers: { authorization: `Basic ${Buffer.from(`${user}:${pass}`).toString("base64")}` }, body: "" });
@@ -36,5 +36,17 @@ describe("verifyBasicAuth", () => {
 
   it("keeps colons inside passwords", () => {
     expect(verifyBasicAuth(withAuth("u", "p:a:ss"), { username: "u", password: "p:a:ss" })).toEqual({ ok: true, verified: true });
+  });
+
+  it("reads the shared vocabulary's lists (rotation) and the older list of pairs alike", () => {
+    const parsed = BasicCredentialsSchema.parse({ username: "u", password: ["old-secret", "new-secret"] });
+    expect(verifyBasicAuth(withAuth("u", "old-secret"), parsed)).toEqual({ ok: true, verified: true });
+    expect(verifyBasicAuth(withAuth("u", "new-secret"), parsed)).toEqual({ ok: true, verified: true });
+    expect(verifyBasicAuth(withAuth("u", "other"), parsed).ok).toBe(false);
+    const pairs = BasicCredentialsSchema.parse([{ username: "a", password: "1" }, { username: "b", password: "2" }]);
+    expect(verifyBasicAuth(withAuth("b", "2"), pairs)).toEqual({ ok: true, verified: true });
+    expect(verifyBasicAuth(withAuth("a", "2"), pairs).ok).toBe(false);
+    expect(BasicCredentialsSchema.safeParse({ username: "u" }).success).toBe(false);
+    expect(BasicCredentialsSchema.safeParse({ user: "u", password: "p" }).success).toBe(false);
   });
 });

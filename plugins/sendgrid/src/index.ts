@@ -1,49 +1,32 @@
-import { count, definePlugin, field, isRecord, joinParts, lower, messageId, smtpCodes, text, textList, textMap, type EventDetails, type InboundRequest, type RejectReason, type VerifyResult, verifyBasicAuth } from "@tidings/core";
+import { allConfigured, asList, basicPairs, count, credentialsSchema, definePlugin, isUsablePublicKey, whenConfigured, field, isRecord, joinParts, lower, messageId, smtpCodes, text, textList, textMap, type EventDetails, type InboundRequest, type RejectReason, type VerifyResult, verifyBasicAuth } from "@tidings/core";
 import { z } from "zod";
 import { EVENTS, MAPPING } from "./mapping.js";
-import { DEFAULT_MAX_AGE_SECONDS, publicKeyFrom, verifySignature } from "./signature.js";
+import { DEFAULT_MAX_AGE_SECONDS, verifySignature } from "./signature.js";
 
 export { EVENTS, MAPPING, type SendGridEvent } from "./mapping.js";
-export { SIGNATURE_HEADER, TIMESTAMP_HEADER, publicKeyFrom } from "./signature.js";
+export { SIGNATURE_HEADER, TIMESTAMP_HEADER } from "./signature.js";
 
-export const SendGridCredentialsSchema = z
-  .object({
-    publicKey: z
-      .string()
-      .min(1)
-      .refine((key) => {
-        try {
-          publicKeyFrom(key);
-          return true;
-        } catch {
-          return false;
-        }
-      }, "not a base64 DER (SPKI) or PEM elliptic-curve public key")
-      .optional(),
-    username: z.string().min(1).optional(),
-    password: z.string().min(1).optional(),
-    maxAgeSeconds: z.int().positive().optional(),
-  })
-  .strict()
-  .refine((c) => (c.username === undefined) === (c.password === undefined), "username and password go together");
+export const SendGridCredentialsSchema = credentialsSchema({
+  publicKey: "optional",
+  extra: { maxAgeSeconds: z.int().positive().optional() },
+}).refine(
+  (c) => asList(c.publicKey).every((key) => isUsablePublicKey(key, "ecdsa-p256-sha256")),
+  { path: ["publicKey"], message: "not a base64 DER (SPKI) or PEM P-256 public key, as SendGrid shows it" },
+);
 export type SendGridCredentials = z.infer<typeof SendGridCredentialsSchema>;
 
 /** Everything from ".filter" or ".recvd" on is SendGrid's routing suffix, not part of X-Message-Id. */
 const ROUTING_SUFFIX = /\.(?:filter|recvd).*$/s;
 
+/** The signature when a key is configured, AND basic auth when a pair is (credentials in the URL). */
 function verify(request: InboundRequest, credentials: SendGridCredentials | undefined, now: Date): VerifyResult {
-  let verified = false;
-  if (credentials?.publicKey !== undefined) {
-    const signed = verifySignature(request, credentials.publicKey, now, credentials.maxAgeSeconds ?? DEFAULT_MAX_AGE_SECONDS);
-    if (!signed.ok) return signed;
-    verified = true;
-  }
-  if (credentials?.username !== undefined && credentials.password !== undefined) {
-    const basic = verifyBasicAuth(request, { username: credentials.username, password: credentials.password });
-    if (!basic.ok) return basic;
-    verified = true;
-  }
-  return verified ? { ok: true, verified } : { ok: true, verified, reason: "no signing key or basic auth is configured" };
+  if (credentials === undefined) return { ok: true, verified: false, reason: "no verification key or basic auth is configured" };
+  return allConfigured(
+    whenConfigured(credentials.publicKey, "no verification key is configured", (keys) =>
+      verifySignature(request, keys, now, credentials.maxAgeSeconds ?? DEFAULT_MAX_AGE_SECONDS),
+    ),
+    verifyBasicAuth(request, basicPairs(credentials)),
+  );
 }
 
 /**

@@ -2,7 +2,7 @@ import { createPrivateKey, sign } from "node:crypto";
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { inboundRequest, normalize } from "@tidings/core";
-import { testPlugin, type SuiteRequest } from "@tidings/core/testkit";
+import { testPlugin, testSignatures, type SuiteRequest } from "@tidings/core/testkit";
 import { describe, expect, it } from "vitest";
 import { sendgrid, SIGNATURE_HEADER, TIMESTAMP_HEADER } from "../src/index.js";
 
@@ -54,6 +54,21 @@ export function sendgridRequest(name: string): fc.Arbitrary<SuiteRequest> {
 
 testPlugin({ plugin: sendgrid, credentials: { publicKey }, now: NOW, requestFor: sendgridRequest });
 
+const OTHER_PUBLIC_KEY =
+  "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEEVs/o5+uQbTjL3chynL4wXgUg2R9q9UU8I5mEovUf86QZ7kOBIjJwqnzD1omageEHWwHdBO6B+dFabmdT9POxg==";
+const signedBody = wire([{ event: "delivered", timestamp: 1_700_000_000, sg_event_id: "e-1" }]);
+const staleTimestamp = String(Math.floor(NOW.getTime() / 1000) - 25 * 60 * 60);
+
+testSignatures({
+  plugin: sendgrid,
+  credentials: { publicKey },
+  wrongCredentials: { publicKey: OTHER_PUBLIC_KEY },
+  now: NOW,
+  validRequest: { contentType: "application/json", body: signedBody, headers: signatureHeaders(signedBody) },
+  stripHeaders: [SIGNATURE_HEADER, TIMESTAMP_HEADER],
+  staleRequest: { contentType: "application/json", body: signedBody, headers: signatureHeaders(signedBody, staleTimestamp) },
+});
+
 describe("sendgrid signatures", () => {
   const run = (body: Uint8Array, headers: Record<string, string>) =>
     normalize(sendgrid, inboundRequest({ headers: { "content-type": "application/json", ...headers }, body }), { credentials: { publicKey }, now: NOW });
@@ -88,5 +103,15 @@ describe("sendgrid signatures", () => {
     expect(sendgrid.credentials.safeParse({ publicKey: "bm90IGEga2V5" }).success).toBe(false);
     expect(sendgrid.credentials.safeParse({ publicKey }).success).toBe(true);
     expect(sendgrid.credentials.safeParse({ username: "only-user" }).success).toBe(false);
+    expect(sendgrid.credentials.safeParse({ publickey: publicKey }).success).toBe(false);
+  });
+
+  it("verifies with any key of a rotation list", () => {
+    const body = Buffer.from(wire([{ event: "delivered", timestamp: 1_700_000_000 }]));
+    const outcome = normalize(sendgrid, inboundRequest({ headers: { "content-type": "application/json", ...signatureHeaders(body) }, body }), {
+      credentials: { publicKey: [OTHER_PUBLIC_KEY, publicKey] },
+      now: NOW,
+    });
+    expect(outcome).toMatchObject({ ok: true, verified: true });
   });
 });

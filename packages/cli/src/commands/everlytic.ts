@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import type { BasicCredentials } from "@tidings/core";
+import { pairsOf, type BasicCredentials } from "@tidings/core";
 import {
   DEFAULT_BASE_URL,
   EVENT_TYPES,
@@ -124,8 +124,7 @@ async function connect(values: Values): Promise<number> {
   const fieldSet = FIELD_SET_OF_PLUGIN.get(integration.plugin.id);
   if (fieldSet === undefined) throw new UsageError(`integration ${values.integration} uses ${integration.plugin.id}, not an Everlytic plugin`);
   // The credentials passed the plugin's schema: one pair, or a rotation list whose last pair is the newest.
-  const credentials = integration.credentials as BasicCredentials | undefined;
-  const auth = credentials === undefined ? undefined : Array.isArray(credentials) ? credentials.at(-1) : credentials;
+  const auth = pairsOf(integration.credentials as BasicCredentials | undefined)?.at(-1);
   if (auth === undefined) {
     throw new UsageError(`integration ${values.integration} has no basic auth credentials: Everlytic can only authenticate with basic auth, so set them in ${configPath}`);
   }

@@ -1,0 +1,5 @@
+import { testPlugin } from "@tidings/core/testkit";
+import { mailjet } from "../src/index.js";
+import { CREDENTIALS, mailjetRequest } from "./requests.js";
+
+testPlugin({ plugin: mailjet, credentials: CREDENTIALS, requestFor: mailjetRequest });
