@@ -1,0 +1,109 @@
+import { count, field, joinParts, lower, smtpCodes, text, textList, type EventDetails, type RejectReason } from "@tidings/core";
+import type { NetcoreEvent } from "./mapping.js";
+
+/** The mapping key of one event: `EVENT`, with a bounce refined by its `BOUNCE_TYPE`. */
+export function eventName(raw: unknown): string | undefined {
+  const event = lower(field(raw, "EVENT"));
+  if (event !== "bounced") return event;
+  const type = lower(field(raw, "BOUNCE_TYPE"));
+  return type === "hardbounce" ? "bounced:hard" : type === "softbounce" ? "bounced:soft" : "bounced";
+}
+
+/** `TIMESTAMP`: unix seconds, a number in the current pages and digits in a string in older ones. */
+export function eventTime(raw: unknown): number | undefined {
+  return count(field(raw, "TIMESTAMP"));
+}
+
+/**
+ * `TRANSID`, "a Unique Transaction ID for each and every email": the only message id an event
+ * carries. It is an Int64 that JSON numbers cannot hold exactly, so core hands it over as the
+ * exact digits.
+ */
+export function transactionId(raw: unknown): string | undefined {
+  return text(field(raw, "TRANSID"));
+}
+
+/** The end server's reply or Netcore's drop reason, the bounce reason, and the clicked link. */
+export function response(raw: unknown): string | undefined {
+  const reason = text(field(raw, "BOUNCE_REASON"));
+  return joinParts([reply(raw), reason === undefined ? undefined : `bounce reason: ${reason}`, text(field(raw, "URL"))]);
+}
+
+type Kind = "delivery" | "bounce" | "not-sent" | "engagement";
+
+const KINDS: Readonly<Record<NetcoreEvent, Kind>> = {
+  sent: "delivery",
+  delivered: "delivery",
+  "bounced:hard": "bounce",
+  "bounced:soft": "bounce",
+  bounced: "bounce",
+  dropped: "not-sent",
+  invalid: "not-sent",
+  opened: "engagement",
+  clicked: "engagement",
+  unsubscribed: "engagement",
+  spam: "engagement",
+  abuse: "engagement",
+};
+
+export function details(raw: unknown): EventDetails | undefined {
+  const name = eventName(raw);
+  if (name === undefined || !Object.hasOwn(KINDS, name)) return undefined;
+  const common: EventDetails = { recipient: text(field(raw, "EMAIL")), tags: textList(field(raw, "TAGS")), metadata: apiHeader(raw) };
+  switch (KINDS[name as NetcoreEvent]) {
+    case "delivery":
+      return { ...common, ...serverReply(raw) };
+    case "bounce":
+      return { ...common, ...serverReply(raw), ...bounce(name), description: text(field(raw, "BOUNCE_REASON")) };
+    case "not-sent":
+      return { ...common, rejectReason: name === "invalid" ? "invalid" : dropReason(reply(raw)), description: reply(raw) };
+    case "engagement":
+      return {
+        ...common,
+        // USERAGENT and IPADDRESS are documented for engagement events only; Pepipost's own sample
+        // of a sent event carries a number in USERAGENT, which is no user agent.
+        userAgent: text(field(raw, "USERAGENT")),
+        ip: text(field(raw, "IPADDRESS")),
+        clickUrl: name === "clicked" ? text(field(raw, "URL")) : undefined,
+      };
+  }
+}
+
+/** `RESPONSE` without the blanks and the trailing CR the documented samples carry. */
+function reply(raw: unknown): string | undefined {
+  const value = text(field(raw, "RESPONSE"))?.trim();
+  return value === "" ? undefined : value;
+}
+
+/** Netcore writes the end server's reply after "smtp;", "->", "->host <name> said:" or " - ". */
+const REPLY_PREFIX = /^(?:smtp;|->|-)?\s*(?:host\s+\S+\s+said:\s*)?/i;
+
+function serverReply(raw: unknown): EventDetails {
+  const value = reply(raw);
+  return value === undefined ? {} : { mtaResponse: value, ...smtpCodes(value.replace(REPLY_PREFIX, "")) };
+}
+
+function bounce(name: string): EventDetails {
+  if (name === "bounced:soft") return { bounceClass: "soft" };
+  return { bounceClass: name === "bounced:hard" ? "hard" : "undetermined", rejectReason: "bounced" };
+}
+
+/**
+ * Netcore's documented drop reasons ("Email dropped: User suppressed due to unsubscription", "...
+ * due to hard bounce", "... due to abuse complaint", "User added to suppression list manually",
+ * "User present in global blacklisting") in the words of a suppression list.
+ */
+function dropReason(reason: string | undefined): RejectReason {
+  if (reason === undefined) return "other";
+  if (/unsubscri/i.test(reason)) return "unsubscribed";
+  if (/bounce/i.test(reason)) return "bounced";
+  if (/abuse|spam|complain/i.test(reason)) return "spam";
+  if (/invalid/i.test(reason)) return "invalid";
+  return "other";
+}
+
+/** `X-APIHEADER`: one value the sender attached at send time ("we store it as plain text and return the same"). */
+function apiHeader(raw: unknown): Record<string, string> | undefined {
+  const value = text(field(raw, "X-APIHEADER"));
+  return value === undefined ? undefined : { "X-APIHEADER": value };
+}
