@@ -3,6 +3,7 @@ import { brevo } from "@tidings/plugin-brevo";
 import { everlyticLegacy } from "@tidings/plugin-everlytic-legacy";
 import { everlyticStandard } from "@tidings/plugin-everlytic-standard";
 import { mailjet } from "@tidings/plugin-mailjet";
+import { netcore } from "@tidings/plugin-netcore";
 import { postmark } from "@tidings/plugin-postmark";
 import { sendgrid } from "@tidings/plugin-sendgrid";
 import { sparkpost } from "@tidings/plugin-sparkpost";
@@ -16,4 +17,5 @@ export const BUILTIN_PLUGINS: readonly AnyPlugin[] = [
   mailjet,
   sparkpost,
   brevo,
+  netcore,
 ];
