@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { engineFigures, novuFigure } from "./engine.js";
 import { memoryFigure } from "./memory.js";
+import { providerFigures } from "./providers.js";
 import { receiverFigures } from "./receiver.js";
 
 /**
@@ -14,7 +15,7 @@ const loadSeconds = quick ? 3 : 10;
 const memoryEvents = quick ? 20_000 : 100_000;
 const memoryRuns = quick ? 1 : 3;
 
-const targets = { engineRatio: 3.0, receiverRatio: 0.6, receiverP99Ms: 25, batchEventsPerSec: 100_000, novuRatio: 1.0, memoryMultiple: 4 };
+const targets = { engineRatio: 3.0, providerRatio: 3.0, receiverRatio: 0.6, receiverP99Ms: 25, batchEventsPerSec: 100_000, novuRatio: 1.0, memoryMultiple: 4 };
 
 const fmt = (n: number, digits = 2) => n.toFixed(digits);
 const lines: string[] = [];
@@ -31,6 +32,14 @@ for (const row of engine) {
   print(`  ${row.name.padEnd(42)} ${fmt(row.subjectMs).padStart(8)} ms vs ${row.baseline.padEnd(15)} ${fmt(row.baselineMs).padStart(8)} ms  ratio ${fmt(row.ratio)}${row.counted ? "" : "  (reported, not in engineRatio)"}`);
 }
 const engineRatio = Math.max(...engine.filter((r) => r.counted).map((r) => r.ratio));
+
+print();
+print("Providers: each built-in plugin's documented sample, 1,000 requests, verification left out");
+const providers = providerFigures(rounds);
+for (const row of providers) {
+  print(`  ${`${row.plugin} (${row.fixture})`.padEnd(42)} ${fmt(row.subjectMs).padStart(8)} ms vs ${row.baseline.padEnd(15)} ${fmt(row.baselineMs).padStart(8)} ms  ratio ${fmt(row.ratio)}`);
+}
+const providerRatio = Math.max(...providers.map((r) => r.ratio));
 
 const novu = novuFigure(rounds);
 print();
@@ -65,6 +74,7 @@ const summary = {
   mode: quick ? "quick" : "full",
   node: process.version,
   engineRatio,
+  providerRatio,
   receiverRatio,
   receiverP99Ms,
   batchEventsPerSec,
@@ -73,6 +83,7 @@ const summary = {
   storelessRatio,
   targets,
   engine,
+  providers,
   novu,
   receiver: load,
   memory,
@@ -80,6 +91,7 @@ const summary = {
 print();
 const verdicts: [string, boolean][] = [
   ["engineRatio", engineRatio <= targets.engineRatio],
+  ["providerRatio", providerRatio <= targets.providerRatio],
   ["receiverRatio", receiverRatio >= targets.receiverRatio],
   ["receiverP99Ms", receiverP99Ms <= targets.receiverP99Ms],
   ["batchEventsPerSec", batchEventsPerSec >= targets.batchEventsPerSec],

@@ -70,7 +70,7 @@ export function verifyRequest(plugin: AnyPlugin, request: InboundRequest, option
     request,
     credentials: options.credentials,
     now: options.now ?? new Date(),
-    body: () => decodeOnce(plugin, request, limits),
+    body: () => decodeForVerify(plugin, request, limits),
     host: options.host ?? NO_HOST_SERVICES,
   };
   let verdict: VerifyResult | Promise<VerifyResult>;
@@ -133,7 +133,7 @@ function mapRequest(plugin: AnyPlugin, request: InboundRequest, options: Normali
     );
   }
   const limits = options.limits ?? DEFAULT_DECODE_LIMITS;
-  const parsed = decodeOnce(plugin, request, limits);
+  const parsed = decodedByVerify(plugin, request, limits) ?? decodeBody(request, { limits, jsonFormFields: plugin.jsonFormFields ?? [] });
   if (!parsed.ok) return parsed;
   const context: ReadContext = { headers: request.headers, receivedAt: options.receivedAt ?? options.now ?? new Date() };
   const split = guard("split", () => plugin.split(parsed.value, context));
@@ -156,15 +156,24 @@ function mapRequest(plugin: AnyPlugin, request: InboundRequest, options: Normali
   return outcome;
 }
 
-/** Decoded at most once per request and plugin, whether verify (signatures inside the body) or mapping asks first. */
+/**
+ * A body that verify decoded (signatures inside the body, as Mailgun's), kept for the mapping
+ * step so it is not decoded twice. Only that rare path writes here: a WeakMap entry per request
+ * would cost every request garbage-collection work.
+ */
 const decodedBodies = new WeakMap<InboundRequest, { readonly plugin: AnyPlugin; readonly limits: DecodeLimits; readonly decoded: Decoded }>();
 
-function decodeOnce(plugin: AnyPlugin, request: InboundRequest, limits: DecodeLimits): Decoded {
-  const cached = decodedBodies.get(request);
-  if (cached !== undefined && cached.plugin === plugin && cached.limits === limits) return cached.decoded;
+function decodeForVerify(plugin: AnyPlugin, request: InboundRequest, limits: DecodeLimits): Decoded {
+  const cached = decodedByVerify(plugin, request, limits);
+  if (cached !== undefined) return cached;
   const decoded = decodeBody(request, { limits, jsonFormFields: plugin.jsonFormFields ?? [] });
   decodedBodies.set(request, { plugin, limits, decoded });
   return decoded;
+}
+
+function decodedByVerify(plugin: AnyPlugin, request: InboundRequest, limits: DecodeLimits): Decoded | undefined {
+  const cached = decodedBodies.get(request);
+  return cached !== undefined && cached.plugin === plugin && cached.limits === limits ? cached.decoded : undefined;
 }
 
 /**
@@ -246,8 +255,8 @@ function readResult(plugin: AnyPlugin, raw: unknown, id: string, status: Status,
   if (response !== undefined) event.response = response;
   event.row = row;
   const given = read.details?.(raw, context);
-  const details = compact(received ? { ...given, dateSource: "received" } : given);
-  return details === undefined ? { id, event } : { id, event, details };
+  const details = received ? { ...given, dateSource: "received" as const } : given;
+  return details === undefined || details === null || isEmpty(details) ? { id, event } : { id, event, details };
 }
 
 /** Message ids travel as `<id@host>` in mail headers; the vocabulary carries the id alone. */
@@ -255,15 +264,13 @@ function withoutAngleBrackets(id: string): string {
   return typeof id === "string" && id.charCodeAt(0) === 60 && id.charCodeAt(id.length - 1) === 62 && id.length > 2 ? id.slice(1, -1) : id;
 }
 
-/** The details without absent fields (readers write `recipient: text(...)` freely), or undefined when none is left. */
-function compact(details: EventDetails | undefined): EventDetails | undefined {
-  if (details === undefined || details === null || typeof details !== "object") return details ?? undefined;
-  let out: Record<string, unknown> | undefined;
-  for (const key of Object.keys(details)) {
-    const value = (details as Record<string, unknown>)[key];
-    if (value !== undefined) (out ??= {})[key] = value;
-  }
-  return out as EventDetails | undefined;
+/**
+ * True when no field is present. Readers write `recipient: text(...)` freely; absent fields stay
+ * as undefined properties, which validation and JSON skip, so no copy is made per event.
+ */
+function isEmpty(details: EventDetails): boolean {
+  for (const key in details) if ((details as Record<string, unknown>)[key] !== undefined) return false;
+  return true;
 }
 
 /** Mapping lookups are own-property only: a raw name like "__proto__" or "toString" is just unknown. */

@@ -59,8 +59,11 @@ function depthExceeded(value: unknown, budget: number): boolean {
   return false;
 }
 
-/** A run of 16 digits somewhere: the only texts that can hold an integer beyond 2^53. */
-const LONG_DIGITS = /\d{16}/;
+/**
+ * A number token of 16 or more digits: only such texts can hold an integer beyond 2^53. A JSON
+ * number starts after `:`, `[` or `,` (and whitespace); anchoring on them keeps the scan cheap.
+ */
+const LONG_DIGITS = /[:[,]\s*-?\d{16}/;
 
 /**
  * Integers beyond 2^53 (Mailjet's MessageID) would reach plugins rounded, as another message's
