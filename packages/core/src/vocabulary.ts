@@ -1,6 +1,6 @@
 /**
  * The normalized delivery-event vocabulary: exactly the 20 values of Novu's `EventBody.status`
- * (shared/seeds/novu-inbound-webhooks-delivery-providers.txt), in the document's order.
+ * (a copy of the seed document is packages/core/test/seeds/novu-inbound-webhooks-delivery-providers.txt), in the document's order.
  * docs/vocabulary.md gives each one its single meaning; every plugin maps to these and nothing else.
  */
 export const STATUSES = [

@@ -3,7 +3,7 @@ export { configJsonSchema, ConfigSchema, type Config, type EnvironmentConfig, ty
 export { ConfigError, DEMO_CONFIG_PATH, integrationKey, loadConfig, resolveConfig, type ResolvedConfig, type ResolvedIntegration } from "./config/load.js";
 export { buildOpenApi } from "./openapi.js";
 export { inboundPath } from "./http/routes.js";
-export { HTTP_ERRORS, errorBody, type ErrorBody, type HttpErrorCode } from "./receiver/errors.js";
+export { ErrorBodySchema, HTTP_ERRORS, HttpErrorCodeSchema, errorBody, type ErrorBody, type HttpErrorCode } from "./receiver/errors.js";
 export { Receiver } from "./receiver/receiver.js";
 export { SqliteStore, type SqliteStoreOptions } from "./store/sqlite.js";
 export { PostgresStore, type PostgresStoreOptions } from "./store/postgres.js";

@@ -1,17 +1,9 @@
 import { EventBodySchema, IsoDate, StatusSchema, WebhookResultDtoSchema } from "@tidings/core";
 import { z } from "zod";
 import { INBOUND_PREFIX } from "./http/routes.js";
-import { HTTP_ERRORS } from "./receiver/errors.js";
+import { ErrorBodySchema as ErrorSchema, HttpErrorCodeSchema } from "./receiver/errors.js";
 
 /** OpenAPI 3.1 for the receiver, built from the same zod schemas that define the wire types. */
-const ErrorSchema = z
-  .object({
-    statusCode: z.int(),
-    error: z.string(),
-    message: z.string(),
-    code: z.enum(Object.keys(HTTP_ERRORS) as [keyof typeof HTTP_ERRORS, ...(keyof typeof HTTP_ERRORS)[]]),
-  })
-  .strict();
 
 const FeedPageSchema = z
   .object({
@@ -25,6 +17,7 @@ function componentSchemas(): Record<string, unknown> {
   registry.add(StatusSchema, { id: "Status" });
   registry.add(EventBodySchema, { id: "EventBody" });
   registry.add(WebhookResultDtoSchema, { id: "WebhookResultDto" });
+  registry.add(HttpErrorCodeSchema, { id: "ErrorCode" });
   registry.add(ErrorSchema, { id: "Error" });
   registry.add(FeedPageSchema, { id: "FeedPage" });
   const { schemas } = z.toJSONSchema(registry, { target: "draft-2020-12", uri: (id) => `#/components/schemas/${id}` });

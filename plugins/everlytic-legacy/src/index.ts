@@ -6,9 +6,14 @@ import {
   ignore,
   isRecord,
   lower,
+  firstAt,
+  smtpCodes,
   text,
+  textList,
+  textMap,
   toIsoDate,
   verifyBasicAuth,
+  type EventDetails,
   type FieldTable,
   type Mapping,
 } from "@tidings/core";
@@ -81,8 +86,41 @@ function splitBody(body: unknown): unknown[] {
   return [body];
 }
 
+/** `custom_headers` is shown both as a map and as a list of "Name: value" lines; both become metadata. */
+function customHeaders(value: unknown): Record<string, string> | undefined {
+  if (!Array.isArray(value)) return textMap(value);
+  const entries = value.flatMap((line) => {
+    const t = text(line);
+    const colon = t?.indexOf(":") ?? -1;
+    return t !== undefined && colon > 0 ? [[t.slice(0, colon).trim(), t.slice(colon + 1).trim()] as const] : [];
+  });
+  return entries.length === 0 ? undefined : textMap(Object.fromEntries(entries));
+}
+
+/** `email_to`, `group_name` and `custom_headers` are documented; the per-event fields are assumed as for `response`. */
+function details(raw: unknown): EventDetails {
+  const name = MAPPING[lower(field(raw, "event_type"))?.trim() as EverlyticLegacyEvent];
+  const found = (label: string) => text(firstAt(raw, RESPONSE_FIELDS[label]!));
+  const smtp = found("smtp_response");
+  const reply = smtp ?? found("reason");
+  const type = lower(found("bounce_type"));
+  return {
+    recipient: text(field(raw, "email_to")),
+    tags: textList(field(raw, "group_name")),
+    metadata: customHeaders(field(raw, "custom_headers")),
+    clickUrl: name === "clicked" ? found("url") : undefined,
+    userAgent: found("user_agent"),
+    ip: found("ip"),
+    bounceClass: name === "bounced" ? (type === "hard" || type === "soft" ? type : "undetermined") : undefined,
+    rejectReason: name === "bounced" ? "bounced" : undefined,
+    ...(name === "bounced" ? smtpCodes(reply) : {}),
+    mtaResponse: name === "bounced" ? reply : smtp,
+    description: name === "failed" ? found("reason") : undefined,
+  };
+}
+
 export const everlyticLegacy = definePlugin({
-  contractVersion: 1,
+  contractVersion: 2,
   id: "everlytic-legacy",
   displayName: "Everlytic (legacy field set)",
   contentTypes: ["application/json", "application/x-www-form-urlencoded"],
@@ -98,7 +136,13 @@ export const everlyticLegacy = definePlugin({
     externalId: (raw) => text(field(raw, "trans_id")),
     response: (raw) => (isRecord(raw) ? describeFields(raw, RESPONSE_FIELDS) : undefined),
     eventId: (raw) => text(field(raw, "event_id")),
+    details,
   },
+  setup: [
+    "Register the webhook with `pnpm tidings everlytic connect --integration <env>/<integration> --public-url <https://...>`",
+    "(it sets field set `legacy`, the content type and basic auth from this integration), or by hand with Everlytic's",
+    "Create Webhook API, `field_set: legacy` and `auth_details` set to one of the integration's username/password pairs.",
+  ].join("\n"),
 });
 
 export default everlyticLegacy;

@@ -6,8 +6,12 @@ import {
   ignore,
   isRecord,
   lower,
+  firstAt,
+  smtpCodes,
   text,
+  textList,
   verifyBasicAuth,
+  type EventDetails,
   type FieldTable,
   type Mapping,
 } from "@tidings/core";
@@ -70,8 +74,35 @@ function splitPayload(payload: unknown): unknown[] {
   });
 }
 
+/** Documented bounce types are `hard` and `soft` (assumed spelling; README). */
+function bounceClass(raw: unknown): EventDetails["bounceClass"] {
+  const type = lower(firstAt(dataItem(raw), RESPONSE_FIELDS.bounce_type!) ?? firstAt(raw, RESPONSE_FIELDS.bounce_type!));
+  return type === "hard" ? "hard" : type === "soft" ? "soft" : "undetermined";
+}
+
+/** Recipient and group are documented (`transaction.recipient.email`, or beside the transaction; `transaction.group.name`); the rest is assumed as for `response`. */
+function details(raw: unknown): EventDetails {
+  const item = dataItem(raw);
+  const name = lower(field(raw, "type"));
+  const found = (label: string) => text(firstAt(item, RESPONSE_FIELDS[label]!) ?? firstAt(raw, RESPONSE_FIELDS[label]!));
+  const smtp = found("smtp_response");
+  const reply = smtp ?? found("reason");
+  return {
+    recipient: text(firstAt(item, [["transaction", "recipient", "email"], ["recipient", "email"]])),
+    tags: textList(firstAt(item, [["transaction", "group", "name"]])),
+    clickUrl: name === "click" ? found("url") : undefined,
+    userAgent: found("user_agent"),
+    ip: found("ip"),
+    bounceClass: name === "bounce" ? bounceClass(raw) : undefined,
+    rejectReason: name === "bounce" ? "bounced" : undefined,
+    ...(name === "bounce" ? smtpCodes(reply) : {}),
+    mtaResponse: name === "bounce" ? reply : smtp,
+    description: name === "failed" ? found("reason") : undefined,
+  };
+}
+
 export const everlyticStandard = definePlugin({
-  contractVersion: 1,
+  contractVersion: 2,
   id: "everlytic-standard",
   displayName: "Everlytic (standard field set)",
   contentTypes: ["application/json", "application/x-www-form-urlencoded"],
@@ -94,7 +125,13 @@ export const everlyticStandard = definePlugin({
       const position = isRecord(raw) ? itemPositions.get(raw) : undefined;
       return id === undefined || position === undefined ? id : `${id}#${position}`;
     },
+    details,
   },
+  setup: [
+    "Register the webhook with `pnpm tidings everlytic connect --integration <env>/<integration> --public-url <https://...>`:",
+    "it creates (or updates) the Everlytic webhook with this integration's URL, basic auth, field set `standard` and content type.",
+    "By hand: Everlytic's Create Webhook API (POST /transactional/email/v1/webhooks) with `field_set: standard` and `auth_details` set to one of the integration's username/password pairs.",
+  ].join("\n"),
 });
 
 export default everlyticStandard;

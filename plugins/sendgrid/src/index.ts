@@ -1,4 +1,4 @@
-import { count, definePlugin, field, joinParts, lower, text, verifyBasicAuth, type InboundRequest, type VerifyResult } from "@tidings/core";
+import { count, definePlugin, field, isRecord, joinParts, lower, messageId, smtpCodes, text, textList, textMap, type EventDetails, type InboundRequest, type RejectReason, type VerifyResult, verifyBasicAuth } from "@tidings/core";
 import { z } from "zod";
 import { EVENTS, MAPPING } from "./mapping.js";
 import { DEFAULT_MAX_AGE_SECONDS, publicKeyFrom, verifySignature } from "./signature.js";
@@ -46,8 +46,76 @@ function verify(request: InboundRequest, credentials: SendGridCredentials | unde
   return verified ? { ok: true, verified } : { ok: true, verified, reason: "no signing key or basic auth is configured" };
 }
 
+/**
+ * Fields SendGrid itself writes into an event (Event Webhook reference); every other top-level
+ * field is one of the sender's custom_args (formerly unique_args), which SendGrid flattens in.
+ */
+const SENDGRID_FIELDS: ReadonlySet<string> = new Set([
+  "email", "timestamp", "smtp-id", "event", "category", "sg_event_id", "sg_message_id", "response", "attempt", "useragent", "ip",
+  "url", "url_offset", "reason", "status", "type", "bounce_classification", "asm_group_id", "tls", "cert_err", "pool",
+  "marketing_campaign_id", "marketing_campaign_name", "marketing_campaign_version", "marketing_campaign_split_id", "sg_machine_open",
+  "send_at", "sg_template_id", "sg_template_name", "singlesend_id", "singlesend_name", "template_id", "template_version_id",
+  "template_hash", "mc_stats", "phase_id", "variation_id", "newsletter", "post_type", "sg_content_type", "sg_user_id", "unique_args",
+  "custom_args", "tenant",
+]);
+
+/** `dropped` reasons as SendGrid words them, and what a suppression list does with each. */
+const DROP_REASONS: readonly (readonly [RegExp, RejectReason])[] = [
+  [/bounced address/i, "bounced"],
+  [/unsubscribed address/i, "unsubscribed"],
+  [/spam reporting address/i, "spam"],
+  [/invalid/i, "invalid"],
+];
+
+/** Custom args as metadata; Object.fromEntries defines keys as own data properties, so `__proto__` stays a key. */
+function metadataOf(raw: unknown): Record<string, string> | undefined {
+  if (!isRecord(raw)) return undefined;
+  const entries: [string, unknown][] = Object.keys(raw).filter((key) => !SENDGRID_FIELDS.has(key)).map((key) => [key, raw[key]]);
+  for (const nested of ["unique_args", "custom_args"]) {
+    const args = field(raw, nested);
+    if (isRecord(args)) entries.push(...Object.entries(args));
+  }
+  return entries.length === 0 ? undefined : textMap(Object.fromEntries(entries));
+}
+
+function rejectReason(name: string | undefined, raw: unknown): RejectReason | undefined {
+  if (name === "bounce:blocked") return "blocked";
+  if (name === "bounce") return lower(field(raw, "bounce_classification")) === "invalid address" ? "invalid" : "bounced";
+  if (name === "dropped") {
+    const reason = text(field(raw, "reason")) ?? "";
+    return DROP_REASONS.find(([pattern]) => pattern.test(reason))?.[1] ?? "other";
+  }
+  return undefined;
+}
+
+function eventName(raw: unknown): string | undefined {
+  const event = lower(field(raw, "event"));
+  return event === "bounce" && lower(field(raw, "type")) === "blocked" ? "bounce:blocked" : event;
+}
+
+function details(raw: unknown): EventDetails {
+  const name = eventName(raw);
+  const reply = text(field(raw, "response")) ?? text(field(raw, "reason"));
+  const codes = smtpCodes(reply);
+  const status = text(field(raw, "status"));
+  return {
+    recipient: text(field(raw, "email")),
+    tags: textList(field(raw, "category")),
+    metadata: metadataOf(raw),
+    clickUrl: name === "click" ? text(field(raw, "url")) : undefined,
+    userAgent: text(field(raw, "useragent")),
+    ip: text(field(raw, "ip")),
+    bounceClass: name === "bounce" ? "hard" : name === "deferred" ? "soft" : name === "bounce:blocked" ? "undetermined" : undefined,
+    rejectReason: rejectReason(name, raw),
+    smtpCode: codes.smtpCode,
+    enhancedStatus: status !== undefined && /^[245]\.\d{1,3}\.\d{1,3}$/.test(status) ? status : codes.enhancedStatus,
+    mtaResponse: name === "dropped" ? undefined : reply,
+    description: name === "dropped" ? text(field(raw, "reason")) : text(field(raw, "bounce_classification")),
+  };
+}
+
 export const sendgrid = definePlugin({
-  contractVersion: 1,
+  contractVersion: 2,
   id: "sendgrid",
   displayName: "SendGrid Event Webhook",
   contentTypes: ["application/json"],
@@ -57,26 +125,28 @@ export const sendgrid = definePlugin({
   mapping: MAPPING,
   // Always a JSON array on the wire; a lone object (hand-made tests, proxies) is accepted too.
   split: (body) => (Array.isArray(body) ? body : [body]),
-  eventName: (raw) => {
-    const event = lower(field(raw, "event"));
-    return event === "bounce" && lower(field(raw, "type")) === "blocked" ? "bounce:blocked" : event;
-  },
+  eventName,
   read: {
     date: (raw) => {
       const timestamp = field(raw, "timestamp");
       return typeof timestamp === "number" || typeof timestamp === "string" ? timestamp : undefined;
     },
-    externalId: (raw) =>
-      text(field(raw, "sg_message_id"))?.replace(ROUTING_SUFFIX, "") ?? text(field(raw, "smtp-id"))?.replace(/^<|>$/g, ""),
+    externalId: (raw) => text(field(raw, "sg_message_id"))?.replace(ROUTING_SUFFIX, "") ?? messageId(field(raw, "smtp-id")),
     attempts: (raw) => count(field(raw, "attempt")),
     response: (raw) =>
       joinParts([
-        text(field(raw, "response")) ?? text(field(raw, "reason")),
+        text(field(raw, "response")) ?? text(field(raw, "reason")) ?? (lower(field(raw, "event")) === "click" ? text(field(raw, "url")) : undefined),
         prefixed("status", text(field(raw, "status"))),
         prefixed("classification", text(field(raw, "bounce_classification"))),
       ]),
     eventId: (raw) => text(field(raw, "sg_event_id")),
+    details,
   },
+  setup: [
+    "In SendGrid: Settings > Mail Settings > Event Webhook: paste the integration's URL as the HTTP Post URL",
+    "and tick the events to send. Turn on Signed Event Webhook Requests and copy the verification key",
+    "into the integration's `publicKey` (or put basic-auth credentials in the URL: `https://user:pass@...`).",
+  ].join("\n"),
 });
 
 function prefixed(label: string, value: string | undefined): string | undefined {

@@ -2,6 +2,14 @@ import { describe, it } from "vitest";
 import { pluginChecks, type PluginSuiteOptions } from "./checks.js";
 
 export { CHECK_NAMES, pluginChecks, type CheckName, type PluginCheck, type PluginSuiteOptions, type SuiteRequest } from "./checks.js";
+export {
+  SIGNATURE_CHECK_NAMES,
+  signatureChecks,
+  testSignatures,
+  type SignatureCheck,
+  type SignatureCheckName,
+  type SignatureSuiteOptions,
+} from "./signatures.js";
 
 /**
  * Registers the shared property suite for one plugin: call it from the plugin's test file, as

@@ -77,7 +77,7 @@ export function buildHttpApp(receiver: Receiver, options: HttpOptions): FastifyI
     // Without a per-request child logger (see childLoggerFactory) the request id is added here.
     const bound = request.log !== (options.logger as FastifyBaseLogger);
     request.log.error(bound ? { err: error } : { err: error, reqId: request.id }, "unexpected error");
-    return reply.code(500).type("application/json").send(JSON.stringify({ statusCode: 500, error: "Internal Server Error", message: "unexpected error", code: "internal_error" }));
+    return sendError(reply, "internal_error", "unexpected error");
   });
   return app;
 }

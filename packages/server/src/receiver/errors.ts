@@ -1,8 +1,10 @@
+import { z } from "zod";
 import type { ReceiverResponse } from "./http-types.js";
 
 /**
  * The receiver's error vocabulary: a stable `code` per failure, each with one HTTP status.
  * Bodies follow `{ statusCode, error, message, code }` so every client can branch on `code`.
+ * This table is the one source: the zod schema, the TS type and the OpenAPI enum derive from it.
  */
 export const HTTP_ERRORS = {
   malformed_body: 400,
@@ -19,10 +21,12 @@ export const HTTP_ERRORS = {
   idempotency_key_reused: 422,
   plugin_error: 422,
   headers_too_large: 431,
+  internal_error: 500,
   storage_unavailable: 503,
 } as const;
 
-export type HttpErrorCode = keyof typeof HTTP_ERRORS;
+export const HttpErrorCodeSchema = z.enum(Object.keys(HTTP_ERRORS) as [keyof typeof HTTP_ERRORS, ...(keyof typeof HTTP_ERRORS)[]]);
+export type HttpErrorCode = z.infer<typeof HttpErrorCodeSchema>;
 
 const REASONS: Record<number, string> = {
   400: "Bad Request",
@@ -35,15 +39,14 @@ const REASONS: Record<number, string> = {
   415: "Unsupported Media Type",
   422: "Unprocessable Entity",
   431: "Request Header Fields Too Large",
+  500: "Internal Server Error",
   503: "Service Unavailable",
 };
 
-export interface ErrorBody {
-  readonly statusCode: number;
-  readonly error: string;
-  readonly message: string;
-  readonly code: HttpErrorCode;
-}
+export const ErrorBodySchema = z
+  .object({ statusCode: z.int(), error: z.string(), message: z.string(), code: HttpErrorCodeSchema })
+  .strict();
+export type ErrorBody = z.infer<typeof ErrorBodySchema>;
 
 export function errorBody(code: HttpErrorCode, message: string): ErrorBody {
   const statusCode = HTTP_ERRORS[code];

@@ -1,0 +1,160 @@
+import { z } from "zod";
+import type { BasicCredential } from "../basic-auth.js";
+
+/**
+ * The project's one credential vocabulary. Every plugin names the same thing the same way:
+ * `username`/`password` for basic auth, `signingKey` for a shared HMAC secret, `publicKey` for a
+ * provider's verification key, `url` for the URL a provider signs. Each secret may be a list, so a
+ * customer can add the new secret before removing the old one.
+ */
+function secretList(what: string) {
+  const expected = `a string or a list of strings (${what})`;
+  const empty = { error: `must not be empty (${what})` };
+  const item = z.string({ error: `expected ${expected}` }).min(1, empty);
+  return z.union([item, z.array(item, { error: `expected ${expected}` }).min(1, empty)], {
+    error: (issue) => (issue.input === undefined ? `required: ${expected}` : `expected ${expected}`),
+  });
+}
+
+function urlList(what: string) {
+  const expected = `an http(s) URL or a list of them (${what})`;
+  const item = z.url({ protocol: /^https?$/, error: `expected ${expected}` });
+  return z.union([item, z.array(item, { error: `expected ${expected}` }).min(1, { error: `must not be empty (${what})` })], {
+    error: (issue) => (issue.input === undefined ? `required: ${expected}` : `expected ${expected}`),
+  });
+}
+
+/** One secret, or several for rotation. */
+export const SecretList = secretList("one secret, or several during rotation");
+export type SecretList = z.infer<typeof SecretList>;
+
+type SecretListSchema = typeof SecretList;
+type UrlListSchema = ReturnType<typeof urlList>;
+
+const FIELDS = {
+  username: secretList("the basic auth username, or one per password"),
+  password: secretList("the basic auth password, or one per username"),
+  signingKey: secretList("the webhook signing key"),
+  publicKey: secretList("the provider's public verification key"),
+  url: urlList("the webhook URL exactly as configured at the provider"),
+};
+
+const EMPTY: readonly string[] = Object.freeze([]);
+const listsOfArrays = new WeakMap<readonly string[], readonly string[]>();
+/** Keyed by configured secrets only, so it holds as many entries as the configuration has. */
+const listsOfStrings = new Map<string, readonly string[]>();
+
+/**
+ * A configured SecretList as a list. The same input always gives the same frozen array, so caches
+ * keyed by the list (matchesSecret's comparison forms, parsed keys) are built once and can never
+ * go stale.
+ */
+export function asList(value: string | readonly string[] | undefined): readonly string[] {
+  if (value === undefined) return EMPTY;
+  if (typeof value === "string") {
+    let list = listsOfStrings.get(value);
+    if (list === undefined) listsOfStrings.set(value, (list = Object.freeze([value])));
+    return list;
+  }
+  let list = listsOfArrays.get(value);
+  if (list === undefined) listsOfArrays.set(value, (list = Object.freeze([...value])));
+  return list;
+}
+
+export type Presence = "required" | "optional";
+
+export interface CredentialSpec {
+  readonly signingKey?: Presence;
+  readonly publicKey?: Presence;
+  readonly url?: Presence;
+  /** Fields only this plugin has (Mailgun's `maxAgeSeconds`); they may not reuse the shared names. */
+  readonly extra?: z.ZodRawShape;
+}
+
+interface SharedFields {
+  readonly signingKey: SecretListSchema;
+  readonly publicKey: SecretListSchema;
+  readonly url: UrlListSchema;
+}
+
+/** The shared fields a spec names, required or optional as it says. */
+type SharedShape<S extends CredentialSpec> = {
+  [K in keyof SharedFields as S[K] extends Presence ? K : never]: S[K] extends "required" ? SharedFields[K] : z.ZodOptional<SharedFields[K]>;
+};
+
+type Shape<T> = T extends z.core.$ZodShape ? T : never;
+
+export type CredentialShape<S extends CredentialSpec> = Shape<
+  { username: z.ZodOptional<SecretListSchema>; password: z.ZodOptional<SecretListSchema> } & SharedShape<S> &
+    (S["extra"] extends z.ZodRawShape ? S["extra"] : {})
+>;
+
+/**
+ * A plugin's credentials schema: strict (a misspelled or foreign field is an error that lists the
+ * accepted ones), with username/password always accepted and the shared fields the spec names.
+ * Username and password go together; when both are lists of more than one they pair by position,
+ * and a single one pairs with each of the other list.
+ */
+export function credentialsSchema<const S extends CredentialSpec>(spec: S): z.ZodObject<CredentialShape<S>, z.core.$strict> {
+  const shape: Record<string, z.core.$ZodType> = { username: FIELDS.username.optional(), password: FIELDS.password.optional() };
+  for (const name of ["signingKey", "publicKey", "url"] as const) {
+    const presence = spec[name];
+    if (presence !== undefined) shape[name] = presence === "required" ? FIELDS[name] : FIELDS[name].optional();
+  }
+  for (const [name, schema] of Object.entries(spec.extra ?? {})) {
+    if (Object.hasOwn(shape, name) || Object.hasOwn(FIELDS, name)) throw new Error(`credentialsSchema: "${name}" is a shared field; use the spec's own entry for it`);
+    shape[name] = schema;
+  }
+  const accepted = Object.keys(shape).join(", ");
+  const schema = z
+    .strictObject(shape, {
+      error: (issue) =>
+        issue.code === "unrecognized_keys"
+          ? `unexpected ${issue.keys.length === 1 ? "field" : "fields"} ${issue.keys.map((key) => `"${key}"`).join(", ")}; the accepted fields are ${accepted}`
+          : undefined,
+    })
+    .superRefine((value, context) => {
+      const problem = pairingProblem(value as BasicFields);
+      if (problem !== undefined) context.addIssue({ code: "custom", path: [problem.field], message: problem.message });
+    });
+  return schema as unknown as z.ZodObject<CredentialShape<S>, z.core.$strict>;
+}
+
+interface BasicFields {
+  readonly username?: string | readonly string[];
+  readonly password?: string | readonly string[];
+}
+
+function pairingProblem({ username, password }: BasicFields): { field: "username" | "password"; message: string } | undefined {
+  if (username === undefined && password !== undefined) return { field: "username", message: "required with password: basic auth needs both" };
+  if (password === undefined && username !== undefined) return { field: "password", message: "required with username: basic auth needs both" };
+  const users = asList(username);
+  const passwords = asList(password);
+  if (users.length > 1 && passwords.length > 1 && users.length !== passwords.length) {
+    return {
+      field: "password",
+      message: `expected one password per username (${users.length}), paired by position, or a single password for all of them`,
+    };
+  }
+  return undefined;
+}
+
+const pairsByCredentials = new WeakMap<object, BasicCredential[] | undefined>();
+
+/**
+ * The basic auth pairs of parsed credentials, for core's verifyBasicAuth (undefined when none are
+ * configured). The same credentials object always gives the same array, which verifyBasicAuth's
+ * own cache relies on.
+ */
+export function basicPairs(credentials: BasicFields): BasicCredential[] | undefined {
+  if (pairsByCredentials.has(credentials)) return pairsByCredentials.get(credentials);
+  const users = asList(credentials.username);
+  const passwords = asList(credentials.password);
+  let pairs: BasicCredential[] | undefined;
+  if (users.length > 0 && passwords.length > 0) {
+    const count = users.length === 1 || passwords.length === 1 ? Math.max(users.length, passwords.length) : Math.min(users.length, passwords.length);
+    pairs = Array.from({ length: count }, (_, i) => ({ username: users[Math.min(i, users.length - 1)]!, password: passwords[Math.min(i, passwords.length - 1)]! }));
+  }
+  pairsByCredentials.set(credentials, pairs);
+  return pairs;
+}

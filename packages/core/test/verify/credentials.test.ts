@@ -1,0 +1,148 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { basicAuthHeader, verifyBasicAuth } from "../../src/basic-auth.js";
+import { parseCredentials } from "../../src/credentials.js";
+import type { AnyPlugin } from "../../src/plugin.js";
+import { inboundRequest } from "../../src/request.js";
+import { asList, basicPairs, credentialsSchema, SecretList } from "../../src/verify/index.js";
+
+/** Messages as hosts show them: through core's parseCredentials, which prefixes each with its path. */
+function problems(schema: z.ZodType, value: unknown): string {
+  const result = parseCredentials({ id: "example", credentials: schema } as unknown as AnyPlugin, value);
+  return result.ok ? "(valid)" : result.message;
+}
+
+describe("SecretList", () => {
+  it("takes one non-empty string or a non-empty list of them", () => {
+    for (const value of ["k", ["k"], ["k1", "k2"]]) expect(SecretList.safeParse(value).success).toBe(true);
+    for (const value of ["", [], [""], ["k", ""], 3, null, undefined, { k: 1 }]) expect(SecretList.safeParse(value).success).toBe(false);
+  });
+});
+
+describe("asList", () => {
+  it("gives the same frozen array for the same input, so per-list caches are built once", () => {
+    const configured = ["old", "new"];
+    const list = asList(configured);
+    expect(list).toEqual(["old", "new"]);
+    expect(asList(configured)).toBe(list);
+    expect(Object.isFrozen(list)).toBe(true);
+    expect(asList("one")).toBe(asList("one"));
+    expect(asList("one")).toEqual(["one"]);
+    expect(asList(undefined)).toEqual([]);
+  });
+
+  it("does not follow later changes to the configured array", () => {
+    const configured = ["a"];
+    const list = asList(configured);
+    configured.push("b");
+    expect(asList(configured)).toEqual(["a"]);
+    expect(list).toEqual(["a"]);
+  });
+});
+
+describe("credentialsSchema", () => {
+  const signed = credentialsSchema({ signingKey: "required", url: "optional", extra: { maxAgeSeconds: z.number().int().positive().optional() } });
+
+  it("accepts the shared names with single values or lists, and the plugin's extra fields", () => {
+    const valid = [
+      { signingKey: "k" },
+      { signingKey: ["old", "new"], url: "https://example.com/hook?x=1" },
+      { signingKey: "k", url: ["https://a.example/h", "http://b.example/h"], maxAgeSeconds: 60 },
+      { signingKey: "k", username: "u", password: "p" },
+      { signingKey: "k", username: ["u1", "u2"], password: ["p1", "p2"] },
+      { signingKey: "k", username: "u", password: ["p1", "p2"] },
+      { signingKey: "k", username: ["u1", "u2"], password: "p" },
+      { signingKey: "k", username: ["u1"], password: ["p1", "p2", "p3"] },
+    ];
+    for (const value of valid) expect(problems(signed, value)).toBe("(valid)");
+  });
+
+  it("names the field and what it expects when a shape is wrong", () => {
+    expect(problems(signed, { signingKey: 42 })).toBe(
+      "credentials for example are invalid: signingKey: expected a string or a list of strings (the webhook signing key)",
+    );
+    expect(problems(signed, {})).toContain("signingKey: required: a string or a list of strings (the webhook signing key)");
+    expect(problems(signed, { signingKey: "" })).toContain("signingKey: must not be empty (the webhook signing key)");
+    expect(problems(signed, { signingKey: [] })).toContain("signingKey: must not be empty (the webhook signing key)");
+    expect(problems(signed, { signingKey: ["k", 3] })).toContain("signingKey: expected a string or a list of strings (the webhook signing key)");
+    expect(problems(signed, { signingKey: "k", url: "ftp://example.com/" })).toContain(
+      "url: expected an http(s) URL or a list of them (the webhook URL exactly as configured at the provider)",
+    );
+    expect(problems(signed, { signingKey: "k", url: "not a url" })).toContain("url: expected an http(s) URL");
+  });
+
+  it("refuses a field the spec does not name, listing the accepted ones", () => {
+    expect(problems(signed, { signingKey: "k", publicKey: "p" })).toBe(
+      'credentials for example are invalid: (root): unexpected field "publicKey"; the accepted fields are username, password, signingKey, url, maxAgeSeconds',
+    );
+    expect(problems(credentialsSchema({}), { signing_key: "k", token: "t" })).toContain('unexpected fields "signing_key", "token"; the accepted fields are username, password');
+  });
+
+  it("makes a field optional or required as the spec says", () => {
+    const optional = credentialsSchema({ publicKey: "optional" });
+    expect(problems(optional, {})).toBe("(valid)");
+    expect(problems(optional, { publicKey: "MFkw" })).toBe("(valid)");
+    expect(problems(credentialsSchema({ publicKey: "required" }), {})).toContain("publicKey: required");
+  });
+
+  it("keeps username and password together", () => {
+    expect(problems(signed, { signingKey: "k", username: "u" })).toContain("password: required with username");
+    expect(problems(signed, { signingKey: "k", password: "p" })).toContain("username: required with password");
+  });
+
+  it("pairs lists of usernames and passwords by position, so their lengths must agree", () => {
+    expect(problems(signed, { signingKey: "k", username: ["u1", "u2"], password: ["p1", "p2", "p3"] })).toContain(
+      "password: expected one password per username (2), paired by position, or a single password for all of them",
+    );
+  });
+
+  it("refuses an extra field that reuses a shared name", () => {
+    expect(() => credentialsSchema({ extra: { signingKey: z.string() } })).toThrow(/shared field/);
+    expect(() => credentialsSchema({ extra: { password: z.string() } })).toThrow(/shared field/);
+  });
+
+  it("never throws on arbitrary input", () => {
+    fc.assert(
+      fc.property(fc.anything(), (value) => {
+        expect(typeof signed.safeParse(value).success).toBe("boolean");
+      }),
+    );
+  });
+});
+
+describe("basicPairs", () => {
+  it("pairs by position, or a single value with each of the other list", () => {
+    expect(basicPairs({ username: "u", password: "p" })).toEqual([{ username: "u", password: "p" }]);
+    expect(basicPairs({ username: ["u1", "u2"], password: ["p1", "p2"] })).toEqual([
+      { username: "u1", password: "p1" },
+      { username: "u2", password: "p2" },
+    ]);
+    expect(basicPairs({ username: "u", password: ["old", "new"] })).toEqual([
+      { username: "u", password: "old" },
+      { username: "u", password: "new" },
+    ]);
+    expect(basicPairs({ username: ["a", "b"], password: ["p"] })).toEqual([
+      { username: "a", password: "p" },
+      { username: "b", password: "p" },
+    ]);
+  });
+
+  it("is undefined when basic auth is not configured", () => {
+    expect(basicPairs({})).toBeUndefined();
+    expect(basicPairs({ username: "u" })).toBeUndefined();
+  });
+
+  it("gives the same array for the same credentials object (verifyBasicAuth caches by it)", () => {
+    const credentials = { username: "u", password: ["a", "b"] };
+    expect(basicPairs(credentials)).toBe(basicPairs(credentials));
+  });
+
+  it("feeds verifyBasicAuth: every paired password is accepted, an unpaired one is not", () => {
+    const credentials = { username: ["alice", "bob"], password: ["alice-pw", "bob-pw"] };
+    const as = (user: string, password: string) => verifyBasicAuth(inboundRequest({ headers: { authorization: basicAuthHeader(user, password) }, body: "" }), basicPairs(credentials));
+    expect(as("alice", "alice-pw").ok).toBe(true);
+    expect(as("bob", "bob-pw").ok).toBe(true);
+    expect(as("alice", "bob-pw").ok).toBe(false);
+  });
+});

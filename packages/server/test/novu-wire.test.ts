@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { buildOpenApi, HTTP_ERRORS, HttpErrorCodeSchema } from "../src/index.js";
+import { API_KEY, INBOUND, useTestServer } from "./helpers.js";
+
+const APIKEY = { authorization: `ApiKey ${API_KEY}` };
+
+describe("the Novu-compatible POST answer", () => {
+  const server = useTestServer();
+
+  it("is exactly WebhookResultDto[]: no details, integration or provider fields, even when the event has details", async () => {
+    const batch = JSON.stringify([
+      { event: "click", email: "a@example.com", category: ["welcome"], url: "https://example.com/x", useragent: "UA", ip: "203.0.113.9", timestamp: 1_700_000_000, sg_event_id: "c-1", sg_message_id: "m-1.filter0001", order_id: "o-7" },
+    ]);
+    const response = await server().post(`${INBOUND}/env-a/sendgrid`, batch, APIKEY);
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as Record<string, unknown>[];
+    expect(body).toHaveLength(1);
+    expect(Object.keys(body[0]!).sort()).toEqual(["event", "id"]);
+    expect(Object.keys(body[0]!.event as object).sort()).toEqual(["date", "externalId", "response", "row", "status"]);
+    expect(body[0]).toMatchObject({ id: "c-1", event: { status: "clicked", externalId: "m-1", response: "https://example.com/x" } });
+  });
+
+  it("refuses an unauthenticated call to an integration without credentials before reading its body", async () => {
+    // A body that could not be decoded: the answer is still 401, so nothing was decoded first.
+    const response = await server().post(`${INBOUND}/env-a/sendgrid`, "{not json", {});
+    expect(response.status).toBe(401);
+    expect(await response.json()).toMatchObject({ code: "unauthorized" });
+    // With the environment's key the same body reaches the decoder.
+    expect((await server().post(`${INBOUND}/env-a/sendgrid`, "{not json", APIKEY)).status).toBe(400);
+  });
+});
+
+describe("the error vocabulary", () => {
+  it("is one schema: every code has a status, and OpenAPI's enum is that schema's", () => {
+    expect(HttpErrorCodeSchema.options).toEqual(Object.keys(HTTP_ERRORS));
+    expect(HTTP_ERRORS.internal_error).toBe(500);
+    const schemas = (buildOpenApi() as { components: { schemas: Record<string, { properties?: Record<string, unknown> }> } }).components.schemas;
+    const code = schemas["Error"]!.properties!["code"] as { enum?: string[]; $ref?: string };
+    const values = code.enum ?? (schemas[code.$ref!.split("/").pop()!] as unknown as { enum: string[] }).enum;
+    expect(values).toEqual(Object.keys(HTTP_ERRORS));
+  });
+});
