@@ -100,3 +100,4 @@ export { PluginRegistry, UnknownPluginError } from "./registry.js";
 export { FixtureSchema, type ExpectedEvent, type Fixture } from "./fixtures/schema.js";
 export { loadFixture, loadFixtures, type LoadedFixture } from "./fixtures/load.js";
 export { fixtureRequest, runFixture, runFixtures, type CaseResult, type ConformanceSummary } from "./fixtures/run.js";
+export * from "./verify/index.js";
