@@ -3,7 +3,7 @@ import type { Generation } from "./generation.js";
 
 /**
  * The current webhooks: one `event-data` object per call, as the Events API documents it
- * (https://documentation.mailgun.com/docs/mailgun/user-manual/events/, and the event samples
+ * (https://documentation.mailgun.com/docs/mailgun/user-manual/webhooks/webhook-payloads, and the event samples
  * of https://github.com/mailgun/documentation/blob/master/source/api-events.rst).
  */
 function eventName(raw: unknown): string | undefined {

@@ -37,7 +37,7 @@ export const mailgun = definePlugin({
     "(Delivered, Permanent failure, Temporary failure, Opened, Clicked, Unsubscribed, Spam complaint, Accepted).",
     "Copy the HTTP webhook signing key shown on that page into the integration's `signingKey`.",
     "For basic auth as well, put it in the URL (`https://user:pass@host/...`) and set `username`/`password`.",
-    "Legacy webhooks (read-only since 2023) may point at the same URL, signed with the same key.",
+    "Legacy webhooks (read-only since 2023) may point at the same URL; list every key that may sign them.",
   ].join("\n"),
 });
 

@@ -5,8 +5,8 @@ import type { Generation } from "./generation.js";
 /**
  * The legacy webhooks: one flat form post per event (urlencoded, or multipart when the bounce or
  * complaint carries attachments), signature fields among the event's own. Fields as documented in
- * "Webhooks (deprecated)" (https://github.com/mailgun/documentation/blob/e31f2ae^/source/api-webhooks-deprecated.rst,
- * published at https://documentation.mailgun.com/en/latest/api-webhooks-deprecated.html until 2022).
+ * "Webhooks (deprecated)", removed from Mailgun's documentation in 2022:
+ * https://github.com/mailgun/documentation/blob/28a3b5ae1746a440dc61e7533905e769dd7e35ae/source/api-webhooks-deprecated.rst
  */
 const DOCUMENTED_FIELDS = [
   "event", "recipient", "domain", "timestamp", "token", "signature", "ip", "country", "region", "city", "user-agent",

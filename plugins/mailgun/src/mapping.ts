@@ -2,7 +2,7 @@ import { ignore, type Mapping } from "@tidings/core";
 
 /**
  * Both generations of Mailgun webhooks. The current ones (JSON, `event-data.event`, Events API
- * names: https://documentation.mailgun.com/docs/mailgun/user-manual/events/) split `failed` by
+ * names: https://documentation.mailgun.com/docs/mailgun/user-manual/events/event-types) split `failed` by
  * `severity`, as Mailgun itself does. The legacy ones (form or multipart posts, the top-level
  * `event`, read-only since April 2023: https://help.mailgun.com/hc/en-us/articles/14048832145051-Legacy-Webhooks)
  * share five names with them and add `dropped` and `bounced`.
