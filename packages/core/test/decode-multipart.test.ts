@@ -90,6 +90,19 @@ describe("multipart bodies decode like urlencoded ones", () => {
     expect(plain(decode("multipart/form-data; boundary=b", new Uint8Array(body)))).toEqual({ city: "München" });
   });
 
+  it("reads a UTF-16 part, and refuses one holding half of a surrogate pair", () => {
+    const utf16 = (units: number[]) =>
+      new Uint8Array(
+        Buffer.concat([
+          Buffer.from(`--b${CRLF}Content-Disposition: form-data; name="t"${CRLF}Content-Type: text/plain; charset=utf-16le${CRLF}${CRLF}`),
+          Buffer.concat(units.map((unit) => Buffer.from([unit & 0xff, unit >> 8]))),
+          Buffer.from(`${CRLF}--b--${CRLF}`),
+        ]),
+      );
+    expect(plain(decode("multipart/form-data; boundary=b", utf16([0x68, 0x69, 0xd83d, 0xde00])))).toEqual({ t: "hi😀" });
+    expect(decode("multipart/form-data; boundary=b", utf16([0x68, 0xd83d]))).toMatchObject({ ok: false, error: { code: "malformed_body" } });
+  });
+
   it("skips parts that carry no field name, as the urlencoded decoder skips empty keys", () => {
     const body = multipartText("b", [
       `Content-Disposition: form-data${CRLF}${CRLF}nameless`,
