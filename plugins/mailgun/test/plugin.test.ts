@@ -1,44 +1,49 @@
-import { createHmac } from "node:crypto";
-import fc from "fast-check";
-import { testPlugin, type SuiteRequest } from "@tidings/core/testkit";
+import { describe } from "vitest";
+import { testPlugin, testSignatures, type SuiteRequest } from "@tidings/core/testkit";
 import { mailgun } from "../src/index.js";
-
-const SIGNING_KEY = "key-property-suite-0123456789";
-const NOW = new Date("2026-01-15T10:00:00.000Z");
-
-/** The mapping key `name` as Mailgun writes it: `failed:permanent` is event failed with that severity. */
-function eventFields(name: string, upperCase: boolean): Record<string, unknown> {
-  const [event, severity] = name.split(":");
-  return severity === undefined ? { event: name } : { event, severity: upperCase ? severity.toUpperCase() : severity };
-}
-
-/** Signed Mailgun calls whose event-data is a `name` event. */
-function mailgunRequest(name: string): fc.Arbitrary<SuiteRequest> {
-  return fc
-    .record({
-      id: fc.stringMatching(/^[A-Za-z0-9_-]{22}$/),
-      timestamp: fc.double({ min: 1_500_000_000, max: 1_900_000_000, noNaN: true }),
-      recipient: fc.emailAddress(),
-      messageId: fc.stringMatching(/^[0-9a-f]{12}\.[0-9]@mg\.example\.com$/),
-      attempt: fc.integer({ min: 1, max: 8 }),
-      message: fc.string({ maxLength: 30 }),
-      token: fc.stringMatching(/^[0-9a-f]{50}$/),
-      skew: fc.integer({ min: -300, max: 300 }),
-      upperCase: fc.boolean(),
-    })
-    .map(({ id, timestamp, recipient, messageId, attempt, message, token, skew, upperCase }): SuiteRequest => {
-      const signedAt = String(Math.floor(NOW.getTime() / 1000) + skew);
-      const signature = createHmac("sha256", SIGNING_KEY).update(signedAt + token).digest("hex");
-      const eventData = {
-        ...eventFields(name, upperCase),
-        id,
-        timestamp,
-        recipient,
-        message: { headers: { "message-id": messageId } },
-        "delivery-status": { "attempt-no": attempt, message, description: "" },
-      };
-      return { contentType: "application/json", body: JSON.stringify({ signature: { timestamp: signedAt, token, signature }, "event-data": eventData }) };
-    });
-}
+import { NOW, NOW_SECONDS, OTHER_KEY, SIGNING_KEY, mailgunRequest, sign } from "./requests.js";
 
 testPlugin({ plugin: mailgun, credentials: { signingKey: SIGNING_KEY }, now: NOW, requestFor: mailgunRequest });
+
+const TOKEN = "a8ce0edb2dd8301dcc5a3a8ab1a0ac5e5a2e12cf3b7cc8b0e6";
+const EVENT = { event: "delivered", id: "dlv-1", timestamp: 1768471190.25, recipient: "alice@example.com", message: { headers: { "message-id": "m-1@mg.example.com" } } };
+const LEGACY: [string, string][] = [["event", "delivered"], ["recipient", "alice@example.com"], ["Message-Id", "<m-1@mg.example.com>"]];
+
+function currentSigned(timestamp: string, token = TOKEN, signature = sign(timestamp, TOKEN)): SuiteRequest {
+  return { contentType: "application/json", body: JSON.stringify({ signature: { timestamp, token, signature }, "event-data": EVENT }) };
+}
+
+function legacySigned(timestamp: string, token = TOKEN, signature = sign(timestamp, TOKEN)): SuiteRequest {
+  return { contentType: "application/x-www-form-urlencoded", body: new URLSearchParams([...LEGACY, ["timestamp", timestamp], ["token", token], ["signature", signature]]).toString() };
+}
+
+const SIGNED_AT = String(NOW_SECONDS - 30);
+const STALE_AT = String(NOW_SECONDS - 3600);
+/** Mailgun signs timestamp + token only: the event itself is not signed, so tampering means another token. */
+const NO_HEADER = "Mailgun signs no header: the timestamp, token and signature travel in the body";
+
+describe("current webhooks", () => {
+  testSignatures({
+    plugin: mailgun,
+    credentials: { signingKey: SIGNING_KEY },
+    wrongCredentials: { signingKey: OTHER_KEY },
+    now: NOW,
+    validRequest: currentSigned(SIGNED_AT),
+    tamper: (request) => ({ ...request, body: String(request.body).replace(TOKEN, TOKEN.replace("a8", "b8")) }),
+    staleRequest: currentSigned(STALE_AT),
+    exempt: { "each signed header is required": NO_HEADER },
+  });
+});
+
+describe("legacy webhooks", () => {
+  testSignatures({
+    plugin: mailgun,
+    credentials: { signingKey: [OTHER_KEY, SIGNING_KEY] },
+    wrongCredentials: { signingKey: OTHER_KEY },
+    now: NOW,
+    validRequest: legacySigned(SIGNED_AT),
+    tamper: (request) => ({ ...request, body: String(request.body).replace(`timestamp=${SIGNED_AT}`, `timestamp=${Number(SIGNED_AT) + 1}`) }),
+    staleRequest: legacySigned(STALE_AT),
+    exempt: { "each signed header is required": NO_HEADER },
+  });
+});
