@@ -1,3 +1,4 @@
+import { contentTypeHeader } from "./content-type.js";
 import fc from "fast-check";
 import { parseCredentials } from "../credentials.js";
 import { encodeForm, type ContentType } from "../decode/index.js";
@@ -67,7 +68,7 @@ export function pluginChecks<Name extends string, Credentials>(options: PluginSu
   const base: NormalizeOptions = { credentials: credentials.credentials, now: options.now ?? new Date("2026-01-15T10:00:00.000Z") };
   const run = (request: InboundRequest, extra: NormalizeOptions = {}): Promise<NormalizeOutcome> => normalizeAsync(plugin, request, { ...base, ...extra });
   const toRequest = (r: SuiteRequest): InboundRequest =>
-    inboundRequest({ headers: { ...r.headers, "content-type": r.contentType }, body: r.body });
+    inboundRequest({ headers: { ...r.headers, "content-type": contentTypeHeader(r) }, body: r.body });
   const contentTypes = fc.constantFrom(...plugin.contentTypes);
   const eventTime = plugin.eventTime ?? "provider";
   const documented = fc.constantFrom(...(plugin.events as readonly string[]));

@@ -1,3 +1,4 @@
+import { contentTypeHeader } from "./content-type.js";
 import { describe, it } from "vitest";
 import { basicAuthHeader } from "../basic-auth.js";
 import { parseCredentials } from "../credentials.js";
@@ -63,7 +64,7 @@ export function signatureChecks<Credentials>(options: SignatureSuiteOptions<Cred
     return parsed.credentials;
   };
   const outcome = async (request: SuiteRequest, credentials: unknown) => {
-    const inbound = inboundRequest({ headers: { ...request.headers, "content-type": request.contentType }, body: request.body });
+    const inbound = inboundRequest({ headers: { ...request.headers, "content-type": contentTypeHeader(request) }, body: request.body });
     return await Promise.resolve(normalize(plugin, inbound, { credentials, now }));
   };
   const expectVerified = async (request: SuiteRequest, credentials: unknown, what: string) => {
