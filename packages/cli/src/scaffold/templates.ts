@@ -61,14 +61,15 @@ function packageJson({ id, displayName, coreSpec }: ScaffoldInput): string {
 }
 
 function pluginSource({ id, displayName }: ScaffoldInput): string {
-  return `import { count, definePlugin, field, ignore, lower, text, verifyBasicAuth, BasicCredentialsSchema, type Mapping } from "@tidings/core";
+  return `import { basicPairs, count, credentialsSchema, definePlugin, field, ignore, lower, text, textList, verifyBasicAuth, type Mapping } from "@tidings/core";
 
 /**
  * ${displayName} webhooks. Replace the assumed payload below with what the provider documents,
  * and say in README.md which fields are documented and which assumed.
  *
  * Assumed payload: a JSON list of events
- *   { "event": "delivered", "event_id": "...", "message_id": "...", "timestamp": 1700000000, "attempt": 1, "reason": "..." }
+ *   { "event": "delivered", "event_id": "...", "message_id": "...", "timestamp": 1700000000, "attempt": 1, "reason": "...",
+ *     "email": "...", "tags": ["..."] }
  */
 export const EVENTS = ["queued", "delivered", "bounced", "opened", "clicked", "resubscribed"] as const;
 export type ProviderEvent = (typeof EVENTS)[number];
@@ -88,9 +89,11 @@ export const plugin = definePlugin({
   id: "${id}",
   displayName: "${displayName}",
   contentTypes: ["application/json"],
+  // The shared credential vocabulary: username/password (lists while rotating). Add
+  // \`signingKey: "optional"\` and compose core's verifyHmac when the provider signs its calls.
+  credentials: credentialsSchema({}),
   // Fail closed: with credentials configured, a call without them is refused.
-  credentials: BasicCredentialsSchema,
-  verify: ({ request, credentials }) => verifyBasicAuth(request, credentials),
+  verify: ({ request, credentials }) => verifyBasicAuth(request, credentials === undefined ? undefined : basicPairs(credentials)),
   events: EVENTS,
   mapping: MAPPING,
   split: (body) => (Array.isArray(body) ? body : [body]),
@@ -105,6 +108,11 @@ export const plugin = definePlugin({
     response: (raw) => text(field(raw, "reason")),
     // Stable across re-deliveries; without it the engine hashes the event.
     eventId: (raw) => text(field(raw, "event_id")),
+    // Contract v2: who, why and whose, as far as the payload says.
+    details: (raw) => ({
+      recipient: text(field(raw, "email")),
+      tags: textList(field(raw, "tags")),
+    }),
   },
 });
 
@@ -129,6 +137,8 @@ function requestFor(name: string): fc.Arbitrary<SuiteRequest> {
     timestamp: fc.integer({ min: 1_500_000_000, max: 1_900_000_000 }),
     attempt: fc.integer({ min: 1, max: 5 }),
     reason: fc.string({ maxLength: 20 }),
+    email: fc.emailAddress(),
+    tags: fc.array(fc.string({ minLength: 1, maxLength: 8 }), { maxLength: 3 }),
   });
   return fc.array(event, { minLength: 1, maxLength: 5 }).map((events) => ({
     contentType: "application/json" as const,
@@ -151,9 +161,15 @@ function fixture({ id }: ScaffoldInput): string {
       credentials: { username: id, password: "webhook-secret" },
       request: {
         headers: { "content-type": "application/json", authorization: `Basic ${Buffer.from(`${id}:webhook-secret`).toString("base64")}` },
-        body: [{ event: "delivered", event_id: "evt-1", message_id: "msg-1", timestamp: 1700000000, attempt: 1, reason: "250 OK" }],
+        body: [{ event: "delivered", event_id: "evt-1", message_id: "msg-1", timestamp: 1700000000, attempt: 1, reason: "250 OK", email: "a@example.com", tags: ["welcome"] }],
       },
-      expect: { events: [{ id: "evt-1", status: "delivered", date: "2023-11-14T22:13:20.000Z", externalId: "msg-1", attempts: 1, response: "250 OK" }], ignored: 0, unmapped: 0 },
+      expect: {
+        events: [
+          { id: "evt-1", status: "delivered", date: "2023-11-14T22:13:20.000Z", externalId: "msg-1", attempts: 1, response: "250 OK", details: { recipient: "a@example.com", tags: ["welcome"] } },
+        ],
+        ignored: 0,
+        unmapped: 0,
+      },
     },
     null,
     2,
@@ -195,9 +211,13 @@ pnpm tidings conformance --plugin <this folder>   # from a Tidings checkout: run
 | \`timestamp\` (unix seconds) | \`date\` | assumed |
 | \`attempt\` | \`attempts\` | assumed |
 | \`reason\` | \`response\` | assumed |
+| \`email\` | \`details.recipient\` | assumed |
+| \`tags\` | \`details.tags\` | assumed |
 
 ## Credentials
 
-\`{ "username", "password" }\` (HTTP basic auth), or a list of pairs for rotation.
+\`{ "username", "password" }\` (HTTP basic auth); either may be a list while rotating. The guide to
+the contract (version 2: details, the credential vocabulary, the shared verification blocks) is
+docs/plugins.md in the Tidings repository.
 `;
 }
