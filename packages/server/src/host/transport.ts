@@ -32,14 +32,15 @@ const HEADERS = { accept: "*/*", "user-agent": "tidings-host" } as const;
  */
 export function pinnedGet(url: URL, address: string, options: GetOptions & { readonly ca?: string | readonly string[] }): Promise<Answer> {
   const family = isIP(address);
+  // Node asks for every address (`all`) when it races IPv4 and IPv6 (autoSelectFamily).
   const lookup: LookupFunction = (_hostname, lookupOptions, callback) => {
-    if (lookupOptions.all) (callback as unknown as (error: null, addresses: { address: string; family: number }[]) => void)(null, [{ address, family }]);
+    if (lookupOptions.all) callback(null, [{ address, family }]);
     else callback(null, address, family);
   };
   return new Promise<Answer>((resolve, reject) => {
     const outgoing = request(
       url,
-      { method: "GET", headers: HEADERS, lookup, agent: false, signal: options.signal, ...(options.ca === undefined ? {} : { ca: options.ca as string | string[] }) },
+      { method: "GET", headers: HEADERS, lookup, agent: false, signal: options.signal, ...(options.ca === undefined ? {} : { ca: typeof options.ca === "string" ? options.ca : [...options.ca] }) },
       (incoming) => {
         const status = incoming.statusCode ?? 0;
         const declared = Number(incoming.headers["content-length"]);
