@@ -55,7 +55,7 @@ interface Kind {
 }
 
 /** SES's event types by their documented name, with where each keeps its details. */
-export const KINDS: ReadonlyMap<string, Kind> = new Map<string, Kind>([
+const KINDS: ReadonlyMap<string, Kind> = new Map<string, Kind>([
   ["Bounce", { object: "bounce", recipients: "bouncedRecipients" }],
   ["Complaint", { object: "complaint", recipients: "complainedRecipients" }],
   ["Delivery", { object: "delivery", recipients: "recipients" }],

@@ -8,6 +8,7 @@ import {
   text,
   unauthorized,
   verifyBasicAuth,
+  type FetchTextResult,
   type HostAction,
   type VerifyContext,
   type VerifyResult,
@@ -41,7 +42,7 @@ function verify({ request, credentials, now, body, host }: VerifyContext<SesCred
   return fetchedVerdict(checked.message, basic, host.fetchText(checked.message.certificateUrl, CERTIFICATE_POLICY));
 }
 
-async function fetchedVerdict(message: SignedMessage, basic: VerifyResult, fetched: ReturnType<VerifyContext<unknown>["host"]["fetchText"]>): Promise<VerifyResult> {
+async function fetchedVerdict(message: SignedMessage, basic: VerifyResult, fetched: Promise<FetchTextResult>): Promise<VerifyResult> {
   try {
     const certificate = await fetched;
     if (!certificate.ok) return unauthorized(`the signing certificate is not available: ${certificate.reason}`, "SigningCertURL");
