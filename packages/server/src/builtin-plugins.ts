@@ -6,6 +6,7 @@ import { mailjet } from "@tidings/plugin-mailjet";
 import { netcore } from "@tidings/plugin-netcore";
 import { postmark } from "@tidings/plugin-postmark";
 import { sendgrid } from "@tidings/plugin-sendgrid";
+import { ses } from "@tidings/plugin-ses";
 import { sparkpost } from "@tidings/plugin-sparkpost";
 
 /** The plugins that ship with Tidings; community plugins come from the config's `plugins` list. */
@@ -18,4 +19,5 @@ export const BUILTIN_PLUGINS: readonly AnyPlugin[] = [
   sparkpost,
   brevo,
   netcore,
+  ses,
 ];

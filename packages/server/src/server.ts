@@ -1,9 +1,11 @@
 import { createHostContainer, TOKENS, type Engine } from "@tidings/core/host";
 import { instanceCachingFactory, type DependencyContainer } from "tsyringe";
+import type { HostServices } from "@tidings/core";
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import { loadConfig, type ResolvedConfig } from "./config/load.js";
 import { buildHttpApp } from "./http/app.js";
+import { createHostServices } from "./host/index.js";
 import { createLogger } from "./logger.js";
 import { Receiver } from "./receiver/receiver.js";
 import { openStore } from "./store/open.js";
@@ -36,6 +38,8 @@ export interface ServerOptions {
   readonly port?: number;
   readonly host?: string;
   readonly now?: () => Date;
+  /** What plugins may ask of the host (certificates by URL); tests inject a fake. */
+  readonly hostServices?: HostServices;
 }
 
 export interface RunningServer {
@@ -53,7 +57,16 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const logger = options.logger ?? createLogger();
   const limits = config.raw.limits ?? {};
   const bodyLimit = limits.maxBodyBytes ?? DEFAULT_BODY_LIMIT;
+  const hostConfig = config.raw.host ?? {};
+  const hostServices =
+    options.hostServices ??
+    createHostServices({
+      logger,
+      ...(hostConfig.certificates === undefined ? {} : { certificates: hostConfig.certificates }),
+      ...(hostConfig.fetchTimeoutMs === undefined ? {} : { timeoutMs: hostConfig.fetchTimeoutMs }),
+    });
   const container = createHostContainer({
+    hostServices,
     registry: config.registry,
     ...(options.now === undefined ? {} : { clock: { now: options.now } }),
     limits: { maxBytes: bodyLimit, ...(limits.maxDepth === undefined ? {} : { maxDepth: limits.maxDepth }) },
@@ -70,6 +83,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
           store: c.resolve<Store>(SERVER_TOKENS.Store),
           logger: c.resolve<Logger>(SERVER_TOKENS.Logger),
           now: options.now ?? (() => new Date()),
+          hostServices: c.resolve<HostServices>(TOKENS.HostServices),
+          hostActions: hostConfig.actions ?? true,
         }),
     ),
   });

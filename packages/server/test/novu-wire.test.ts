@@ -30,6 +30,26 @@ describe("the Novu-compatible POST answer", () => {
   });
 });
 
+describe("responseId: message (Novu's keying)", () => {
+  const server = useTestServer({
+    config: {
+      environments: [{ id: "env-a", apiKeys: [API_KEY] }],
+      integrations: [{ environmentId: "env-a", id: "sendgrid", provider: "sendgrid", correlation: { metadataKey: "order_id" }, responseId: "message" }],
+    },
+  });
+
+  it("keys each result by the sender's correlation id, else the provider's message id", async () => {
+    const batch = JSON.stringify([
+      { event: "delivered", timestamp: 1_700_000_000, sg_event_id: "d-1", sg_message_id: "m-1.filter0001", order_id: "o-7" },
+      { event: "delivered", timestamp: 1_700_000_000, sg_event_id: "d-2", sg_message_id: "m-2.filter0001" },
+      { event: "delivered", timestamp: 1_700_000_000, sg_event_id: "d-3" },
+    ]);
+    const response = await server().post(`${INBOUND}/env-a/sendgrid`, batch, APIKEY);
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { id: string }[]).map((r) => r.id)).toEqual(["o-7", "m-2", "d-3"]);
+  });
+});
+
 describe("the error vocabulary", () => {
   it("is one schema: every code has a status, and OpenAPI's enum is that schema's", () => {
     expect(HttpErrorCodeSchema.options).toEqual(Object.keys(HTTP_ERRORS));

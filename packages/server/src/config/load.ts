@@ -20,6 +20,10 @@ export interface ResolvedIntegration {
   readonly plugin: AnyPlugin;
   readonly credentials: unknown;
   readonly allowUnverified: boolean;
+  /** The metadata key holding the sender's own message id, when configured. */
+  readonly correlationKey: string | undefined;
+  /** What the POST answer's `id` is: the event id, or the message's (Novu's semantics). */
+  readonly responseId: "event" | "message";
 }
 
 /** A checked configuration: every integration bound to a loaded plugin with parsed credentials. */
@@ -89,6 +93,8 @@ export async function resolveConfig(document: unknown, source: string): Promise<
       plugin,
       credentials: credentials.credentials,
       allowUnverified: integration.allowUnverified ?? false,
+      correlationKey: integration.correlation?.metadataKey,
+      responseId: integration.responseId ?? "event",
     });
   }
   return { source, raw: config, environments, integrations, registry };

@@ -29,6 +29,20 @@ export const IntegrationSchema = z
       .boolean()
       .optional()
       .meta({ description: "Accept provider calls that nothing can verify (no credentials configured). Logged as a warning." }),
+    correlation: z
+      .object({
+        metadataKey: z.string().min(1).max(256).meta({ description: "The metadata key (SendGrid custom arg, Mailgun user variable...) holding the sender's own message id" }),
+      })
+      .strict()
+      .optional()
+      .meta({ description: "Where the sender's own id travels: stored events get it as correlationId" }),
+    responseId: z
+      .enum(["event", "message"])
+      .optional()
+      .meta({
+        description:
+          "The POST answer's `id`: `event` (default), the provider's event id; `message`, the correlation id, else the provider's message id (Novu's semantics)",
+      }),
   })
   .strict();
 
@@ -43,6 +57,17 @@ export const ConfigSchema = z
         maxBodyBytes: z.int().min(1024).max(100 * 1024 * 1024).optional(),
         maxDepth: z.int().min(4).max(1000).optional(),
         requestTimeoutMs: z.int().min(100).max(600_000).optional(),
+      })
+      .strict()
+      .optional(),
+    host: z
+      .object({
+        certificates: z
+          .record(z.string().regex(/^https:\/\/[^\s]+$/), z.string().min(1))
+          .optional()
+          .meta({ description: "Text the host gives plugins by URL instead of fetching it (Amazon SNS signing certificates as PEM): air-gapped hosts" }),
+        actions: z.boolean().optional().meta({ description: "Perform plugins' follow-ups, such as confirming Amazon SNS subscriptions (default true)" }),
+        fetchTimeoutMs: z.int().min(100).max(60_000).optional().meta({ description: "Time for one fetch on a plugin's behalf (default 5000)" }),
       })
       .strict()
       .optional(),

@@ -1,11 +1,12 @@
 import { createHash } from "node:crypto";
 import stableStringify from "fast-json-stable-stringify";
-import { inboundRequest, toWire, type EngineError, type InboundRequest, type Normalized, type VerifyResult } from "@tidings/core";
+import { inboundRequest, toWire, type EngineError, type HostServices, type InboundRequest, type Normalized, type NormalizedResult, type VerifyResult, type WebhookResultDto } from "@tidings/core";
 import type { Engine } from "@tidings/core/host";
 import type { Logger } from "pino";
 import { integrationKey, type ResolvedConfig, type ResolvedIntegration } from "../config/load.js";
 import type { EnvironmentConfig } from "../config/schema.js";
 import { InvalidCursorError, StorageUnavailableError, type Scope, type Store, type StoredRequest } from "../store/store.js";
+import { performActions } from "../host/index.js";
 import { REDACTED, SECRET_HEADERS } from "../redaction.js";
 import { checkApiKey } from "./api-key.js";
 import { errorResponse, type HttpErrorCode } from "./errors.js";
@@ -38,6 +39,9 @@ export interface ReceiverDeps {
   readonly store: Store;
   readonly logger: Logger;
   readonly now: () => Date;
+  readonly hostServices: HostServices;
+  /** Whether plugins' follow-ups (SNS subscription confirmation) are performed. */
+  readonly hostActions: boolean;
 }
 
 /**
@@ -79,7 +83,7 @@ export class Receiver {
     }
     const outcome = this.deps.engine.run(integration.plugin, request, { credentials: integration.credentials, authenticated, verification });
     if (!outcome.ok) return reject(ENGINE_TO_HTTP[outcome.error.code], outcome.error.message);
-    return this.#accept(scope, request, stored, outcome, headers["idempotency-key"]);
+    return this.#accept(scope, integration, request, stored, outcome, headers["idempotency-key"]);
   }
 
   async feed(req: ReceiverRequest): Promise<ReceiverResponse> {
@@ -123,8 +127,15 @@ export class Receiver {
     return { scope: { environmentId, integrationId }, environment, integration };
   }
 
-  async #accept(scope: Scope, request: InboundRequest, stored: StoredRequest, outcome: Normalized, key: string | undefined): Promise<ReceiverResponse> {
-    const response = { statusCode: 200, body: JSON.stringify(toWire(outcome.results)) };
+  async #accept(
+    scope: Scope,
+    integration: ResolvedIntegration,
+    request: InboundRequest,
+    stored: StoredRequest,
+    outcome: Normalized,
+    key: string | undefined,
+  ): Promise<ReceiverResponse> {
+    const response = { statusCode: 200, body: JSON.stringify(answer(outcome.results, integration)) };
     if (key !== undefined) {
       if (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY) {
         return errorResponse("invalid_request", `idempotency-key must be 1 to ${MAX_IDEMPOTENCY_KEY} characters`);
@@ -156,6 +167,10 @@ export class Receiver {
       if (key !== undefined) await this.deps.store.releaseIdempotencyKey(scope, key).catch(() => undefined);
       return this.#storageDown(thrown);
     }
+    if (outcome.actions.length > 0) {
+      // After the commit, never awaited: a provider's confirmation URL must not hold its own answer.
+      void performActions(outcome.actions, this.deps.hostServices, { enabled: this.deps.hostActions, logger: this.deps.logger.child(scope) });
+    }
     if (outcome.unmapped.length > 0) {
       this.deps.logger.info({ ...scope, unmapped: outcome.unmapped.length, codes: [...new Set(outcome.unmapped.map((u) => u.code))] }, "kept events that could not be normalized");
     }
@@ -170,7 +185,8 @@ export class Receiver {
     } catch (thrown) {
       return this.#storageDown(thrown);
     }
-    return errorResponse(code, message);
+    // Some providers (Amazon SNS) send the credentials of the URL only after a Basic challenge.
+    return code === "unauthorized" ? { ...errorResponse(code, message), headers: { "www-authenticate": 'Basic realm="tidings", charset="UTF-8"' } } : errorResponse(code, message);
   }
 
   #storageDown(thrown: unknown): ReceiverResponse {
@@ -184,6 +200,23 @@ export class Receiver {
     for (const [name, value] of Object.entries(request.headers)) headers[name] = SECRET.has(name) ? REDACTED : value;
     return { method: request.method, contentType: request.contentType, headers, body: request.rawBody, receivedAt: this.deps.now().toISOString() };
   }
+}
+
+/** The sender's own id, from the metadata key the integration names. */
+export function correlationIdOf(result: NormalizedResult, key: string | undefined): string | undefined {
+  if (key === undefined) return undefined;
+  const metadata = result.details?.metadata;
+  return metadata !== undefined && Object.hasOwn(metadata, key) && metadata[key] !== "" ? metadata[key] : undefined;
+}
+
+/**
+ * The Novu-compatible answer. With `responseId: "message"`, each result is keyed as Novu's own
+ * tests expect: the sender's correlation id, else the provider's message id, else the event id.
+ */
+function answer(results: readonly NormalizedResult[], integration: ResolvedIntegration): WebhookResultDto[] {
+  const wire = toWire(results);
+  if (integration.responseId === "event") return wire;
+  return wire.map((result, i) => ({ id: correlationIdOf(results[i]!, integration.correlationKey) ?? result.event.externalId ?? result.id, event: result.event }));
 }
 
 /** Same body, same fingerprint: key order in JSON does not matter, and form bodies compare decoded. */
