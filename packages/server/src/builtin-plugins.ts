@@ -5,6 +5,7 @@ import { everlyticStandard } from "@tidings/plugin-everlytic-standard";
 import { mailjet } from "@tidings/plugin-mailjet";
 import { netcore } from "@tidings/plugin-netcore";
 import { postmark } from "@tidings/plugin-postmark";
+import { resend } from "@tidings/plugin-resend";
 import { sendgrid } from "@tidings/plugin-sendgrid";
 import { ses } from "@tidings/plugin-ses";
 import { sparkpost } from "@tidings/plugin-sparkpost";
@@ -20,4 +21,5 @@ export const BUILTIN_PLUGINS: readonly AnyPlugin[] = [
   brevo,
   netcore,
   ses,
+  resend,
 ];
