@@ -11,13 +11,18 @@ export { keyTexts } from "./keys.js";
 export { SIGNATURE_256_HEADER, SIGNATURE_HEADER } from "./signature.js";
 
 export const PostalCredentialsSchema = credentialsSchema({ publicKey: "optional" }).refine(
-  (c) => asList(c.publicKey).every((key) => keyTexts(key).length > 0 && keyTexts(key).every((text) => isUsablePublicKey(text, "rsa-sha256"))),
+  (c) => asList(c.publicKey).every((key) => isUsableKey(keyTexts(key))),
   {
     path: ["publicKey"],
     message: "not an RSA public key: give the p= value or the whole record printed by `postal default-dkim-record`, PEM, or the JWK set at /.well-known/jwks.json",
   },
 );
 export type PostalCredentials = z.infer<typeof PostalCredentialsSchema>;
+
+/** A configured key must give at least one key, and each one an RSA public key (SHA-1 and SHA-256 use the same). */
+function isUsableKey(texts: readonly string[]): boolean {
+  return texts.length > 0 && texts.every((text) => isUsablePublicKey(text, "rsa-sha256"));
+}
 
 /** The signature when a key is configured, AND basic auth when a pair is (credentials in the webhook URL). */
 function verify(request: InboundRequest, credentials: PostalCredentials | undefined): VerifyResult {

@@ -32,15 +32,16 @@ function read(text: string): string[] {
 
 /**
  * The `p=` tag of a DKIM record (RFC 6376 3.6.1), also as DNS tools print long records: quoted
- * chunks of at most 255 characters, which join into one text.
+ * chunks of at most 255 characters, which join into one text once the quotes and the whitespace
+ * between them are gone.
  */
 function fromDkimRecord(record: string): string[] {
-  const joined = record.replace(/"\s*"/g, "").replace(/"/g, "");
-  for (const tag of joined.split(";")) {
+  const unquoted = record.replace(/"/g, "");
+  for (const tag of unquoted.split(";")) {
     const equals = tag.indexOf("=");
     if (equals !== -1 && tag.slice(0, equals).trim() === "p") return [tag.slice(equals + 1).replace(/\s+/g, "")];
   }
-  return [joined];
+  return [unquoted];
 }
 
 /**
