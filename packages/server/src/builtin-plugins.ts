@@ -3,7 +3,10 @@ import { brevo } from "@tidings/plugin-brevo";
 import { everlyticLegacy } from "@tidings/plugin-everlytic-legacy";
 import { everlyticStandard } from "@tidings/plugin-everlytic-standard";
 import { mailjet } from "@tidings/plugin-mailjet";
+import { mailtrap } from "@tidings/plugin-mailtrap";
+import { mandrill } from "@tidings/plugin-mandrill";
 import { netcore } from "@tidings/plugin-netcore";
+import { postal } from "@tidings/plugin-postal";
 import { postmark } from "@tidings/plugin-postmark";
 import { resend } from "@tidings/plugin-resend";
 import { sendgrid } from "@tidings/plugin-sendgrid";
@@ -22,4 +25,7 @@ export const BUILTIN_PLUGINS: readonly AnyPlugin[] = [
   netcore,
   ses,
   resend,
+  postal,
+  mailtrap,
+  mandrill,
 ];
