@@ -147,7 +147,7 @@ export class Receiver {
         ...(key === undefined ? {} : { idempotencyKey: key }),
       });
     } catch (thrown) {
-      if (key !== undefined) await this.deps.store.releaseIdempotencyKey(scope, key).catch(() => undefined);
+      // The key's claim ended with the failed commit: the client's retry is processed afresh.
       return this.#storageDown(thrown);
     }
     if (outcome.unmapped.length > 0) {

@@ -4,9 +4,10 @@ import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import type { WebhookResultDto } from "@tidings/core";
 import { startCheckpointer, type Checkpointer } from "./checkpointer.js";
-import { judgeExistingClaim, type ClaimRow } from "./claims.js";
+import { judgeClaim, type ClaimRow } from "./claims.js";
 import { digest128 } from "./digest.js";
 import { GroupCommit } from "./group-commit.js";
+import { HeldClaims, type HeldClaim } from "./held-claims.js";
 import { DigestSet, SeenKeys } from "./seen-keys.js";
 import {
   bodyBuffer,
@@ -111,11 +112,13 @@ interface Staging {
  * GroupCommit). Re-deliveries are recognized by 128-bit digests of their event keys held in
  * memory and rebuilt from the stored rows at start, so a write never maintains a random-key index;
  * a lock file keeps a second process off the database, since its memory would not see these keys.
+ * For the same reason idempotency keys in flight are held in memory (see HeldClaims).
  */
 export class SqliteStore implements Store {
   readonly #db: Database.Database;
   readonly #lock: Database.Database | undefined;
   readonly #checkpointer: Checkpointer | undefined;
+  readonly #held = new HeldClaims();
   readonly #now: () => number;
   readonly #maxRejected: number;
   readonly #inFlightTtlMs: number;
@@ -170,11 +173,12 @@ export class SqliteStore implements Store {
       insertRejected: db.prepare(
         `INSERT INTO rejected (scope, received_at, error_code, error_message, method, content_type, headers, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
-      claim: db.prepare(`INSERT INTO idempotency (scope, key, fingerprint, state, claimed_at) VALUES (?, ?, ?, 'in_flight', ?) ON CONFLICT DO NOTHING`),
       readClaim: db.prepare(`SELECT fingerprint, state, status_code, response, claimed_at FROM idempotency WHERE scope = ? AND key = ?`),
-      takeOver: db.prepare(`UPDATE idempotency SET claimed_at = ? WHERE scope = ? AND key = ? AND state = 'in_flight' AND claimed_at = ?`),
+      storeOutcome: db.prepare(
+        `INSERT INTO idempotency (scope, key, fingerprint, state, status_code, response, claimed_at) VALUES (?, ?, ?, 'done', ?, ?, ?)
+         ON CONFLICT (scope, key) DO UPDATE SET fingerprint = excluded.fingerprint, state = 'done', status_code = excluded.status_code, response = excluded.response, claimed_at = excluded.claimed_at`,
+      ),
       completeClaim: db.prepare(`UPDATE idempotency SET state = 'done', status_code = ?, response = ? WHERE scope = ? AND key = ?`),
-      releaseClaim: db.prepare(`DELETE FROM idempotency WHERE scope = ? AND key = ? AND state = 'in_flight'`),
       feed: db.prepare(
         `SELECT seq, received_at, results, body FROM requests WHERE scope = ? AND result_count > 0 AND seq >= ? ORDER BY seq LIMIT ?`,
       ),
@@ -212,29 +216,29 @@ export class SqliteStore implements Store {
     });
   }
 
+  /** One process owns the database (the lock), so a claim in flight needs no row: see HeldClaims. */
   async claimIdempotencyKey(scope: Scope, key: string, fingerprint: string): Promise<IdempotencyClaim> {
     return this.#guard(() => {
-      const scopeId = this.#scopeId(scope);
-      return this.#db
-        .transaction((): IdempotencyClaim => {
-          const now = this.#now();
-          if (this.#sql.claim.run(scopeId, key, fingerprint, now).changes === 1) return { kind: "claimed" };
-          const row = this.#sql.readClaim.get(scopeId, key) as ClaimRow | undefined;
-          const verdict = judgeExistingClaim(row, fingerprint, now, this.#inFlightTtlMs);
-          if (verdict !== "take_over") return verdict;
-          const taken = this.#sql.takeOver.run(now, scopeId, key, row!.claimed_at).changes === 1;
-          return taken ? { kind: "claimed" } : { kind: "in_flight" };
-        })
-        .immediate();
+      const now = this.#now();
+      const scopeId = this.#knownScopeId(scope);
+      const existing = this.#held.get(scope, key) ?? (scopeId === undefined ? undefined : (this.#sql.readClaim.get(scopeId, key) as ClaimRow | undefined));
+      const verdict = judgeClaim(existing, fingerprint, now, this.#inFlightTtlMs);
+      if (verdict !== "free") return verdict;
+      this.#held.hold(scope, key, fingerprint, now);
+      return { kind: "claimed" };
     });
   }
 
   async releaseIdempotencyKey(scope: Scope, key: string): Promise<void> {
-    this.#guard(() => this.#sql.releaseClaim.run(this.#scopeId(scope), key));
+    this.#held.end(scope, key);
   }
 
+  /** Stores the record with its idempotency key's outcome; the key's claim ends either way. */
   commitAccepted(record: AcceptedRecord): Promise<void> {
-    return this.#queueWrite(record.scope, (scopeId, staging) => this.#writeAccepted(scopeId, record, staging));
+    const key = record.idempotencyKey;
+    const claim = key === undefined ? undefined : this.#held.get(record.scope, key);
+    const committed = this.#queueWrite(record.scope, (scopeId, staging) => this.#writeAccepted(scopeId, record, claim, staging));
+    return claim === undefined ? committed : committed.finally(() => this.#held.end(record.scope, key!, claim));
   }
 
   recordRejected(record: RejectedRecord): Promise<void> {
@@ -262,7 +266,7 @@ export class SqliteStore implements Store {
   async feed(scope: Scope, after: string | undefined, limit: number): Promise<FeedPage> {
     const cursor = after === undefined ? 0 : parseCursor(after);
     return this.#guard(() => {
-      const scopeId = this.#scopes.get(scopeKey(scope)) ?? (this.#sql.findScope.get(scope.environmentId, scope.integrationId) as number | undefined);
+      const scopeId = this.#knownScopeId(scope);
       const data: FeedItem[] = [];
       if (scopeId === undefined) return { data, next: null };
       let fromSeq = Math.floor(cursor / SLOTS);
@@ -300,7 +304,7 @@ export class SqliteStore implements Store {
     if (this.#lock?.open) this.#lock.close();
   }
 
-  #writeAccepted(scopeId: number, record: AcceptedRecord, staging: Staging): void {
+  #writeAccepted(scopeId: number, record: AcceptedRecord, claim: HeldClaim | undefined, staging: Staging): void {
     const { request, results, ignored, unmapped } = record;
     const keys = new Uint32Array(4 * (results.length + ignored.length + unmapped.length));
     let count = 0;
@@ -330,9 +334,11 @@ export class SqliteStore implements Store {
       kept,
       bodyBuffer(request.body),
     );
-    if (record.idempotencyKey !== undefined) {
-      this.#sql.completeClaim.run(record.response.statusCode, record.response.body, scopeId, record.idempotencyKey);
-    }
+    const { idempotencyKey: key, response } = record;
+    if (key === undefined) return;
+    // Without a claim held here, only a row an earlier version claimed in the table is completed.
+    if (claim === undefined) this.#sql.completeClaim.run(response.statusCode, response.body, scopeId, key);
+    else this.#sql.storeOutcome.run(scopeId, key, claim.fingerprint, response.statusCode, response.body, claim.claimedAt);
   }
 
   /** The keys committed within the window, newest first, into the seen set. */
@@ -349,6 +355,10 @@ export class SqliteStore implements Store {
         this.#seen.add(key);
       }
     }
+  }
+
+  #knownScopeId(scope: Scope): number | undefined {
+    return this.#scopes.get(scopeKey(scope)) ?? (this.#sql.findScope.get(scope.environmentId, scope.integrationId) as number | undefined);
   }
 
   #scopeId(scope: Scope): number {

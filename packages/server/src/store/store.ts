@@ -84,9 +84,15 @@ export function bodyBuffer(body: Uint8Array): Buffer {
 }
 
 export interface Store {
+  /**
+   * Claims an idempotency key for one request at a time. The claim lasts until that request's
+   * commitAccepted settles, whether it commits (the response is then replayed) or fails (the key
+   * is free again for the client's retry), or until releaseIdempotencyKey.
+   */
   claimIdempotencyKey(scope: Scope, key: string, fingerprint: string): Promise<IdempotencyClaim>;
-  /** Forgets a claim whose request ended without a stored response (storage failed). */
+  /** Ends a claim whose request will not be committed. Never fails. */
   releaseIdempotencyKey(scope: Scope, key: string): Promise<void>;
+  /** Commits the record (and its idempotency key's response); ends the key's claim either way. */
   commitAccepted(record: AcceptedRecord): Promise<void>;
   recordRejected(record: RejectedRecord): Promise<void>;
   feed(scope: Scope, after: string | undefined, limit: number): Promise<FeedPage>;
