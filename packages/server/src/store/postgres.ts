@@ -234,18 +234,54 @@ export class PostgresStore implements Store {
   }
 
   async #transaction<T>(run: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.#pool.connect();
+    const checkout = await this.#checkout();
+    const { client } = checkout;
     try {
       await client.query("BEGIN");
       const result = await run(client);
       await client.query("COMMIT");
       return result;
     } catch (thrown) {
-      await client.query("ROLLBACK").catch(() => undefined);
+      if (checkout.broken() === undefined) await client.query("ROLLBACK").catch((error: Error) => checkout.release(error));
       throw thrown;
     } finally {
-      client.release();
+      checkout.release();
     }
+  }
+
+  /**
+   * A client from the pool that hears its own connection's errors. The pool listens only to idle
+   * clients; a client that loses its connection while checked out (a database restart,
+   * pg_terminate_backend) emits an error event, which would be thrown and end the process if
+   * nothing listened. Listening starts inside the pool's callback: the error can come in the same
+   * read as the connection's first ready message, before an awaiting caller resumes.
+   */
+  #checkout(): Promise<Checkout> {
+    return new Promise((resolve, reject) => {
+      this.#pool.connect((failure, client) => {
+        if (failure || client === undefined) {
+          reject(failure ?? new Error("the pool gave no client"));
+          return;
+        }
+        let broken: Error | undefined;
+        let released = false;
+        const onError = (error: Error) => {
+          broken ??= error;
+        };
+        client.on("error", onError);
+        resolve({
+          client,
+          broken: () => broken,
+          release: (error) => {
+            if (released) return;
+            released = true;
+            client.off("error", onError);
+            // A client with an error is closed rather than handed to the next transaction.
+            client.release(broken ?? error);
+          },
+        });
+      });
+    });
   }
 
   async #guard<T>(run: () => Promise<T>): Promise<T> {
@@ -275,6 +311,14 @@ async function insertRequest(client: pg.PoolClient, scope: Scope, request: Store
     ],
   );
   return String((rows[0] as { seq: string }).seq);
+}
+
+interface Checkout {
+  readonly client: pg.PoolClient;
+  /** The connection error the client has had, if any. */
+  readonly broken: () => Error | undefined;
+  /** Back to the pool (once); closed instead when it had an error or `error` is given. */
+  readonly release: (error?: Error) => void;
 }
 
 /**

@@ -8,6 +8,10 @@ const CLI = fileURLToPath(new URL("../../../cli/dist/main.js", import.meta.url))
 export interface ReceiverProcess {
   readonly url: string;
   readonly child: ChildProcess;
+  /** True until the process exits. */
+  alive(): boolean;
+  /** Everything it has written to stdout and stderr. */
+  output(): string;
   /** SIGKILL: no shutdown, no flush. */
   kill9(): Promise<void>;
   stop(): Promise<void>;
@@ -27,21 +31,30 @@ export function startReceiverProcess(configPath: string, database: string): Prom
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
-    const exited = new Promise<void>((done) => child.once("exit", () => done()));
+    let listening = false;
+    let running = true;
+    const exited = new Promise<void>((done) =>
+      child.once("exit", () => {
+        running = false;
+        done();
+      }),
+    );
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(output);
+      const match = listening ? null : /listening on (http:\/\/\S+)/.exec(output);
       if (match) {
-        child.stderr?.off("data", onData);
+        listening = true;
         resolve({
           url: match[1]!,
           child,
+          alive: () => running,
+          output: () => output,
           kill9: async () => {
             child.kill("SIGKILL");
             await exited;
           },
           stop: async () => {
-            child.kill("SIGTERM");
+            if (running) child.kill("SIGTERM");
             await exited;
           },
         });
