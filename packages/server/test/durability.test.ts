@@ -40,9 +40,9 @@ class ControlledStore extends SqliteStore {
     if (this.failing) throw new StorageUnavailableError("disk is gone");
     return super.recordRejected(...args);
   }
-  override async ping(): Promise<void> {
+  override async probeWrite(): Promise<void> {
     if (this.failing) throw new StorageUnavailableError("disk is gone");
-    return super.ping();
+    return super.probeWrite();
   }
 }
 

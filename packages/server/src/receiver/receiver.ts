@@ -98,9 +98,11 @@ export class Receiver {
     }
   }
 
+  /** 200 only when a write can be committed now, so that a load balancer takes out an instance that cannot store. */
   async health(): Promise<ReceiverResponse> {
     try {
-      await this.deps.store.ping();
+      const { store } = this.deps;
+      await (store.probeWrite === undefined ? store.ping() : store.probeWrite());
       return { statusCode: 200, body: JSON.stringify({ status: "ok" }) };
     } catch (thrown) {
       return this.#storageDown(thrown);

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { AdvisoryLocks } from "./advisory-locks.js";
 import { judgeClaim, type ClaimRow } from "./claims.js";
@@ -72,6 +73,10 @@ const FEED_LOCK = 0x7469_6469; // "tidi"
 
 const CONNECT_TIMEOUT_MS = 5_000;
 
+/** What the write probe inserts (and rolls back): no configured environment has an empty id. */
+const PROBE_SCOPE: Scope = { environmentId: "", integrationId: "" };
+const PROBE_REQUEST: StoredRequest = { method: "PROBE", contentType: "", headers: {}, body: new Uint8Array(0), receivedAt: new Date(0).toISOString() };
+
 type Pending = { readonly record: AcceptedRecord | RejectedRecord; readonly accepted: boolean; readonly claim?: HeldClaim };
 
 /**
@@ -90,6 +95,7 @@ export class PostgresStore implements Store {
   readonly #inFlightTtlMs: number;
   readonly #writes: GroupCommit<Pending>;
   #rejectedSincePrune = 0;
+  #probe: Promise<void> | undefined;
 
   private constructor(url: string, options: PostgresStoreOptions) {
     this.#pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
@@ -104,13 +110,19 @@ export class PostgresStore implements Store {
     });
   }
 
-  /** Connects and creates the tables when missing (several instances may start at once). */
+  /**
+   * Connects, creates the tables when missing (several instances may start at once) and checks
+   * that this role can write them: a database it may only read is refused here, not request by request.
+   */
   static async open(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
     const store = new PostgresStore(url, options);
     try {
       await store.#transaction(async (client) => {
         await client.query("SELECT pg_advisory_xact_lock($1)", [FEED_LOCK + 1]);
         await client.query(SCHEMA);
+      });
+      await store.#probeWrite().catch((thrown: Error) => {
+        throw new StorageUnavailableError(`cannot write to the PostgreSQL database: ${thrown.message}`, { cause: thrown });
       });
     } catch (thrown) {
       await store.#pool.end().catch(() => undefined);
@@ -191,10 +203,37 @@ export class PostgresStore implements Store {
     await this.#guard(() => this.#pool.query("SELECT 1"));
   }
 
+  /** Concurrent checks share one probe, so a flood of health checks costs one transaction at a time. */
+  probeWrite(): Promise<void> {
+    this.#probe ??= this.#guard(() => this.#probeWrite()).finally(() => (this.#probe = undefined));
+    return this.#probe;
+  }
+
   async close(): Promise<void> {
     await this.#writes.flush();
     await this.#locks.close();
     await this.#pool.end();
+  }
+
+  /**
+   * Inserts a row into each table and rolls back: the privileges, a read-only database or
+   * transaction, a table that cannot grow and the connection all fail it as they would fail a
+   * request's commit, and nothing stays behind. (PostgreSQL meets a full WAL disk by restarting,
+   * which fails it too.) The environment id is empty, which no configured environment has.
+   */
+  async #probeWrite(): Promise<void> {
+    const probe = randomUUID();
+    await this.#transaction(async (client) => {
+      const seq = await insertRequest(client, PROBE_SCOPE, PROBE_REQUEST, null);
+      await client.query(
+        `INSERT INTO tidings_events (environment_id, integration_id, kind, id, body, request_seq, received_at) VALUES ('', '', 'result', $1, '', $2, now())`,
+        [probe, seq],
+      );
+      await client.query(
+        `INSERT INTO tidings_idempotency (environment_id, integration_id, key, fingerprint, state, claimed_at) VALUES ('', '', $1, '', 'done', 0)`,
+        [probe],
+      );
+    }, "ROLLBACK");
   }
 
   async #write(client: pg.PoolClient, batch: readonly Pending[]): Promise<void> {
@@ -233,13 +272,13 @@ export class PostgresStore implements Store {
     }
   }
 
-  async #transaction<T>(run: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  async #transaction<T>(run: (client: pg.PoolClient) => Promise<T>, end: "COMMIT" | "ROLLBACK" = "COMMIT"): Promise<T> {
     const checkout = await this.#checkout();
     const { client } = checkout;
     try {
       await client.query("BEGIN");
       const result = await run(client);
-      await client.query("COMMIT");
+      await client.query(end);
       return result;
     } catch (thrown) {
       if (checkout.broken() === undefined) await client.query("ROLLBACK").catch((error: Error) => checkout.release(error));

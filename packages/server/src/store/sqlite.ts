@@ -130,6 +130,7 @@ export class SqliteStore implements Store {
   readonly #digest = new Uint32Array(4);
   #rejectedSincePrune = 0;
   #commitsSincePrune = 0;
+  #probe: Promise<void> | undefined;
 
   constructor(path: string, options: SqliteStoreOptions = {}) {
     ({ now: this.#now, maxRejected: this.#maxRejected, inFlightTtlMs: this.#inFlightTtlMs } = storeSettings(options));
@@ -156,6 +157,7 @@ export class SqliteStore implements Store {
       db.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_BYTES / pageSize}`);
       db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
       this.#seed = prepareLayout(db, path);
+      probeWrite(db, path);
     } catch (thrown) {
       db?.close();
       lock?.close();
@@ -191,6 +193,7 @@ export class SqliteStore implements Store {
         `DELETE FROM rejected WHERE seq <= (SELECT seq FROM rejected ORDER BY seq DESC LIMIT 1 OFFSET ?)`,
       ),
       ping: db.prepare(`SELECT 1`),
+      probe: db.prepare(PROBE_SQL),
     };
     this.#checkpointer = onDisk ? startCheckpointer(path, options.onCheckpointError ?? (() => undefined)) : undefined;
     this.#seen = new SeenKeys(dedupWindowMs, this.#now());
@@ -295,6 +298,12 @@ export class SqliteStore implements Store {
 
   async ping(): Promise<void> {
     this.#guard(() => this.#sql.ping.get());
+  }
+
+  /** Commits a one-row write with the requests' next group commit, so it shares their sync. Concurrent checks share one probe. */
+  probeWrite(): Promise<void> {
+    this.#probe ??= this.#writes.add(() => this.#sql.probe.run(String(this.#now()))).finally(() => (this.#probe = undefined));
+    return this.#probe;
   }
 
   async close(): Promise<void> {
@@ -484,6 +493,24 @@ function lockDatabase(lockPath: string, path: string): Database.Database {
     const busy = (thrown as { code?: string }).code === "SQLITE_BUSY";
     throw new StorageUnavailableError(
       busy ? `${path} is in use by another Tidings process (lock ${lockPath}); point each process at its own database, or use PostgreSQL for several` : `cannot lock ${lockPath}: ${(thrown as Error).message}`,
+      { cause: thrown },
+    );
+  }
+}
+
+/** The one-row write a probe commits (see probeWrite). */
+const PROBE_SQL = `INSERT INTO meta (key, value) VALUES ('write_probe', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`;
+
+/**
+ * SQLite opens a file it may not write read-only, without a word, and fails each write later: a
+ * start on such a database is refused here instead, with the reason.
+ */
+function probeWrite(db: Database.Database, path: string): void {
+  try {
+    db.prepare(PROBE_SQL).run(new Date().toISOString());
+  } catch (thrown) {
+    throw new StorageUnavailableError(
+      `cannot write to SQLite database ${path}: ${(thrown as Error).message} (the receiver's user needs write access to the file and its directory, on a file system mounted read-write)`,
       { cause: thrown },
     );
   }

@@ -96,7 +96,14 @@ export interface Store {
   commitAccepted(record: AcceptedRecord): Promise<void>;
   recordRejected(record: RejectedRecord): Promise<void>;
   feed(scope: Scope, after: string | undefined, limit: number): Promise<FeedPage>;
+  /** Resolves when the database answers a read. */
   ping(): Promise<void>;
+  /**
+   * Resolves when a write can be committed now (what a health check needs to know: a database
+   * that answers reads may still refuse every write); rejects with StorageUnavailableError.
+   * Optional for stores written before it, whose health is their ping.
+   */
+  probeWrite?(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -17,6 +17,11 @@ export interface ReceiverProcess {
   stop(): Promise<void>;
 }
 
+export interface ReceiverProcessOptions {
+  /** Run as this user (runuser), for tests about permissions that root would bypass. */
+  readonly user?: string;
+}
+
 export function writeConfig(dir: string, config: unknown): string {
   const path = join(dir, "config.json");
   writeFileSync(path, JSON.stringify(config));
@@ -24,9 +29,11 @@ export function writeConfig(dir: string, config: unknown): string {
 }
 
 /** A real receiver process (the built CLI) on a loopback port of its choosing. */
-export function startReceiverProcess(configPath: string, database: string): Promise<ReceiverProcess> {
+export function startReceiverProcess(configPath: string, database: string, options: ReceiverProcessOptions = {}): Promise<ReceiverProcess> {
+  const args = [CLI, "serve", "--port", "0", "--config", configPath, "--db", database];
+  const [command, argv] = options.user === undefined ? [process.execPath, args] : ["runuser", ["-u", options.user, "--", process.execPath, ...args]];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, "serve", "--port", "0", "--config", configPath, "--db", database], {
+    const child = spawn(command, argv, {
       env: { ...process.env, LOG_LEVEL: "error" },
       stdio: ["ignore", "pipe", "pipe"],
     });

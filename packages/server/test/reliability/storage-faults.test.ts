@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, connect, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
@@ -216,3 +217,37 @@ for (const engine of ENGINES) {
     });
   });
 }
+
+describe.skipIf(PG_URL === undefined)(`storage faults: PostgreSQL permissions${PG_URL === undefined ? ` (skipped: ${PG_SKIP_REASON})` : ""}`, () => {
+  it("/health is 503 while the receiver's role may not write, and 200 again once it may, without a restart", async () => {
+    const database = new URL(await freshPostgres());
+    const role = `tidings_writer_${randomBytes(4).toString("hex")}`;
+    const admin = new pg.Client({ connectionString: database.toString() });
+    await admin.connect();
+    // The role owns the database (and so, from PostgreSQL 15, its public schema) and creates the tables.
+    await admin.query(`CREATE ROLE ${role} LOGIN`);
+    await admin.query(`ALTER DATABASE ${database.pathname.slice(1)} OWNER TO ${role}`);
+    const asRole = new URL(database);
+    asRole.username = role;
+    const server = await startTestServer({ database: asRole.toString() });
+    const post = (id: string) => server.post(EVERLYTIC, JSON.stringify(everlyticPayload(id)), { authorization: EVERLYTIC_BASIC });
+    try {
+      expect((await post("allowed")).status).toBe(200);
+      expect((await server.get("/health")).status).toBe(200);
+      await admin.query(`REVOKE INSERT ON tidings_requests FROM ${role}`);
+      expect((await server.get("/health")).status).toBe(503);
+      expect((await post("refused")).status).toBe(503);
+      await admin.query(`GRANT INSERT ON tidings_requests TO ${role}`);
+      expect((await server.get("/health")).status).toBe(200);
+      expect((await post("refused")).status).toBe(200);
+      expect(await feedIds(server.url)).toEqual(["allowed", "refused"]);
+    } finally {
+      await server.stop();
+      removeDir(server.dir);
+      await admin.query(`REASSIGN OWNED BY ${role} TO CURRENT_USER`);
+      await admin.query(`DROP OWNED BY ${role}`);
+      await admin.query(`DROP ROLE ${role}`);
+      await admin.end();
+    }
+  });
+});
