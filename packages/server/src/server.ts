@@ -31,6 +31,11 @@ export interface ServerOptions {
   readonly configPath?: string;
   /** A SQLite file path or a postgres:// URL (default ./data/tidings.db). */
   readonly database?: string;
+  /**
+   * Create the SQLite database when there is no file at `database` (default true). `tidings serve`
+   * passes false unless told to, so that a moved or deleted database is not replaced by an empty one.
+   */
+  readonly createDatabase?: boolean;
   readonly store?: Store;
   readonly logger?: Logger;
   readonly port?: number;
@@ -60,7 +65,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   });
   container.register(SERVER_TOKENS.Config, { useValue: config });
   container.register(SERVER_TOKENS.Logger, { useValue: logger });
-  container.register(SERVER_TOKENS.Store, { useValue: options.store ?? (await openStore(options.database ?? DEFAULT_DB, storeOptions(config, logger))) });
+  container.register(SERVER_TOKENS.Store, { useValue: options.store ?? (await openStore(options.database ?? DEFAULT_DB, storeOptions(config, logger, options.createDatabase ?? true))) });
   container.register(SERVER_TOKENS.Receiver, {
     useFactory: instanceCachingFactory(
       (c) =>
@@ -112,9 +117,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   };
 }
 
-function storeOptions(config: ResolvedConfig, logger: Logger): SqliteStoreOptions {
+function storeOptions(config: ResolvedConfig, logger: Logger, create: boolean): SqliteStoreOptions {
   const hours = config.raw.storage?.dedupWindowHours;
   return {
+    create,
     onCheckpointError: (error) => logger.warn({ err: error.message }, "the SQLite checkpoint worker failed; the writer checkpoints by itself"),
     ...(hours === undefined ? {} : { dedupWindowMs: hours * 3_600_000 }),
   };

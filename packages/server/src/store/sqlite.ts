@@ -1,5 +1,5 @@
 import { randomInt } from "node:crypto";
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import type { WebhookResultDto } from "@tidings/core";
@@ -11,6 +11,7 @@ import { HeldClaims, type HeldClaim } from "./held-claims.js";
 import { DigestSet, SeenKeys } from "./seen-keys.js";
 import {
   bodyBuffer,
+  DatabaseNotFoundError,
   InvalidCursorError,
   parseCursor,
   PRUNE_REJECTED_EVERY,
@@ -28,6 +29,12 @@ import {
 } from "./store.js";
 
 export interface SqliteStoreOptions extends StoreOptions {
+  /**
+   * Create the database when there is no file at the path (default true). A receiver that should
+   * find its data there passes false, so that a moved or deleted database is refused rather than
+   * silently replaced by an empty one.
+   */
+  readonly create?: boolean;
   /** A re-delivered event is recognized for at least this long after the first delivery. */
   readonly dedupWindowMs?: number;
   /** Told when the background checkpoint worker fails (the writer then checkpoints by itself). */
@@ -113,36 +120,50 @@ interface Staging {
  * memory and rebuilt from the stored rows at start, so a write never maintains a random-key index;
  * a lock file keeps a second process off the database, since its memory would not see these keys.
  * For the same reason idempotency keys in flight are held in memory (see HeldClaims).
+ *
+ * SQLite keeps writing to a file deleted or moved under it, so every commit checks that the path
+ * still names the file it opened, and fails (503) when it does not rather than acknowledge data
+ * that the next start would not find.
  */
 export class SqliteStore implements Store {
   readonly #db: Database.Database;
   readonly #lock: Database.Database | undefined;
   readonly #checkpointer: Checkpointer | undefined;
+  readonly #path: string;
+  /** Device and inode of the database file when opened; undefined in memory. */
+  readonly #identity: string | undefined;
   readonly #held = new HeldClaims();
   readonly #now: () => number;
   readonly #maxRejected: number;
   readonly #inFlightTtlMs: number;
   readonly #seen: SeenKeys;
   readonly #seed: number;
+  readonly #dedupWindowMs: number;
   readonly #scopes = new Map<string, number>();
   readonly #sql;
   readonly #writes: GroupCommit<(staging: Staging) => void>;
   readonly #digest = new Uint32Array(4);
   #rejectedSincePrune = 0;
   #commitsSincePrune = 0;
+  /** Set while the path names another file (or none): the keys committed meanwhile were not added to #seen. */
+  #displaced = false;
   #probe: Promise<void> | undefined;
 
   constructor(path: string, options: SqliteStoreOptions = {}) {
     ({ now: this.#now, maxRejected: this.#maxRejected, inFlightTtlMs: this.#inFlightTtlMs } = storeSettings(options));
     const dedupWindowMs = options.dedupWindowMs ?? DEFAULT_DEDUP_WINDOW_MS;
+    this.#dedupWindowMs = dedupWindowMs;
+    this.#path = path;
     // An in-memory database has no file to lock, create or checkpoint.
     const onDisk = path !== ":memory:";
+    const create = options.create ?? true;
+    if (onDisk && !create && !existsSync(path)) throw new DatabaseNotFoundError(path);
     let lock: Database.Database | undefined;
     let db: Database.Database | undefined;
     try {
-      if (onDisk) mkdirSync(dirname(path), { recursive: true });
+      if (onDisk && create) mkdirSync(dirname(path), { recursive: true });
       lock = onDisk ? lockDatabase(`${path}.lock`, path) : undefined;
-      db = new Database(path);
+      db = new Database(path, { fileMustExist: onDisk && !create });
       // Set before the file has its first page, ignored after. A request's row is a few KiB to a few
       // hundred (its body): with 16 KiB pages a commit writes a quarter of the WAL frames (one
       // write of a header and one of a page each) that 4 KiB pages take. SQLite alone: a 100-event
@@ -166,6 +187,7 @@ export class SqliteStore implements Store {
     }
     this.#db = db;
     this.#lock = lock;
+    this.#identity = onDisk ? fileIdentity(path) : undefined;
     this.#sql = {
       findScope: db.prepare(`SELECT id FROM scopes WHERE environment_id = ? AND integration_id = ?`).pluck(),
       addScope: db.prepare(`INSERT INTO scopes (environment_id, integration_id) VALUES (?, ?) ON CONFLICT DO NOTHING`),
@@ -212,6 +234,8 @@ export class SqliteStore implements Store {
         const staging: Staging = { set: new DigestSet(64), keys: [] };
         const now = this.#now();
         writeAll(writes, staging, now);
+        // Checked after the commit: one that went to a file no longer at the path is not acknowledged.
+        this.#checkFile();
         this.#seen.rotate(now);
         for (const keys of staging.keys) for (let at = 0; at < keys.length; at += 4) this.#seen.add(keys, at);
       },
@@ -269,6 +293,7 @@ export class SqliteStore implements Store {
   async feed(scope: Scope, after: string | undefined, limit: number): Promise<FeedPage> {
     const cursor = after === undefined ? 0 : parseCursor(after);
     return this.#guard(() => {
+      this.#checkFile();
       const scopeId = this.#knownScopeId(scope);
       const data: FeedItem[] = [];
       if (scopeId === undefined) return { data, next: null };
@@ -297,10 +322,16 @@ export class SqliteStore implements Store {
   }
 
   async ping(): Promise<void> {
-    this.#guard(() => this.#sql.ping.get());
+    this.#guard(() => {
+      this.#checkFile();
+      this.#sql.ping.get();
+    });
   }
 
-  /** Commits a one-row write with the requests' next group commit, so it shares their sync. Concurrent checks share one probe. */
+  /**
+   * Commits a one-row write with the requests' next group commit (so it shares their sync) and
+   * checks the file, as each commit does. Concurrent checks share one probe.
+   */
   probeWrite(): Promise<void> {
     this.#probe ??= this.#writes.add(() => this.#sql.probe.run(String(this.#now()))).finally(() => (this.#probe = undefined));
     return this.#probe;
@@ -348,6 +379,25 @@ export class SqliteStore implements Store {
     // Without a claim held here, only a row an earlier version claimed in the table is completed.
     if (claim === undefined) this.#sql.completeClaim.run(response.statusCode, response.body, scopeId, key);
     else this.#sql.storeOutcome.run(scopeId, key, claim.fingerprint, response.statusCode, response.body, claim.claimedAt);
+  }
+
+  /**
+   * Throws unless the path still names the file this store opened. When the file is back (moved
+   * back), the keys committed to it in the meantime, answered 503, are learned from it again, so
+   * that their providers' retries are recognized as re-deliveries.
+   */
+  #checkFile(): void {
+    if (this.#identity === undefined) return;
+    if (fileIdentity(this.#path) !== this.#identity) {
+      this.#displaced = true;
+      throw new StorageUnavailableError(
+        `the SQLite database this receiver opened is no longer at ${this.#path} (moved, deleted or replaced): nothing is stored until it is back; if it is gone for good, restart the receiver`,
+      );
+    }
+    if (this.#displaced) {
+      this.#displaced = false;
+      this.#loadRecentKeys(this.#dedupWindowMs);
+    }
   }
 
   /** The keys committed within the window, newest first, into the seen set. */
@@ -516,8 +566,15 @@ function probeWrite(db: Database.Database, path: string): void {
   }
 }
 
+/** Device and inode of the file at `path`, or undefined when there is none. */
+function fileIdentity(path: string): string | undefined {
+  const stats = statSync(path, { bigint: true, throwIfNoEntry: false });
+  return stats === undefined ? undefined : `${stats.dev}:${stats.ino}`;
+}
+
 /** Errors that mean the database itself is unusable, as opposed to one record's problem. */
 function isStorageFault(thrown: unknown): boolean {
+  if (thrown instanceof StorageUnavailableError) return true;
   const code = (thrown as { code?: unknown })?.code;
   return typeof code === "string" && /^SQLITE_(READONLY|FULL|IOERR|CANTOPEN|CORRUPT|NOTADB|BUSY|LOCKED|PERM|NOMEM)/.test(code);
 }

@@ -115,6 +115,14 @@ export class StorageUnavailableError extends Error {
   }
 }
 
+/** No database at the path, and a new one was not asked for (it may have been moved or deleted). */
+export class DatabaseNotFoundError extends Error {
+  override readonly name = "DatabaseNotFoundError";
+  constructor(readonly path: string) {
+    super(`SQLite database ${path} does not exist (moved or deleted, or its volume not mounted?); a new, empty database is created only when asked for`);
+  }
+}
+
 /** A feed cursor that this store did not issue. */
 export class InvalidCursorError extends Error {
   override readonly name = "InvalidCursorError";

@@ -18,6 +18,8 @@ export interface ReceiverProcess {
 }
 
 export interface ReceiverProcessOptions {
+  /** Pass --create-db, as a first start on a new SQLite file does (default: for SQLite). */
+  readonly create?: boolean;
   /** Run as this user (runuser), for tests about permissions that root would bypass. */
   readonly user?: string;
 }
@@ -30,7 +32,7 @@ export function writeConfig(dir: string, config: unknown): string {
 
 /** A real receiver process (the built CLI) on a loopback port of its choosing. */
 export function startReceiverProcess(configPath: string, database: string, options: ReceiverProcessOptions = {}): Promise<ReceiverProcess> {
-  const args = [CLI, "serve", "--port", "0", "--config", configPath, "--db", database];
+  const args = [CLI, "serve", "--port", "0", "--config", configPath, "--db", database, ...((options.create ?? !/^postgres/.test(database)) ? ["--create-db"] : [])];
   const [command, argv] = options.user === undefined ? [process.execPath, args] : ["runuser", ["-u", options.user, "--", process.execPath, ...args]];
   return new Promise((resolve, reject) => {
     const child = spawn(command, argv, {

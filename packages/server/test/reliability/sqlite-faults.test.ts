@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
-import { chmodSync, chownSync, closeSync, mkdtempSync, openSync, rmSync, unlinkSync, writeSync } from "node:fs";
+import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, renameSync, rmSync, unlinkSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { SqliteStore } from "../../src/index.js";
 import { EVERLYTIC, EVERLYTIC_BASIC, everlyticPayload, feedIds, startTestServer, TEST_CONFIG, type TestServer } from "../helpers.js";
@@ -51,6 +51,60 @@ async function eventually(check: () => Promise<boolean>, timeoutMs = 5_000): Pro
   }
   return check();
 }
+
+describe("storage faults: SQLite files deleted or moved under a running receiver", () => {
+  it("answers 503 and /health 503 while its directory is replaced, and resumes when the directory is put back", async () => {
+    const server = await startTestServer();
+    try {
+      expect((await post(server, "kept")).status).toBe(200);
+      const away = `${server.dir}-away`;
+      renameSync(server.dir, away);
+      mkdirSync(server.dir);
+      try {
+        for (const response of await Promise.all(Array.from({ length: 20 }, (_, i) => post(server, `during-${i}`)))) await expectUnavailable(response);
+        expect(await health(server)).toBe(503);
+        await expectUnavailable(await fetch(`${server.url}${EVERLYTIC}/events`, { headers: { authorization: "ApiKey env-a-api-key-0123456789" } }));
+        // Nothing was created in the empty directory that took the database's place.
+        expect(readdirSync(server.dir)).toEqual([]);
+      } finally {
+        rmSync(server.dir, { recursive: true, force: true });
+        renameSync(away, server.dir);
+      }
+      expect(await health(server)).toBe(200);
+      // A provider's retry of a request answered 503 is stored once, whatever reached the moved file.
+      expect((await post(server, "during-0")).status).toBe(200);
+      expect((await post(server, "after")).status).toBe(200);
+      const ids = await feedIds(server.url);
+      expect(ids.length).toBe(new Set(ids).size);
+      expect(ids).toEqual(expect.arrayContaining(["kept", "during-0", "after"]));
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it("answers 503 once its files are deleted, and a restart refuses to create an empty database unless asked to", async () => {
+    const dir = tempDir("tidings-deleted-");
+    const config = writeConfig(dir, TEST_CONFIG);
+    const database = join(dir, "data", "tidings.db");
+    const first = await startReceiverProcess(config, database);
+    try {
+      expect((await post(first, "before")).status).toBe(200);
+      for (const name of readdirSync(dirname(database))) unlinkSync(join(dirname(database), name));
+      for (let i = 0; i < 5; i++) await expectUnavailable(await post(first, `gone-${i}`));
+      expect(await health(first)).toBe(503);
+    } finally {
+      await first.stop();
+    }
+    expect(await startOutcome(config, database, { create: false })).toMatch(/tidings\.db does not exist[\s\S]*--create-db/);
+    expect(existsSync(database)).toBe(false);
+    const second = await startReceiverProcess(config, database, { create: true });
+    try {
+      expect(await feedIds(second.url)).toEqual([]);
+    } finally {
+      await second.stop();
+    }
+  });
+});
 
 /** Why a tmpfs cannot be mounted here, or undefined when it can (root on Linux, mount permitted). */
 function tmpfsUnavailable(): string | undefined {
