@@ -17,6 +17,7 @@ export {
   DEFAULT_HOST,
   DEFAULT_PORT,
   SERVER_TOKENS,
+  SHUTDOWN_DEADLINE_MS,
   startServer,
   type RunningServer,
   type ServerOptions,

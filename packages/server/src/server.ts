@@ -23,7 +23,7 @@ export const DEFAULT_DB = "./data/tidings.db";
 export const DEFAULT_BODY_LIMIT = 5 * 1024 * 1024;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 /** In-flight requests get this long to finish on SIGTERM before their connections are cut. */
-const SHUTDOWN_DEADLINE_MS = 30_000;
+export const SHUTDOWN_DEADLINE_MS = 30_000;
 
 export interface ServerOptions {
   readonly config?: ResolvedConfig;

@@ -7,6 +7,7 @@ import {
   DEMO_CONFIG_PATH,
   inboundPath,
   loadConfig,
+  SHUTDOWN_DEADLINE_MS,
   startServer,
   type RunningServer,
 } from "@tidings/server";
@@ -17,7 +18,10 @@ Starts the receiver. Defaults come from PORT (${DEFAULT_PORT}), HOST (${DEFAULT_
 TIDINGS_DB (${DEFAULT_DB}) and TIDINGS_CONFIG (the demo config). A SQLite database that does
 not exist is created only with --create-db (or TIDINGS_CREATE_DB=1), on a first start; otherwise
 the receiver refuses to start, as the database may have been moved or deleted. SIGTERM/SIGINT
-finish in-flight requests, then exit.`;
+finish in-flight requests (for up to ${SHUTDOWN_DEADLINE_MS / 1000} s), then exit.`;
+
+/** Past the shutdown deadline, storage gets this long to close before the process exits anyway. */
+const CLOSE_GRACE_MS = 10_000;
 
 export async function serve(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -64,6 +68,12 @@ export async function serve(argv: string[]): Promise<number> {
   return new Promise<number>((resolve) => {
     const stop = (signal: string) => {
       process.stderr.write(`${signal}: finishing in-flight requests\n`);
+      // The server cuts requests at the deadline; should closing storage then hang, exit anyway
+      // rather than hold the database (and its lock) with nothing being served.
+      setTimeout(() => {
+        process.stderr.write(`${signal}: storage did not close within ${(SHUTDOWN_DEADLINE_MS + CLOSE_GRACE_MS) / 1000} s; exiting\n`);
+        process.exit(1);
+      }, SHUTDOWN_DEADLINE_MS + CLOSE_GRACE_MS).unref();
       server.close().then(
         () => resolve(0),
         () => resolve(1),
