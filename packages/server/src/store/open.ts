@@ -5,7 +5,7 @@ import type { Store } from "./store.js";
 
 /**
  * TIDINGS_DB: a `postgres://` (or `postgresql://`) URL, or a SQLite file path. PostgreSQL creates
- * its tables in the database the URL names; a SQLite file is created only with `sqlite.create`.
+ * its tables in the database the URL names; a missing SQLite file is created unless `sqlite.create` is false.
  */
 export async function openStore(database: string, sqlite: SqliteStoreOptions = {}): Promise<Store> {
   if (/^postgres(?:ql)?:\/\//.test(database)) return PostgresStore.open(database);

@@ -145,6 +145,11 @@ export class PostgresStore implements Store {
     const claim = this.#held.hold(scope, key, fingerprint, now);
     try {
       const unlock = await this.#locks.tryLock(`${scope.environmentId}\u0000${scope.integrationId}\u0000${key}`);
+      if (this.#held.get(scope, key) !== claim) {
+        // Released (or taken over) while the lock was being taken: nobody is left to release it.
+        unlock?.();
+        return { kind: "in_flight" };
+      }
       if (unlock === undefined) {
         this.#held.end(scope, key, claim);
         return { kind: "in_flight" };

@@ -333,7 +333,7 @@ export class SqliteStore implements Store {
    * checks the file, as each commit does. Concurrent checks share one probe.
    */
   probeWrite(): Promise<void> {
-    this.#probe ??= this.#writes.add(() => this.#sql.probe.run(String(this.#now()))).finally(() => (this.#probe = undefined));
+    this.#probe ??= this.#writes.add(() => this.#sql.probe.run(new Date(this.#now()).toISOString())).finally(() => (this.#probe = undefined));
     return this.#probe;
   }
 
