@@ -3,7 +3,8 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const CLI = fileURLToPath(new URL("../../../cli/dist/main.js", import.meta.url));
+/** The built CLI, as the receiver processes run it. */
+export const CLI = fileURLToPath(new URL("../../../cli/dist/main.js", import.meta.url));
 
 export interface ReceiverProcess {
   readonly url: string;

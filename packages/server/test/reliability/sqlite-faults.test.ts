@@ -5,7 +5,7 @@ import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { SqliteStore } from "../../src/index.js";
 import { EVERLYTIC, EVERLYTIC_BASIC, everlyticPayload, feedIds, startTestServer, TEST_CONFIG, type TestServer } from "../helpers.js";
-import { startReceiverProcess, writeConfig } from "./processes.js";
+import { CLI, startReceiverProcess, writeConfig } from "./processes.js";
 
 const AUTH = { authorization: EVERLYTIC_BASIC };
 const dirs: string[] = [];
@@ -169,20 +169,34 @@ describe.skipIf(NO_TMPFS !== undefined)(`storage faults: SQLite on a full disk${
   });
 });
 
-describe("storage faults: a SQLite database the receiver cannot write", () => {
+const AS_ROOT = process.getuid?.() === 0;
+
+/** Root writes whatever a file's mode says, so as root the receiver runs as `nobody`, when nobody can run this checkout. */
+function nobodyUnavailable(): string | undefined {
+  if (!AS_ROOT) return undefined;
+  try {
+    execFileSync("runuser", ["-u", "nobody", "--", process.execPath, CLI, "help"], { stdio: "pipe" });
+    return undefined;
+  } catch {
+    return "as root a file mode does not bind, and the user nobody cannot run this checkout in its place";
+  }
+}
+
+const NO_NOBODY = nobodyUnavailable();
+
+describe.skipIf(NO_NOBODY !== undefined)(`storage faults: a SQLite database the receiver cannot write${NO_NOBODY === undefined ? "" : ` (skipped: ${NO_NOBODY})`}`, () => {
   it("is refused at start with the reason, instead of accepting requests it cannot store", async () => {
     const dir = tempDir("tidings-readonly-");
     const config = writeConfig(dir, TEST_CONFIG);
     const database = join(dir, "tidings.db");
     await new SqliteStore(database).close();
-    // Root writes whatever the mode says, so as root the receiver runs as `nobody`, who owns the
-    // directory (it may create the WAL files) but not the database file.
-    const asRoot = process.getuid?.() === 0;
-    if (asRoot) {
+    if (AS_ROOT) {
+      // nobody owns the directory (it may create the WAL files) and the lock, but not the database file.
+      const [uid, gid] = ["-u", "-g"].map((flag) => Number(execFileSync("id", [flag, "nobody"], { encoding: "utf8" })));
       chmodSync(dir, 0o755);
-      for (const path of [dir, `${database}.lock`, config]) chownSync(path, 65534, 65534);
+      for (const path of [dir, `${database}.lock`, config]) chownSync(path, uid!, gid!);
     }
     chmodSync(database, 0o444);
-    expect(await startOutcome(config, database, asRoot ? { user: "nobody" } : {})).toMatch(/cannot write[\s\S]*tidings\.db[\s\S]*readonly/);
+    expect(await startOutcome(config, database, AS_ROOT ? { user: "nobody" } : {})).toMatch(/cannot write[\s\S]*tidings\.db[\s\S]*readonly/);
   });
 });
