@@ -52,7 +52,7 @@ export async function serve(argv: string[]): Promise<number> {
     });
   } catch (thrown) {
     if (thrown instanceof DatabaseNotFoundError) {
-      throw new Error(`${thrown.message}. Restore it or point TIDINGS_DB at it; to start with a new, empty database there, run once with --create-db (or TIDINGS_CREATE_DB=1)`);
+      throw new Error(`${thrown.message}. Restore it, or point TIDINGS_DB at it; for a new database there, start once with --create-db (or TIDINGS_CREATE_DB=1)`);
     }
     throw thrown;
   }
