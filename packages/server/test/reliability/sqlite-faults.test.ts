@@ -79,6 +79,7 @@ describe("storage faults: SQLite files deleted or moved under a running receiver
       expect(ids).toEqual(expect.arrayContaining(["kept", "during-0", "after"]));
     } finally {
       await server.stop();
+      rmSync(server.dir, { recursive: true, force: true });
     }
   });
 
