@@ -7,7 +7,7 @@ import { UsageError } from "./usage-error.js";
 const USAGE = `tidings <command> [options]
 
 Commands:
-  serve                   start the receiver (TIDINGS_CONFIG, TIDINGS_DB, PORT, HOST)
+  serve                   start the receiver (TIDINGS_CONFIG, TIDINGS_DB, PORT, HOST, TIDINGS_CREATE_DB)
   conformance [paths...]  run fixtures against plugins
   everlytic ...           manage Everlytic webhooks; connect one to a Tidings integration
   simulate ...            send realistic Everlytic or SendGrid traffic to a receiver

@@ -8,7 +8,7 @@ export { Receiver } from "./receiver/receiver.js";
 export { SqliteStore, type SqliteStoreOptions } from "./store/sqlite.js";
 export { PostgresStore, type PostgresStoreOptions } from "./store/postgres.js";
 export { openStore } from "./store/open.js";
-export { InvalidCursorError, StorageUnavailableError, type AcceptedRecord, type FeedPage, type IdempotencyClaim, type RejectedRecord, type Scope, type Store, type StoredRequest, type StoreOptions } from "./store/store.js";
+export { DatabaseNotFoundError, InvalidCursorError, StorageUnavailableError, type AcceptedRecord, type FeedPage, type IdempotencyClaim, type RejectedRecord, type Scope, type Store, type StoredRequest, type StoreOptions } from "./store/store.js";
 export { createLogger } from "./logger.js";
 export { REDACTED_PATHS, SECRET_HEADERS } from "./redaction.js";
 export {
@@ -17,6 +17,7 @@ export {
   DEFAULT_HOST,
   DEFAULT_PORT,
   SERVER_TOKENS,
+  SHUTDOWN_DEADLINE_MS,
   startServer,
   type RunningServer,
   type ServerOptions,

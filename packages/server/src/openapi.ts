@@ -103,7 +103,7 @@ export function buildOpenApi(serverUrl?: string): Record<string, unknown> {
       "/health": {
         get: {
           operationId: "health",
-          responses: { "200": { description: "Serving, storage reachable" }, "503": errorResponse("Storage unavailable") },
+          responses: { "200": { description: "Serving: a write can be committed now" }, "503": errorResponse("Storage cannot commit a write (down, full, read-only, or its file moved)") },
         },
       },
     },

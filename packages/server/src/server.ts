@@ -25,7 +25,7 @@ export const DEFAULT_DB = "./data/tidings.db";
 export const DEFAULT_BODY_LIMIT = 5 * 1024 * 1024;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 /** In-flight requests get this long to finish on SIGTERM before their connections are cut. */
-const SHUTDOWN_DEADLINE_MS = 30_000;
+export const SHUTDOWN_DEADLINE_MS = 30_000;
 
 export interface ServerOptions {
   readonly config?: ResolvedConfig;
@@ -33,6 +33,11 @@ export interface ServerOptions {
   readonly configPath?: string;
   /** A SQLite file path or a postgres:// URL (default ./data/tidings.db). */
   readonly database?: string;
+  /**
+   * Create the SQLite database when there is no file at `database` (default true). `tidings serve`
+   * passes false unless told to, so that a moved or deleted database is not replaced by an empty one.
+   */
+  readonly createDatabase?: boolean;
   readonly store?: Store;
   readonly logger?: Logger;
   readonly port?: number;
@@ -73,7 +78,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   });
   container.register(SERVER_TOKENS.Config, { useValue: config });
   container.register(SERVER_TOKENS.Logger, { useValue: logger });
-  container.register(SERVER_TOKENS.Store, { useValue: options.store ?? (await openStore(options.database ?? DEFAULT_DB, storeOptions(config, logger))) });
+  container.register(SERVER_TOKENS.Store, { useValue: options.store ?? (await openStore(options.database ?? DEFAULT_DB, storeOptions(config, logger, options.createDatabase ?? true))) });
   container.register(SERVER_TOKENS.Receiver, {
     useFactory: instanceCachingFactory(
       (c) =>
@@ -127,9 +132,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   };
 }
 
-function storeOptions(config: ResolvedConfig, logger: Logger): SqliteStoreOptions {
+function storeOptions(config: ResolvedConfig, logger: Logger, create: boolean): SqliteStoreOptions {
   const hours = config.raw.storage?.dedupWindowHours;
   return {
+    create,
     onCheckpointError: (error) => logger.warn({ err: error.message }, "the SQLite checkpoint worker failed; the writer checkpoints by itself"),
     ...(hours === undefined ? {} : { dedupWindowMs: hours * 3_600_000 }),
   };

@@ -1,4 +1,6 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { checkConfigShape } from "../src/config/load.js";
@@ -37,11 +39,38 @@ describe("configuration", () => {
 
   it.each([
     ["an unknown provider", { provider: "nope" }, /\/integrations\/0\/provider: no plugin "nope"/],
-    ["credentials the plugin rejects", { provider: "everlytic-standard", credentials: { username: "u" } }, /\/integrations\/0\/credentials: credentials for everlytic-standard are invalid/],
+    ["credentials the plugin rejects", { provider: "everlytic-standard", credentials: { username: "u" } }, /\/integrations\/0\/credentials: not valid credentials for everlytic-standard/],
     ["an unknown environment", { environmentId: "zzz", provider: "sendgrid" }, /\/integrations\/0\/environmentId: no environment "zzz"/],
   ])("checks integrations: %s", async (_, override, message) => {
     const document = { environments: TEST_CONFIG.environments, integrations: [{ environmentId: "env-a", id: "x", ...override }] };
     await expect(resolveConfig(document, "cfg.json")).rejects.toThrow(ConfigError);
     await expect(resolveConfig(document, "cfg.json")).rejects.toThrow(message);
+  });
+
+  it.each([
+    ["a pair missing its password", { username: "u" }, ["/integrations/0/credentials/password: Invalid input: expected string, received undefined"]],
+    ["a list whose first pair misses its password", [{ username: "u" }], ["/integrations/0/credentials/0/password: Invalid input: expected string, received undefined"]],
+    ["a misspelled field", { user: "u", password: "p" }, ["/integrations/0/credentials/username: Invalid input", '/integrations/0/credentials: Unrecognized key: "user"']],
+    ["a string", "u:p", ["/integrations/0/credentials: a string is none of the accepted shapes"]],
+  ])("names the credentials field at fault and the provider's shape, for %s", async (_, credentials, lines) => {
+    const document = { environments: TEST_CONFIG.environments, integrations: [{ environmentId: "env-a", id: "x", provider: "everlytic-standard", credentials }] };
+    const message = await resolveConfig(document, "cfg.json").then(
+      () => "accepted",
+      (error: Error) => error.message,
+    );
+    for (const line of lines) expect(message).toContain(`\n  ${line}`);
+    expect(message).toContain('\n  expected: { "username": string, "password": string } or [{ "username": string, "password": string }, ...]');
+    expect(message).not.toContain("(root)");
+  });
+
+  it.each([
+    ["an unquoted key", '{\n  "environments": [],\n  integrations: []\n}', /: not valid JSON at line 3, column 3: Expected double-quoted property name$/],
+    ["a file that ends early", '{\n  "environments": [\n', /: not valid JSON at line 3, column 1: Unexpected end of JSON input$/],
+    ["text after the document", '{}\n}', /: not valid JSON at line 2, column 1: Unexpected non-whitespace character after JSON$/],
+  ])("gives the line and column of invalid JSON: %s", async (_, text, message) => {
+    const path = join(mkdtempSync(join(tmpdir(), "tidings-config-")), "config.json");
+    writeFileSync(path, text);
+    await expect(loadConfig(path)).rejects.toThrow(ConfigError);
+    await expect(loadConfig(path)).rejects.toThrow(message);
   });
 });

@@ -28,16 +28,21 @@ class ControlledStore extends SqliteStore {
   failing = false;
   override async commitAccepted(...args: Parameters<Store["commitAccepted"]>): Promise<void> {
     if (this.hold !== undefined) await this.hold;
-    if (this.failing) throw new StorageUnavailableError("disk is gone");
+    if (this.failing) {
+      // As a failed commit does: the record's idempotency key is free again.
+      const [{ scope, idempotencyKey }] = args;
+      if (idempotencyKey !== undefined) await this.releaseIdempotencyKey(scope, idempotencyKey);
+      throw new StorageUnavailableError("disk is gone");
+    }
     return super.commitAccepted(...args);
   }
   override async recordRejected(...args: Parameters<Store["recordRejected"]>): Promise<void> {
     if (this.failing) throw new StorageUnavailableError("disk is gone");
     return super.recordRejected(...args);
   }
-  override async ping(): Promise<void> {
+  override async probeWrite(): Promise<void> {
     if (this.failing) throw new StorageUnavailableError("disk is gone");
-    return super.ping();
+    return super.probeWrite();
   }
 }
 

@@ -5,6 +5,7 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import { parseCredentials, type AnyPlugin } from "@tidings/core";
 import { loadPlugins, PluginRegistry } from "@tidings/core/host";
 import { BUILTIN_PLUGINS } from "../builtin-plugins.js";
+import { credentialsProblems } from "./credentials-problems.js";
 import { configJsonSchema, type Config, type EnvironmentConfig } from "./schema.js";
 
 /** The demo configuration that `pnpm start` uses when TIDINGS_CONFIG is not set. */
@@ -56,13 +57,28 @@ export function checkConfigShape(document: unknown, source: string): Config {
 }
 
 export async function loadConfig(path: string = process.env.TIDINGS_CONFIG ?? DEMO_CONFIG_PATH): Promise<ResolvedConfig> {
-  let document: unknown;
+  let text: string;
   try {
-    document = JSON.parse(readFileSync(path, "utf8"));
+    text = readFileSync(path, "utf8");
   } catch (thrown) {
     throw new ConfigError(`cannot read config ${path}: ${(thrown as Error).message}`);
   }
-  return resolveConfig(document, path);
+  return resolveConfig(parseJson(text, path), path);
+}
+
+/** JSON.parse, with the line and column of a syntax error (Node 20 gives an offset only). */
+function parseJson(text: string, path: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (thrown) {
+    const message = (thrown as Error).message;
+    const offset = /at position (\d+)/.exec(message)?.[1];
+    const at = offset !== undefined ? Number(offset) : /end of JSON input/.test(message) ? text.length : undefined;
+    if (at === undefined) throw new ConfigError(`${path} is not valid JSON: ${message}`);
+    const lines = text.slice(0, at).split("\n");
+    const reason = message.replace(/ (?:in JSON )?at position \d+.*$/, "");
+    throw new ConfigError(`${path}: not valid JSON at line ${lines.length}, column ${lines.at(-1)!.length + 1}: ${reason}`);
+  }
 }
 
 export async function resolveConfig(document: unknown, source: string): Promise<ResolvedConfig> {
@@ -84,7 +100,10 @@ export async function resolveConfig(document: unknown, source: string): Promise<
     const plugin = registry.find(integration.provider);
     if (plugin === undefined) throw new ConfigError(`${at}/provider: no plugin "${integration.provider}" (loaded: ${registry.ids().join(", ")})`);
     const credentials = parseCredentials(plugin, integration.credentials);
-    if (!credentials.ok) throw new ConfigError(`${at}/credentials: ${credentials.message}`);
+    if (!credentials.ok) {
+      const problems = credentialsProblems(plugin, integration.credentials, `/integrations/${i}/credentials`);
+      throw new ConfigError(`${at}/credentials: not valid credentials for ${plugin.id}:\n${problems.map((line) => `  ${line}`).join("\n")}`);
+    }
     const key = integrationKey(integration.environmentId, integration.id);
     if (integrations.has(key)) throw new ConfigError(`${at}/id: "${key}" is listed twice`);
     integrations.set(key, {

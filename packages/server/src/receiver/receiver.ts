@@ -108,9 +108,11 @@ export class Receiver {
     }
   }
 
+  /** 200 only when a write can be committed now, so that a load balancer takes out an instance that cannot store. */
   async health(): Promise<ReceiverResponse> {
     try {
-      await this.deps.store.ping();
+      const { store } = this.deps;
+      await (store.probeWrite === undefined ? store.ping() : store.probeWrite());
       return { statusCode: 200, body: JSON.stringify({ status: "ok" }) };
     } catch (thrown) {
       return this.#storageDown(thrown);
@@ -164,7 +166,7 @@ export class Receiver {
         ...(key === undefined ? {} : { idempotencyKey: key }),
       });
     } catch (thrown) {
-      if (key !== undefined) await this.deps.store.releaseIdempotencyKey(scope, key).catch(() => undefined);
+      // The key's claim ended with the failed commit: the client's retry is processed afresh.
       return this.#storageDown(thrown);
     }
     if (outcome.actions.length > 0) {

@@ -1,6 +1,9 @@
+import { randomUUID } from "node:crypto";
 import pg from "pg";
-import { judgeExistingClaim, type ClaimRow } from "./claims.js";
+import { AdvisoryLocks } from "./advisory-locks.js";
+import { judgeClaim, type ClaimRow } from "./claims.js";
 import { GroupCommit } from "./group-commit.js";
+import { HeldClaims, type HeldClaim } from "./held-claims.js";
 import {
   bodyBuffer,
   parseCursor,
@@ -68,23 +71,37 @@ CREATE TABLE IF NOT EXISTS tidings_idempotency (
  */
 const FEED_LOCK = 0x7469_6469; // "tidi"
 
-type Pending = { readonly record: AcceptedRecord | RejectedRecord; readonly accepted: boolean };
+const CONNECT_TIMEOUT_MS = 5_000;
+
+/** What the write probe inserts (and rolls back): no configured environment has an empty id. */
+const PROBE_SCOPE: Scope = { environmentId: "", integrationId: "" };
+const PROBE_REQUEST: StoredRequest = { method: "PROBE", contentType: "", headers: {}, body: new Uint8Array(0), receivedAt: new Date(0).toISOString() };
+
+type Pending = { readonly record: AcceptedRecord | RejectedRecord; readonly accepted: boolean; readonly claim?: HeldClaim };
 
 /**
  * PostgreSQL store for several receiver instances on one database: uniqueness lives in
  * constraints (result ids, idempotency keys), never in a process's memory. Writes from concurrent
- * requests of one instance share a transaction (see GroupCommit).
+ * requests of one instance share a transaction (see GroupCommit). An idempotency key in flight is
+ * held in this process's memory and, for the other instances, by a session advisory lock; only
+ * its outcome is stored, in the transaction that stores its request.
  */
 export class PostgresStore implements Store {
   readonly #pool: pg.Pool;
+  readonly #locks: AdvisoryLocks;
+  readonly #held = new HeldClaims();
   readonly #now: () => number;
   readonly #maxRejected: number;
   readonly #inFlightTtlMs: number;
   readonly #writes: GroupCommit<Pending>;
   #rejectedSincePrune = 0;
+  #probe: Promise<void> | undefined;
 
-  private constructor(pool: pg.Pool, options: PostgresStoreOptions) {
-    this.#pool = pool;
+  private constructor(url: string, options: PostgresStoreOptions) {
+    this.#pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+    // An idle client losing its connection must not crash the process; the next query reports it.
+    this.#pool.on("error", () => undefined);
+    this.#locks = new AdvisoryLocks({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
     ({ now: this.#now, maxRejected: this.#maxRejected, inFlightTtlMs: this.#inFlightTtlMs } = storeSettings(options));
     this.#writes = new GroupCommit({
       engine: "PostgreSQL",
@@ -93,19 +110,22 @@ export class PostgresStore implements Store {
     });
   }
 
-  /** Connects and creates the tables when missing (several instances may start at once). */
+  /**
+   * Connects, creates the tables when missing (several instances may start at once) and checks
+   * that this role can write them: a database it may only read is refused here, not request by request.
+   */
   static async open(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
-    const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, connectionTimeoutMillis: 5_000 });
-    // An idle client losing its connection must not crash the process; the next query reports it.
-    pool.on("error", () => undefined);
-    const store = new PostgresStore(pool, options);
+    const store = new PostgresStore(url, options);
     try {
       await store.#transaction(async (client) => {
         await client.query("SELECT pg_advisory_xact_lock($1)", [FEED_LOCK + 1]);
         await client.query(SCHEMA);
       });
+      await store.#probeWrite().catch((thrown: Error) => {
+        throw new StorageUnavailableError(`cannot write to the PostgreSQL database: ${thrown.message}`, { cause: thrown });
+      });
     } catch (thrown) {
-      await pool.end().catch(() => undefined);
+      await store.#pool.end().catch(() => undefined);
       throw thrown;
     }
     return store;
@@ -113,40 +133,53 @@ export class PostgresStore implements Store {
 
   async claimIdempotencyKey(scope: Scope, key: string, fingerprint: string): Promise<IdempotencyClaim> {
     const now = this.#now();
-    return this.#guard(async () => {
-      const inserted = await this.#pool.query(
-        `INSERT INTO tidings_idempotency (environment_id, integration_id, key, fingerprint, state, claimed_at)
-         VALUES ($1, $2, $3, $4, 'in_flight', $5) ON CONFLICT DO NOTHING`,
-        [scope.environmentId, scope.integrationId, key, fingerprint, now],
-      );
-      if (inserted.rowCount === 1) return { kind: "claimed" };
+    const held = this.#held.get(scope, key);
+    if (held !== undefined) {
+      const verdict = judgeClaim(held, fingerprint, now, this.#inFlightTtlMs);
+      if (verdict !== "free") return verdict;
+      // This process's own claim, past its TTL: taken over, with the lock it already holds.
+      this.#held.hold(scope, key, fingerprint, now);
+      return { kind: "claimed" };
+    }
+    // Held before the first await, so that a concurrent request of this process sees it.
+    const claim = this.#held.hold(scope, key, fingerprint, now);
+    try {
+      const unlock = await this.#locks.tryLock(`${scope.environmentId}\u0000${scope.integrationId}\u0000${key}`);
+      if (this.#held.get(scope, key) !== claim) {
+        // Released (or taken over) while the lock was being taken: nobody is left to release it.
+        unlock?.();
+        return { kind: "in_flight" };
+      }
+      if (unlock === undefined) {
+        this.#held.end(scope, key, claim);
+        return { kind: "in_flight" };
+      }
+      claim.onEnd = unlock;
+      // Read after the lock is taken: a request that held it committed its outcome before releasing it.
       const { rows } = await this.#pool.query(
         `SELECT fingerprint, state, status_code, response, claimed_at FROM tidings_idempotency WHERE environment_id = $1 AND integration_id = $2 AND key = $3`,
         [scope.environmentId, scope.integrationId, key],
       );
-      const row = rows[0] as ClaimRow | undefined;
-      const verdict = judgeExistingClaim(row, fingerprint, now, this.#inFlightTtlMs);
-      if (verdict !== "take_over") return verdict;
-      const taken = await this.#pool.query(
-        `UPDATE tidings_idempotency SET claimed_at = $1 WHERE environment_id = $2 AND integration_id = $3 AND key = $4 AND state = 'in_flight' AND claimed_at = $5`,
-        [now, scope.environmentId, scope.integrationId, key, row!.claimed_at],
-      );
-      return taken.rowCount === 1 ? { kind: "claimed" } : { kind: "in_flight" };
-    });
+      const verdict = judgeClaim(rows[0] as ClaimRow | undefined, fingerprint, now, this.#inFlightTtlMs);
+      if (verdict === "free") return { kind: "claimed" };
+      this.#held.end(scope, key, claim);
+      return verdict;
+    } catch (thrown) {
+      this.#held.end(scope, key, claim);
+      throw new StorageUnavailableError(`PostgreSQL failed: ${(thrown as Error).message}`, { cause: thrown });
+    }
   }
 
   async releaseIdempotencyKey(scope: Scope, key: string): Promise<void> {
-    await this.#guard(() =>
-      this.#pool.query(`DELETE FROM tidings_idempotency WHERE environment_id = $1 AND integration_id = $2 AND key = $3 AND state = 'in_flight'`, [
-        scope.environmentId,
-        scope.integrationId,
-        key,
-      ]),
-    );
+    this.#held.end(scope, key);
   }
 
+  /** Stores the record with its idempotency key's outcome; the key's claim ends either way. */
   commitAccepted(record: AcceptedRecord): Promise<void> {
-    return this.#writes.add({ record, accepted: true });
+    const key = record.idempotencyKey;
+    const claim = key === undefined ? undefined : this.#held.get(record.scope, key);
+    const committed = this.#writes.add({ record, accepted: true, ...(claim === undefined ? {} : { claim }) });
+    return claim === undefined ? committed : committed.finally(() => this.#held.end(record.scope, key!, claim));
   }
 
   recordRejected(record: RejectedRecord): Promise<void> {
@@ -175,9 +208,37 @@ export class PostgresStore implements Store {
     await this.#guard(() => this.#pool.query("SELECT 1"));
   }
 
+  /** Concurrent checks share one probe, so a flood of health checks costs one transaction at a time. */
+  probeWrite(): Promise<void> {
+    this.#probe ??= this.#guard(() => this.#probeWrite()).finally(() => (this.#probe = undefined));
+    return this.#probe;
+  }
+
   async close(): Promise<void> {
     await this.#writes.flush();
+    await this.#locks.close();
     await this.#pool.end();
+  }
+
+  /**
+   * Inserts a row into each table and rolls back: the privileges, a read-only database or
+   * transaction, a table that cannot grow and the connection all fail it as they would fail a
+   * request's commit, and nothing stays behind. (PostgreSQL meets a full WAL disk by restarting,
+   * which fails it too.) The environment id is empty, which no configured environment has.
+   */
+  async #probeWrite(): Promise<void> {
+    const probe = randomUUID();
+    await this.#transaction(async (client) => {
+      const seq = await insertRequest(client, PROBE_SCOPE, PROBE_REQUEST, null);
+      await client.query(
+        `INSERT INTO tidings_events (environment_id, integration_id, kind, id, body, request_seq, received_at) VALUES ('', '', 'result', $1, '', $2, now())`,
+        [probe, seq],
+      );
+      await client.query(
+        `INSERT INTO tidings_idempotency (environment_id, integration_id, key, fingerprint, state, claimed_at) VALUES ('', '', $1, '', 'done', 0)`,
+        [probe],
+      );
+    }, "ROLLBACK");
   }
 
   async #write(client: pg.PoolClient, batch: readonly Pending[]): Promise<void> {
@@ -204,12 +265,7 @@ export class PostgresStore implements Store {
           [accepted.scope.environmentId, accepted.scope.integrationId, seq, accepted.request.receivedAt, rows.map((r) => r[0]), rows.map((r) => r[1]), rows.map((r) => r[2])],
         );
       }
-      if (accepted.idempotencyKey !== undefined) {
-        await client.query(
-          `UPDATE tidings_idempotency SET state = 'done', status_code = $1, response = $2 WHERE environment_id = $3 AND integration_id = $4 AND key = $5`,
-          [accepted.response.statusCode, accepted.response.body, accepted.scope.environmentId, accepted.scope.integrationId, accepted.idempotencyKey],
-        );
-      }
+      if (accepted.idempotencyKey !== undefined) await completeClaim(client, accepted, pending.claim);
     }
     this.#rejectedSincePrune += rejected;
     if (this.#rejectedSincePrune >= PRUNE_REJECTED_EVERY) {
@@ -221,19 +277,55 @@ export class PostgresStore implements Store {
     }
   }
 
-  async #transaction<T>(run: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.#pool.connect();
+  async #transaction<T>(run: (client: pg.PoolClient) => Promise<T>, end: "COMMIT" | "ROLLBACK" = "COMMIT"): Promise<T> {
+    const checkout = await this.#checkout();
+    const { client } = checkout;
     try {
       await client.query("BEGIN");
       const result = await run(client);
-      await client.query("COMMIT");
+      await client.query(end);
       return result;
     } catch (thrown) {
-      await client.query("ROLLBACK").catch(() => undefined);
+      if (checkout.broken() === undefined) await client.query("ROLLBACK").catch((error: Error) => checkout.release(error));
       throw thrown;
     } finally {
-      client.release();
+      checkout.release();
     }
+  }
+
+  /**
+   * A client from the pool that hears its own connection's errors. The pool listens only to idle
+   * clients; a client that loses its connection while checked out (a database restart,
+   * pg_terminate_backend) emits an error event, which would be thrown and end the process if
+   * nothing listened. Listening starts inside the pool's callback: the error can come in the same
+   * read as the connection's first ready message, before an awaiting caller resumes.
+   */
+  #checkout(): Promise<Checkout> {
+    return new Promise((resolve, reject) => {
+      this.#pool.connect((failure, client) => {
+        if (failure || client === undefined) {
+          reject(failure ?? new Error("the pool gave no client"));
+          return;
+        }
+        let broken: Error | undefined;
+        let released = false;
+        const onError = (error: Error) => {
+          broken ??= error;
+        };
+        client.on("error", onError);
+        resolve({
+          client,
+          broken: () => broken,
+          release: (error) => {
+            if (released) return;
+            released = true;
+            client.off("error", onError);
+            // A client with an error is closed rather than handed to the next transaction.
+            client.release(broken ?? error);
+          },
+        });
+      });
+    });
   }
 
   async #guard<T>(run: () => Promise<T>): Promise<T> {
@@ -263,6 +355,36 @@ async function insertRequest(client: pg.PoolClient, scope: Scope, request: Store
     ],
   );
   return String((rows[0] as { seq: string }).seq);
+}
+
+interface Checkout {
+  readonly client: pg.PoolClient;
+  /** The connection error the client has had, if any. */
+  readonly broken: () => Error | undefined;
+  /** Back to the pool (once); closed instead when it had an error or `error` is given. */
+  readonly release: (error?: Error) => void;
+}
+
+/**
+ * The outcome of an idempotency key, stored with its request. A claim held by this process knows
+ * the fingerprint; a key without one only completes a row an earlier version claimed in the table.
+ */
+async function completeClaim(client: pg.PoolClient, record: AcceptedRecord, claim: HeldClaim | undefined): Promise<void> {
+  const { scope, response } = record;
+  if (claim === undefined) {
+    await client.query(
+      `UPDATE tidings_idempotency SET state = 'done', status_code = $1, response = $2 WHERE environment_id = $3 AND integration_id = $4 AND key = $5`,
+      [response.statusCode, response.body, scope.environmentId, scope.integrationId, record.idempotencyKey],
+    );
+    return;
+  }
+  await client.query(
+    `INSERT INTO tidings_idempotency (environment_id, integration_id, key, fingerprint, state, status_code, response, claimed_at)
+     VALUES ($1, $2, $3, $4, 'done', $5, $6, $7)
+     ON CONFLICT (environment_id, integration_id, key) DO UPDATE
+       SET fingerprint = EXCLUDED.fingerprint, state = 'done', status_code = EXCLUDED.status_code, response = EXCLUDED.response, claimed_at = EXCLUDED.claimed_at`,
+    [scope.environmentId, scope.integrationId, record.idempotencyKey, claim.fingerprint, response.statusCode, response.body, claim.claimedAt],
+  );
 }
 
 /** Errors that mean the database cannot be used right now, as opposed to one record's problem. */

@@ -1,15 +1,17 @@
 import { randomInt } from "node:crypto";
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import type { WebhookResultDto } from "@tidings/core";
 import { startCheckpointer, type Checkpointer } from "./checkpointer.js";
-import { judgeExistingClaim, type ClaimRow } from "./claims.js";
+import { judgeClaim, type ClaimRow } from "./claims.js";
 import { digest128 } from "./digest.js";
 import { GroupCommit } from "./group-commit.js";
+import { HeldClaims, type HeldClaim } from "./held-claims.js";
 import { DigestSet, SeenKeys } from "./seen-keys.js";
 import {
   bodyBuffer,
+  DatabaseNotFoundError,
   InvalidCursorError,
   parseCursor,
   PRUNE_REJECTED_EVERY,
@@ -27,6 +29,12 @@ import {
 } from "./store.js";
 
 export interface SqliteStoreOptions extends StoreOptions {
+  /**
+   * Create the database when there is no file at the path (default true). A receiver that should
+   * find its data there passes false, so that a moved or deleted database is refused rather than
+   * silently replaced by an empty one.
+   */
+  readonly create?: boolean;
   /** A re-delivered event is recognized for at least this long after the first delivery. */
   readonly dedupWindowMs?: number;
   /** Told when the background checkpoint worker fails (the writer then checkpoints by itself). */
@@ -111,34 +119,51 @@ interface Staging {
  * GroupCommit). Re-deliveries are recognized by 128-bit digests of their event keys held in
  * memory and rebuilt from the stored rows at start, so a write never maintains a random-key index;
  * a lock file keeps a second process off the database, since its memory would not see these keys.
+ * For the same reason idempotency keys in flight are held in memory (see HeldClaims).
+ *
+ * SQLite keeps writing to a file deleted or moved under it, so every commit checks that the path
+ * still names the file it opened, and fails (503) when it does not rather than acknowledge data
+ * that the next start would not find.
  */
 export class SqliteStore implements Store {
   readonly #db: Database.Database;
   readonly #lock: Database.Database | undefined;
   readonly #checkpointer: Checkpointer | undefined;
+  readonly #path: string;
+  /** Device and inode of the database file when opened; undefined in memory. */
+  readonly #identity: string | undefined;
+  readonly #held = new HeldClaims();
   readonly #now: () => number;
   readonly #maxRejected: number;
   readonly #inFlightTtlMs: number;
   readonly #seen: SeenKeys;
   readonly #seed: number;
+  readonly #dedupWindowMs: number;
   readonly #scopes = new Map<string, number>();
   readonly #sql;
   readonly #writes: GroupCommit<(staging: Staging) => void>;
   readonly #digest = new Uint32Array(4);
   #rejectedSincePrune = 0;
   #commitsSincePrune = 0;
+  /** Set while the path names another file (or none): the keys committed meanwhile were not added to #seen. */
+  #displaced = false;
+  #probe: Promise<void> | undefined;
 
   constructor(path: string, options: SqliteStoreOptions = {}) {
     ({ now: this.#now, maxRejected: this.#maxRejected, inFlightTtlMs: this.#inFlightTtlMs } = storeSettings(options));
     const dedupWindowMs = options.dedupWindowMs ?? DEFAULT_DEDUP_WINDOW_MS;
+    this.#dedupWindowMs = dedupWindowMs;
+    this.#path = path;
     // An in-memory database has no file to lock, create or checkpoint.
     const onDisk = path !== ":memory:";
+    const create = options.create ?? true;
+    if (onDisk && !create && !existsSync(path)) throw new DatabaseNotFoundError(path);
     let lock: Database.Database | undefined;
     let db: Database.Database | undefined;
     try {
-      if (onDisk) mkdirSync(dirname(path), { recursive: true });
+      if (onDisk && create) mkdirSync(dirname(path), { recursive: true });
       lock = onDisk ? lockDatabase(`${path}.lock`, path) : undefined;
-      db = new Database(path);
+      db = new Database(path, { fileMustExist: onDisk && !create });
       // Set before the file has its first page, ignored after. A request's row is a few KiB to a few
       // hundred (its body): with 16 KiB pages a commit writes a quarter of the WAL frames (one
       // write of a header and one of a page each) that 4 KiB pages take. SQLite alone: a 100-event
@@ -153,6 +178,7 @@ export class SqliteStore implements Store {
       db.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_BYTES / pageSize}`);
       db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
       this.#seed = prepareLayout(db, path);
+      probeWrite(db, path);
     } catch (thrown) {
       db?.close();
       lock?.close();
@@ -161,6 +187,7 @@ export class SqliteStore implements Store {
     }
     this.#db = db;
     this.#lock = lock;
+    this.#identity = onDisk ? fileIdentity(path) : undefined;
     this.#sql = {
       findScope: db.prepare(`SELECT id FROM scopes WHERE environment_id = ? AND integration_id = ?`).pluck(),
       addScope: db.prepare(`INSERT INTO scopes (environment_id, integration_id) VALUES (?, ?) ON CONFLICT DO NOTHING`),
@@ -170,11 +197,12 @@ export class SqliteStore implements Store {
       insertRejected: db.prepare(
         `INSERT INTO rejected (scope, received_at, error_code, error_message, method, content_type, headers, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
-      claim: db.prepare(`INSERT INTO idempotency (scope, key, fingerprint, state, claimed_at) VALUES (?, ?, ?, 'in_flight', ?) ON CONFLICT DO NOTHING`),
       readClaim: db.prepare(`SELECT fingerprint, state, status_code, response, claimed_at FROM idempotency WHERE scope = ? AND key = ?`),
-      takeOver: db.prepare(`UPDATE idempotency SET claimed_at = ? WHERE scope = ? AND key = ? AND state = 'in_flight' AND claimed_at = ?`),
+      storeOutcome: db.prepare(
+        `INSERT INTO idempotency (scope, key, fingerprint, state, status_code, response, claimed_at) VALUES (?, ?, ?, 'done', ?, ?, ?)
+         ON CONFLICT (scope, key) DO UPDATE SET fingerprint = excluded.fingerprint, state = 'done', status_code = excluded.status_code, response = excluded.response, claimed_at = excluded.claimed_at`,
+      ),
       completeClaim: db.prepare(`UPDATE idempotency SET state = 'done', status_code = ?, response = ? WHERE scope = ? AND key = ?`),
-      releaseClaim: db.prepare(`DELETE FROM idempotency WHERE scope = ? AND key = ? AND state = 'in_flight'`),
       feed: db.prepare(
         `SELECT seq, received_at, results, body FROM requests WHERE scope = ? AND result_count > 0 AND seq >= ? ORDER BY seq LIMIT ?`,
       ),
@@ -187,6 +215,7 @@ export class SqliteStore implements Store {
         `DELETE FROM rejected WHERE seq <= (SELECT seq FROM rejected ORDER BY seq DESC LIMIT 1 OFFSET ?)`,
       ),
       ping: db.prepare(`SELECT 1`),
+      probe: db.prepare(PROBE_SQL),
     };
     this.#checkpointer = onDisk ? startCheckpointer(path, options.onCheckpointError ?? (() => undefined)) : undefined;
     this.#seen = new SeenKeys(dedupWindowMs, this.#now());
@@ -205,6 +234,8 @@ export class SqliteStore implements Store {
         const staging: Staging = { set: new DigestSet(64), keys: [] };
         const now = this.#now();
         writeAll(writes, staging, now);
+        // Checked after the commit: one that went to a file no longer at the path is not acknowledged.
+        this.#checkFile();
         this.#seen.rotate(now);
         for (const keys of staging.keys) for (let at = 0; at < keys.length; at += 4) this.#seen.add(keys, at);
       },
@@ -212,29 +243,29 @@ export class SqliteStore implements Store {
     });
   }
 
+  /** One process owns the database (the lock), so a claim in flight needs no row: see HeldClaims. */
   async claimIdempotencyKey(scope: Scope, key: string, fingerprint: string): Promise<IdempotencyClaim> {
     return this.#guard(() => {
-      const scopeId = this.#scopeId(scope);
-      return this.#db
-        .transaction((): IdempotencyClaim => {
-          const now = this.#now();
-          if (this.#sql.claim.run(scopeId, key, fingerprint, now).changes === 1) return { kind: "claimed" };
-          const row = this.#sql.readClaim.get(scopeId, key) as ClaimRow | undefined;
-          const verdict = judgeExistingClaim(row, fingerprint, now, this.#inFlightTtlMs);
-          if (verdict !== "take_over") return verdict;
-          const taken = this.#sql.takeOver.run(now, scopeId, key, row!.claimed_at).changes === 1;
-          return taken ? { kind: "claimed" } : { kind: "in_flight" };
-        })
-        .immediate();
+      const now = this.#now();
+      const scopeId = this.#knownScopeId(scope);
+      const existing = this.#held.get(scope, key) ?? (scopeId === undefined ? undefined : (this.#sql.readClaim.get(scopeId, key) as ClaimRow | undefined));
+      const verdict = judgeClaim(existing, fingerprint, now, this.#inFlightTtlMs);
+      if (verdict !== "free") return verdict;
+      this.#held.hold(scope, key, fingerprint, now);
+      return { kind: "claimed" };
     });
   }
 
   async releaseIdempotencyKey(scope: Scope, key: string): Promise<void> {
-    this.#guard(() => this.#sql.releaseClaim.run(this.#scopeId(scope), key));
+    this.#held.end(scope, key);
   }
 
+  /** Stores the record with its idempotency key's outcome; the key's claim ends either way. */
   commitAccepted(record: AcceptedRecord): Promise<void> {
-    return this.#queueWrite(record.scope, (scopeId, staging) => this.#writeAccepted(scopeId, record, staging));
+    const key = record.idempotencyKey;
+    const claim = key === undefined ? undefined : this.#held.get(record.scope, key);
+    const committed = this.#queueWrite(record.scope, (scopeId, staging) => this.#writeAccepted(scopeId, record, claim, staging));
+    return claim === undefined ? committed : committed.finally(() => this.#held.end(record.scope, key!, claim));
   }
 
   recordRejected(record: RejectedRecord): Promise<void> {
@@ -262,7 +293,8 @@ export class SqliteStore implements Store {
   async feed(scope: Scope, after: string | undefined, limit: number): Promise<FeedPage> {
     const cursor = after === undefined ? 0 : parseCursor(after);
     return this.#guard(() => {
-      const scopeId = this.#scopes.get(scopeKey(scope)) ?? (this.#sql.findScope.get(scope.environmentId, scope.integrationId) as number | undefined);
+      this.#checkFile();
+      const scopeId = this.#knownScopeId(scope);
       const data: FeedItem[] = [];
       if (scopeId === undefined) return { data, next: null };
       let fromSeq = Math.floor(cursor / SLOTS);
@@ -290,7 +322,19 @@ export class SqliteStore implements Store {
   }
 
   async ping(): Promise<void> {
-    this.#guard(() => this.#sql.ping.get());
+    this.#guard(() => {
+      this.#checkFile();
+      this.#sql.ping.get();
+    });
+  }
+
+  /**
+   * Commits a one-row write with the requests' next group commit (so it shares their sync) and
+   * checks the file, as each commit does. Concurrent checks share one probe.
+   */
+  probeWrite(): Promise<void> {
+    this.#probe ??= this.#writes.add(() => this.#sql.probe.run(new Date(this.#now()).toISOString())).finally(() => (this.#probe = undefined));
+    return this.#probe;
   }
 
   async close(): Promise<void> {
@@ -300,7 +344,7 @@ export class SqliteStore implements Store {
     if (this.#lock?.open) this.#lock.close();
   }
 
-  #writeAccepted(scopeId: number, record: AcceptedRecord, staging: Staging): void {
+  #writeAccepted(scopeId: number, record: AcceptedRecord, claim: HeldClaim | undefined, staging: Staging): void {
     const { request, results, ignored, unmapped } = record;
     const keys = new Uint32Array(4 * (results.length + ignored.length + unmapped.length));
     let count = 0;
@@ -330,8 +374,29 @@ export class SqliteStore implements Store {
       kept,
       bodyBuffer(request.body),
     );
-    if (record.idempotencyKey !== undefined) {
-      this.#sql.completeClaim.run(record.response.statusCode, record.response.body, scopeId, record.idempotencyKey);
+    const { idempotencyKey: key, response } = record;
+    if (key === undefined) return;
+    // Without a claim held here, only a row an earlier version claimed in the table is completed.
+    if (claim === undefined) this.#sql.completeClaim.run(response.statusCode, response.body, scopeId, key);
+    else this.#sql.storeOutcome.run(scopeId, key, claim.fingerprint, response.statusCode, response.body, claim.claimedAt);
+  }
+
+  /**
+   * Throws unless the path still names the file this store opened. When the file is back (moved
+   * back), the keys committed to it in the meantime, answered 503, are learned from it again, so
+   * that their providers' retries are recognized as re-deliveries.
+   */
+  #checkFile(): void {
+    if (this.#identity === undefined) return;
+    if (fileIdentity(this.#path) !== this.#identity) {
+      this.#displaced = true;
+      throw new StorageUnavailableError(
+        `the SQLite database this receiver opened is no longer at ${this.#path} (moved, deleted or replaced): nothing is stored until it is back; if it is gone for good, restart the receiver`,
+      );
+    }
+    if (this.#displaced) {
+      this.#displaced = false;
+      this.#loadRecentKeys(this.#dedupWindowMs);
     }
   }
 
@@ -349,6 +414,10 @@ export class SqliteStore implements Store {
         this.#seen.add(key);
       }
     }
+  }
+
+  #knownScopeId(scope: Scope): number | undefined {
+    return this.#scopes.get(scopeKey(scope)) ?? (this.#sql.findScope.get(scope.environmentId, scope.integrationId) as number | undefined);
   }
 
   #scopeId(scope: Scope): number {
@@ -479,8 +548,33 @@ function lockDatabase(lockPath: string, path: string): Database.Database {
   }
 }
 
+/** The one-row write a probe commits (see probeWrite). */
+const PROBE_SQL = `INSERT INTO meta (key, value) VALUES ('write_probe', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`;
+
+/**
+ * SQLite opens a file it may not write read-only, without a word, and fails each write later: a
+ * start on such a database is refused here instead, with the reason.
+ */
+function probeWrite(db: Database.Database, path: string): void {
+  try {
+    db.prepare(PROBE_SQL).run(new Date().toISOString());
+  } catch (thrown) {
+    throw new StorageUnavailableError(
+      `cannot write to SQLite database ${path}: ${(thrown as Error).message} (the receiver's user needs write access to the file and its directory, on a file system mounted read-write)`,
+      { cause: thrown },
+    );
+  }
+}
+
+/** Device and inode of the file at `path`, or undefined when there is none. */
+function fileIdentity(path: string): string | undefined {
+  const stats = statSync(path, { bigint: true, throwIfNoEntry: false });
+  return stats === undefined ? undefined : `${stats.dev}:${stats.ino}`;
+}
+
 /** Errors that mean the database itself is unusable, as opposed to one record's problem. */
 function isStorageFault(thrown: unknown): boolean {
+  if (thrown instanceof StorageUnavailableError) return true;
   const code = (thrown as { code?: unknown })?.code;
   return typeof code === "string" && /^SQLITE_(READONLY|FULL|IOERR|CANTOPEN|CORRUPT|NOTADB|BUSY|LOCKED|PERM|NOMEM)/.test(code);
 }

@@ -84,13 +84,26 @@ export function bodyBuffer(body: Uint8Array): Buffer {
 }
 
 export interface Store {
+  /**
+   * Claims an idempotency key for one request at a time. The claim lasts until that request's
+   * commitAccepted settles, whether it commits (the response is then replayed) or fails (the key
+   * is free again for the client's retry), or until releaseIdempotencyKey.
+   */
   claimIdempotencyKey(scope: Scope, key: string, fingerprint: string): Promise<IdempotencyClaim>;
-  /** Forgets a claim whose request ended without a stored response (storage failed). */
+  /** Ends a claim whose request will not be committed. Never fails. */
   releaseIdempotencyKey(scope: Scope, key: string): Promise<void>;
+  /** Commits the record (and its idempotency key's response); ends the key's claim either way. */
   commitAccepted(record: AcceptedRecord): Promise<void>;
   recordRejected(record: RejectedRecord): Promise<void>;
   feed(scope: Scope, after: string | undefined, limit: number): Promise<FeedPage>;
+  /** Resolves when the database answers a read. */
   ping(): Promise<void>;
+  /**
+   * Resolves when a write can be committed now (what a health check needs to know: a database
+   * that answers reads may still refuse every write); rejects with StorageUnavailableError.
+   * Optional for stores written before it, whose health is their ping.
+   */
+  probeWrite?(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -99,6 +112,14 @@ export class StorageUnavailableError extends Error {
   override readonly name = "StorageUnavailableError";
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
+  }
+}
+
+/** No database at the path, and a new one was not asked for (it may have been moved or deleted). */
+export class DatabaseNotFoundError extends Error {
+  override readonly name = "DatabaseNotFoundError";
+  constructor(readonly path: string) {
+    super(`SQLite database ${path} does not exist (moved or deleted, or its volume not mounted?); a new, empty database is created only when asked for`);
   }
 }
 
