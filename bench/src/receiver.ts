@@ -107,7 +107,7 @@ export const RECEIVER_ENTRY = "packages/cli/dist/main.js";
 
 /** Starts the receiver of the (built) checkout at `root` on a port of its own, with its database at `database`. */
 export function startReceiver(root: string, config: string, database: string): Promise<Child> {
-  return startChild(process.execPath, [join(root, RECEIVER_ENTRY), "serve", "--port", "0", "--config", config, "--db", database]);
+  return startChild(process.execPath, [join(root, RECEIVER_ENTRY), "serve", "--port", "0", "--config", config, "--db", database], { TIDINGS_CREATE_DB: "1" });
 }
 
 export interface AlternateOptions {
