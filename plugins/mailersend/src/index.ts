@@ -24,7 +24,7 @@ function verify(request: InboundRequest, credentials: MailerSendCredentials | un
 }
 
 export const SETUP = [
-  "In MailerSend: **Domains** > the sending domain > **Webhooks** > **Add webhook** (version 2.0, or legacy).",
+  "In MailerSend: **Domains** > **Manage** on the sending domain > **Webhooks** > **Add webhook** (either payload version).",
   "Endpoint URL: the integration's Tidings URL; for basic auth as well, put the credentials in it:",
   "`https://<username>:<password>@<host>/v2/inbound-webhooks/delivery-providers/<environmentId>/<integrationId>`.",
   "Tick the activity events to send (opened or opened_unique, clicked or clicked_unique, not both), save,",

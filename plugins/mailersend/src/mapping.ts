@@ -4,8 +4,8 @@ import { ignore, type Mapping } from "@tidings/core";
  * MailerSend webhook events, by the payload's top-level `type`: the "Available events" table of
  * https://developers.mailersend.com/api/v1/webhooks, plus the names the official SDKs list for
  * webhook subscriptions (`recipient.on_hold_*`), `activity.suppressed` (an activity type of the
- * activity API, seen in delivered webhooks) and `webhook.test`, the ping MailerSend posts when a
- * webhook is saved. README.md says why each near-synonym lands where it does.
+ * activity API that other receivers handle as a webhook: assumed) and `webhook.test`, the ping
+ * MailerSend posts when a webhook is saved. README.md says why each near-synonym lands where it does.
  */
 export const EVENTS = [
   "activity.sent",

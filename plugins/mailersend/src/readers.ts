@@ -1,4 +1,5 @@
 import { at, describeFields, field, firstAt, isRecord, lower, smtpCodes, text, textList, type EventDetails, type JsonRecord, type RejectReason } from "@tidings/core";
+import { fitting, fittingDetails, fittingTags, MAX } from "./bounds.js";
 
 /**
  * MailerSend posts two payload versions. Webhooks 2.0 (the default for new webhooks) keep the
@@ -17,7 +18,7 @@ export function eventName(raw: unknown): string | undefined {
   return lower(text(field(raw, "type")) ?? text(field(raw, "object")));
 }
 
-function isActivity(name: string | undefined): boolean {
+function isActivity(name: string | undefined): name is string {
   return name?.startsWith("activity.") === true;
 }
 
@@ -38,15 +39,16 @@ export function date(raw: unknown): string | undefined {
  * inside that message, which the sender never receives.
  */
 export function externalId(raw: unknown): string | undefined {
-  return firstText(raw, [
+  const id = firstText(raw, [
     ["data", "email", "message", "id"],
     ["data", "message_id"],
   ]);
+  return fitting(id, MAX.externalId);
 }
 
 /** The activity's id, `data.id`; other events' `data.id` names an object (an identity, a list), not the event. */
 export function eventId(raw: unknown): string | undefined {
-  return isActivity(eventName(raw)) ? text(at(raw, "data", "id")) : undefined;
+  return isActivity(eventName(raw)) ? fitting(text(at(raw, "data", "id")), MAX.eventId) : undefined;
 }
 
 /** What the event adds: webhooks 2.0 `data.meta`, legacy `data.morph`. */
@@ -60,14 +62,14 @@ function extra(raw: unknown): JsonRecord | undefined {
 /** The provider's words for a bounce, deferral, suppression or unsubscribe, most readable first. */
 const REASON_PATHS = [["readable_reason"], ["bounce_reason"], ["unsubscribe_reason"], ["suppression_reason"], ["reason"]] as const;
 
+const CLICKS: ReadonlySet<string> = new Set(["activity.clicked", "activity.clicked_unique"]);
+
 export function response(raw: unknown): string | undefined {
-  const name = eventName(raw);
   const info = extra(raw);
-  if (name === "activity.clicked" || name === "activity.clicked_unique") return text(field(info, "url"));
-  return describeFields(info, { reason: REASON_PATHS, code: [["bounce_code"]] });
+  const described = CLICKS.has(eventName(raw) ?? "") ? text(field(info, "url")) : describeFields(info, { reason: REASON_PATHS, code: [["bounce_code"]] });
+  return fitting(described, MAX.response);
 }
 
-const CLICKS: ReadonlySet<string> = new Set(["activity.clicked", "activity.clicked_unique"]);
 const OPENS: ReadonlySet<string> = new Set(["activity.opened", "activity.opened_unique", "activity.survey_opened"]);
 const BOUNCE_CLASSES: Readonly<Record<string, "hard" | "soft">> = {
   "activity.hard_bounced": "hard",
@@ -85,7 +87,10 @@ const SUPPRESSION_REASONS: readonly (readonly [RegExp, RejectReason])[] = [
 
 export function details(raw: unknown): EventDetails | undefined {
   const name = eventName(raw);
-  if (!isActivity(name)) return undefined;
+  return isActivity(name) ? fittingDetails(activityDetails(name, raw)) : undefined;
+}
+
+function activityDetails(name: string, raw: unknown): EventDetails {
   const info = extra(raw);
   const common: EventDetails = {
     recipient: firstText(raw, [
@@ -93,12 +98,12 @@ export function details(raw: unknown): EventDetails | undefined {
       ["data", "recipient"],
       ["data", "email"],
     ]),
-    tags: textList(firstAt(raw, [["data", "email", "tags"], ["data", "tags"]])),
+    tags: fittingTags(textList(firstAt(raw, [["data", "email", "tags"], ["data", "tags"]]))),
   };
-  if (CLICKS.has(name!)) return { ...common, ...client(info), clickUrl: text(field(info, "url")) };
-  if (OPENS.has(name!)) return { ...common, ...client(info) };
+  if (CLICKS.has(name)) return { ...common, ...client(info), clickUrl: text(field(info, "url")) };
+  if (OPENS.has(name)) return { ...common, ...client(info) };
   const reason = firstText(info, REASON_PATHS);
-  const bounceClass = BOUNCE_CLASSES[name!];
+  const bounceClass = BOUNCE_CLASSES[name];
   if (bounceClass !== undefined) {
     return { ...common, ...replyOf(info), bounceClass, rejectReason: name === "activity.deferred" ? undefined : "bounced", description: reason };
   }

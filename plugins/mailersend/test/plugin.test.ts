@@ -276,6 +276,19 @@ describe("mailersend readers", () => {
     expect(run(nameless, { signature: sign(nameless, NEW_SECRET) })).toMatchObject({ unmapped: [{ code: "invalid_event" }] });
   });
 
+  it("leaves out a value too long for the schema rather than the event", () => {
+    const long = "x".repeat(70_000);
+    const outcome = runV2("activity.hard_bounced", { id: "i".repeat(600), tags: ["ok", "t".repeat(2000)], meta: { bounce_reason: `550 ${long}`, bounce_code: 550 } });
+    expect(outcome).toMatchObject({ results: [{ event: { status: "bounced", externalId: "6892766ae78995a317577aa1" }, details: { smtpCode: "550", bounceClass: "hard" } }], unmapped: [] });
+    if (!outcome.ok) throw new Error(outcome.error.message);
+    const [result] = outcome.results;
+    expect(result!.id).not.toContain("iii");
+    expect(result!.event).not.toHaveProperty("response");
+    expect(result!.details).not.toHaveProperty("mtaResponse");
+    expect(result!.details).not.toHaveProperty("tags");
+    expect(result!.event.row).toContain(long);
+  });
+
   it("leaves an activity without any time unmapped rather than dating it at receipt", () => {
     expect(runV2("activity.sent", { meta: [] })).toMatchObject({ results: [{ event: { date: "2025-08-05T21:24:02.000Z" } }] });
     const undated = wire({ type: "activity.sent", data: V2_DATA });
