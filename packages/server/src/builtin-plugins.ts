@@ -2,6 +2,7 @@ import type { AnyPlugin } from "@tidings/core";
 import { brevo } from "@tidings/plugin-brevo";
 import { everlyticLegacy } from "@tidings/plugin-everlytic-legacy";
 import { everlyticStandard } from "@tidings/plugin-everlytic-standard";
+import { mailersend } from "@tidings/plugin-mailersend";
 import { mailjet } from "@tidings/plugin-mailjet";
 import { mailtrap } from "@tidings/plugin-mailtrap";
 import { mandrill } from "@tidings/plugin-mandrill";
@@ -28,4 +29,5 @@ export const BUILTIN_PLUGINS: readonly AnyPlugin[] = [
   postal,
   mailtrap,
   mandrill,
+  mailersend,
 ];
