@@ -256,7 +256,8 @@ function readResult(plugin: AnyPlugin, raw: unknown, id: string, status: Status,
   event.row = row;
   const given = read.details?.(raw, context);
   const details = received ? { ...given, dateSource: "received" as const } : given;
-  return details === undefined || details === null || isEmpty(details) ? { id, event } : { id, event, details };
+  const present = details === undefined || details === null ? undefined : withoutAbsent(details);
+  return present === undefined ? { id, event } : { id, event, details: present };
 }
 
 /** Message ids travel as `<id@host>` in mail headers; the vocabulary carries the id alone. */
@@ -265,12 +266,24 @@ function withoutAngleBrackets(id: string): string {
 }
 
 /**
- * True when no field is present. Readers write `recipient: text(...)` freely; absent fields stay
- * as undefined properties, which validation and JSON skip, so no copy is made per event.
+ * The details without absent fields (readers write `recipient: text(...)` freely), or undefined
+ * when none is present. The reader's object is returned as it is when nothing is absent.
  */
-function isEmpty(details: EventDetails): boolean {
-  for (const key in details) if ((details as Record<string, unknown>)[key] !== undefined) return false;
-  return true;
+function withoutAbsent(details: EventDetails): EventDetails | undefined {
+  let present = 0;
+  let absent = 0;
+  for (const key in details) {
+    if ((details as Record<string, unknown>)[key] === undefined) absent++;
+    else present++;
+  }
+  if (present === 0) return undefined;
+  if (absent === 0) return details;
+  const out: Record<string, unknown> = {};
+  for (const key in details) {
+    const value = (details as Record<string, unknown>)[key];
+    if (value !== undefined) out[key] = value;
+  }
+  return out as EventDetails;
 }
 
 /** Mapping lookups are own-property only: a raw name like "__proto__" or "toString" is just unknown. */
