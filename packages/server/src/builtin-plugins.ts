@@ -1,4 +1,5 @@
 import type { AnyPlugin } from "@tidings/core";
+import { anypost } from "@tidings/plugin-anypost";
 import { brevo } from "@tidings/plugin-brevo";
 import { everlyticLegacy } from "@tidings/plugin-everlytic-legacy";
 import { everlyticStandard } from "@tidings/plugin-everlytic-standard";
@@ -30,4 +31,5 @@ export const BUILTIN_PLUGINS: readonly AnyPlugin[] = [
   mailtrap,
   mandrill,
   mailersend,
+  anypost,
 ];

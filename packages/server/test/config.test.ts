@@ -48,9 +48,9 @@ describe("configuration", () => {
   });
 
   it.each([
-    ["a pair missing its password", { username: "u" }, ["/integrations/0/credentials/password: Invalid input: expected string, received undefined"]],
+    ["a pair missing its password", { username: "u" }, ["/integrations/0/credentials/password: required with username: basic auth needs both"]],
     ["a list whose first pair misses its password", [{ username: "u" }], ["/integrations/0/credentials/0/password: Invalid input: expected string, received undefined"]],
-    ["a misspelled field", { user: "u", password: "p" }, ["/integrations/0/credentials/username: Invalid input", '/integrations/0/credentials: Unrecognized key: "user"']],
+    ["a misspelled field", { user: "u", password: "p" }, ['/integrations/0/credentials: unexpected field "user"; the accepted fields are username, password', "/integrations/0/credentials/username: required with password"]],
     ["a string", "u:p", ["/integrations/0/credentials: a string is none of the accepted shapes"]],
   ])("names the credentials field at fault and the provider's shape, for %s", async (_, credentials, lines) => {
     const document = { environments: TEST_CONFIG.environments, integrations: [{ environmentId: "env-a", id: "x", provider: "everlytic-standard", credentials }] };
@@ -59,7 +59,7 @@ describe("configuration", () => {
       (error: Error) => error.message,
     );
     for (const line of lines) expect(message).toContain(`\n  ${line}`);
-    expect(message).toContain('\n  expected: { "username": string, "password": string } or [{ "username": string, "password": string }, ...]');
+    expect(message).toContain('\n  expected: [{ "username": string, "password": string }, ...] or { "username"?: string or [string, ...], "password"?: string or [string, ...] }');
     expect(message).not.toContain("(root)");
   });
 
