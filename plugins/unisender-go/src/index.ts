@@ -4,7 +4,7 @@ import { eventName, splitBody } from "./payload.js";
 import { date, details, externalId, response } from "./readers.js";
 import { UnisenderGoCredentialsSchema, verify } from "./signature.js";
 
-export { EVENTS, MAPPING, REFINING_DELIVERY_STATUSES, REJECT_REASONS, type UnisenderGoEvent } from "./mapping.js";
+export { DELIVERY_STATUS_REASONS, EVENTS, MAPPING, REFINING_DELIVERY_STATUSES, type UnisenderGoEvent } from "./mapping.js";
 export { UnisenderGoCredentialsSchema, type UnisenderGoCredentials } from "./signature.js";
 
 /**

@@ -36,7 +36,8 @@ export const MAPPING: Mapping<UnisenderGoEvent> = {
   opened: "opened",
   clicked: "clicked",
   unsubscribed: "unsubscribed",
-  subscribed: ignore("the recipient subscribed again after unsubscribing: not a delivery status"),
+  // Listed beside unsubscribed as what a delivered message may turn into; by its name, a resubscription.
+  subscribed: ignore("the recipient's subscription changed back to subscribed: not a delivery status"),
   // A temporary failure: Unisender Go retries for 48 hours, then reports delivered or hard_bounced.
   soft_bounced: "deferred",
   hard_bounced: "bounced",
@@ -66,7 +67,7 @@ export const REFINING_DELIVERY_STATUSES: ReadonlySet<string> = new Set(
  * for suppression lists. `err_will_retry` ("temporarily rejected, delivery will be retried")
  * belongs to soft bounces, which carry no reject reason; an undocumented code reads as `other`.
  */
-export const REJECT_REASONS: ReadonlyMap<string, RejectReason> = new Map<string, RejectReason>([
+export const DELIVERY_STATUS_REASONS: ReadonlyMap<string, RejectReason> = new Map<string, RejectReason>([
   ["err_user_unknown", "invalid"],
   ["err_user_inactive", "invalid"],
   ["err_mailbox_discarded", "invalid"],

@@ -1,5 +1,5 @@
 import { at, field, joinParts, smtpCodes, text, textMap, toIsoDate, type EventDetails, type RejectReason } from "@tidings/core";
-import { MAPPING, REJECT_REASONS, type UnisenderGoEvent } from "./mapping.js";
+import { DELIVERY_STATUS_REASONS, MAPPING, type UnisenderGoEvent } from "./mapping.js";
 import { deliveryStatus, eventData, eventName } from "./payload.js";
 
 /** `event_time` is "YYYY-MM-DD hh:mm:ss" in UTC, written without a zone. */
@@ -46,7 +46,7 @@ export function details(raw: unknown): EventDetails {
 function failure(name: string | undefined, code: string | undefined): { bounceClass?: "hard" | "soft"; rejectReason?: RejectReason } {
   if (name === "soft_bounced") return { bounceClass: "soft" };
   if (name === undefined || !name.startsWith("hard_bounced")) return {};
-  const rejectReason = code === undefined ? undefined : (REJECT_REASONS.get(code) ?? "other");
+  const rejectReason = code === undefined ? undefined : (DELIVERY_STATUS_REASONS.get(code) ?? "other");
   const status = Object.hasOwn(MAPPING, name) ? MAPPING[name as UnisenderGoEvent] : undefined;
   return status === "bounced" || status === "blocked" ? { bounceClass: "hard", rejectReason } : { rejectReason };
 }

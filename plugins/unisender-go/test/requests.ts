@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import fc from "fast-check";
 import type { SuiteRequest } from "@tidings/core/testkit";
-import { REFINING_DELIVERY_STATUSES, REJECT_REASONS } from "../src/index.js";
+import { DELIVERY_STATUS_REASONS, REFINING_DELIVERY_STATUSES } from "../src/index.js";
 
 /** Unisender Go API keys are 40 lower-case letters and digits; these were made up for the tests. */
 export const API_KEY = "k7f2m9q4w1x8c3v6b5n0z2a7s4d9f1g6h3j8l5p0";
@@ -57,7 +57,7 @@ const eventTime = fc
 const metadataKey = fc.stringMatching(/^[a-z][a-z0-9_]{0,8}$/).filter((key) => key !== "auth");
 const SOFT_CODES = ["err_will_retry", "err_mailbox_full", "err_domain_inactive"];
 /** The codes that leave hard_bounced as it is, and one Unisender Go might add. */
-const PLAIN_HARD_CODES = [...REJECT_REASONS.keys()].filter((code) => !REFINING_DELIVERY_STATUSES.has(code)).concat("err_not_documented");
+const PLAIN_HARD_CODES = [...DELIVERY_STATUS_REASONS.keys()].filter((code) => !REFINING_DELIVERY_STATUSES.has(code)).concat("err_not_documented");
 
 /** The fields an event named `name` carries, beyond the common ones. */
 function statusFields(name: string): fc.Arbitrary<Record<string, unknown>> {
