@@ -24,6 +24,7 @@ export function details(raw: unknown): EventDetails {
   const name = eventName(raw);
   const engaged = name === "opened" || name === "clicked";
   const reply = text(at(data, "delivery_info", "destination_response"));
+  const code = deliveryStatus(data);
   return {
     recipient: text(field(data, "email")),
     metadata: textMap(field(data, "metadata")),
@@ -31,10 +32,10 @@ export function details(raw: unknown): EventDetails {
     // Documented as present only for opens and clicks.
     userAgent: engaged ? text(at(data, "delivery_info", "user_agent")) : undefined,
     ip: engaged ? text(at(data, "delivery_info", "ip")) : undefined,
-    ...failure(name, deliveryStatus(data)),
+    ...failure(name, code),
     ...smtpCodes(reply),
     mtaResponse: reply,
-    description: deliveryStatus(data),
+    description: code,
   };
 }
 

@@ -8,15 +8,15 @@ export const API_KEY = "k7f2m9q4w1x8c3v6b5n0z2a7s4d9f1g6h3j8l5p0";
 export const OLD_API_KEY = "r3t8y1u6i9o2p5a0s7d4f1g8h5j2k9l6z3x0c7v4";
 export const NOW = new Date("2026-01-15T10:00:00.000Z");
 
-const PLACEHOLDER = "@@unisender-go-auth@@";
+export const AUTH_PLACEHOLDER = "@@unisender-go-auth@@";
 
 /**
  * What Unisender Go does: the body's text with the API key where the auth value goes, hashed with
- * MD5, and the digest put in its place. `text` must hold PLACEHOLDER once, as the auth value.
+ * MD5, and the digest put in its place. `text` must hold AUTH_PLACEHOLDER once, as the auth value.
  */
 export function signText(text: string, key = API_KEY): string {
-  const digest = createHash("md5").update(text.replace(PLACEHOLDER, key)).digest("hex");
-  return text.replace(PLACEHOLDER, digest);
+  const digest = createHash("md5").update(text.replace(AUTH_PLACEHOLDER, key)).digest("hex");
+  return text.replace(AUTH_PLACEHOLDER, digest);
 }
 
 /** How a body may be written: compact, indented, with spaces around colons, PHP's escaped slashes. */
@@ -38,7 +38,7 @@ export function format(value: unknown, how: Format): string {
 
 /** The body with `auth` first, as Unisender Go writes it, signed over its own text. */
 export function signedBody(body: Record<string, unknown>, key = API_KEY, how: Format = "compact"): string {
-  return signText(format({ auth: PLACEHOLDER, ...body }, how), key);
+  return signText(format({ auth: AUTH_PLACEHOLDER, ...body }, how), key);
 }
 
 export function batched(events: readonly unknown[], user: Record<string, unknown> = { user_id: 456 }): Record<string, unknown> {

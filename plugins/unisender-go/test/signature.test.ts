@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { NO_HOST_SERVICES, basicAuthHeader, inboundRequest, normalize, parseCredentials } from "@tidings/core";
 import { describe, expect, it } from "vitest";
 import { unisenderGo, type UnisenderGoCredentials } from "../src/index.js";
-import { API_KEY, FORMATS, NOW, OLD_API_KEY, batched, format, signText, signedBody, statusEvent } from "./requests.js";
+import { API_KEY, AUTH_PLACEHOLDER, FORMATS, NOW, OLD_API_KEY, batched, format, signText, signedBody, statusEvent } from "./requests.js";
 
 const EVENT = statusEvent({ job_id: "1a3Q2V-0000OZ-S0", email: "recipient.email@example.com", status: "delivered", event_time: "2015-11-30 15:09:42" });
 const BODY = batched([EVENT]);
@@ -24,7 +24,7 @@ describe("the auth field", () => {
   });
 
   it("verifies wherever auth sits and whatever case its hex digits are in", () => {
-    const last = signText(JSON.stringify({ ...BODY, auth: "@@unisender-go-auth@@" }));
+    const last = signText(JSON.stringify({ ...BODY, auth: AUTH_PLACEHOLDER }));
     expect(verdict(KEY, last)).toEqual(VERIFIED);
     const upper = signedBody(BODY).replace(/"auth":"([0-9a-f]{32})"/, (_, hex: string) => `"auth":"${hex.toUpperCase()}"`);
     expect(verdict(KEY, upper)).toEqual(VERIFIED);
@@ -34,8 +34,8 @@ describe("the auth field", () => {
     const cyrillic = batched([statusEvent({ ...EVENT.event_data as object, metadata: { note: "Метаданные" } })]);
     expect(verdict(KEY, signedBody(cyrillic))).toEqual(VERIFIED);
     // Two bytes a letter before the auth value: offsets are counted in bytes.
-    expect(verdict(KEY, signText(JSON.stringify({ ...cyrillic, auth: "@@unisender-go-auth@@" })))).toEqual(VERIFIED);
-    const escaped = signText(JSON.stringify({ auth: "@@unisender-go-auth@@", ...cyrillic }).replace(/[\u0400-\u04ff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`));
+    expect(verdict(KEY, signText(JSON.stringify({ ...cyrillic, auth: AUTH_PLACEHOLDER })))).toEqual(VERIFIED);
+    const escaped = signText(JSON.stringify({ auth: AUTH_PLACEHOLDER, ...cyrillic }).replace(/[\u0400-\u04ff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`));
     expect(verdict(KEY, escaped)).toEqual(VERIFIED);
     // The same digest over the other spelling of the same JSON is not the same text.
     const respelled = escaped.replace(/\\u([0-9a-f]{4})/g, (_, code: string) => String.fromCharCode(parseInt(code, 16)));
@@ -61,7 +61,7 @@ describe("the auth field", () => {
 
   it("refuses a digest that only a nested auth field carries", () => {
     // Signed the way Unisender Go signs, but over a value below the top level.
-    const text = JSON.stringify(batched([statusEvent({ ...EVENT.event_data as object, metadata: { auth: "@@unisender-go-auth@@" } })]));
+    const text = JSON.stringify(batched([statusEvent({ ...EVENT.event_data as object, metadata: { auth: AUTH_PLACEHOLDER } })]));
     const result = verdict(KEY, signText(text));
     expect(result).toMatchObject({ ok: false, code: "unauthorized" });
     expect(result.message).toContain("top-level");
