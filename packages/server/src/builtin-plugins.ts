@@ -14,6 +14,7 @@ import { resend } from "@tidings/plugin-resend";
 import { sendgrid } from "@tidings/plugin-sendgrid";
 import { ses } from "@tidings/plugin-ses";
 import { sparkpost } from "@tidings/plugin-sparkpost";
+import { unisenderGo } from "@tidings/plugin-unisender-go";
 
 /** The plugins that ship with Tidings; community plugins come from the config's `plugins` list. */
 export const BUILTIN_PLUGINS: readonly AnyPlugin[] = [
@@ -32,4 +33,5 @@ export const BUILTIN_PLUGINS: readonly AnyPlugin[] = [
   mandrill,
   mailersend,
   anypost,
+  unisenderGo,
 ];
