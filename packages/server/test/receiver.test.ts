@@ -92,12 +92,20 @@ describe("receiver", () => {
 
     it("405 with an Allow header for a known path and another method", async () => {
       const put = await fetch(`${server().url}${EVERLYTIC}`, { method: "PUT", body: "{}", headers: { "content-type": "application/json" } });
-      expect(put.headers.get("allow")).toBe("POST");
+      expect(put.headers.get("allow")).toBe("POST, HEAD");
       await expectError(put, 405, "method_not_allowed");
       const deleteFeed = await fetch(`${server().url}${EVERLYTIC}/events`, { method: "DELETE" });
       expect(deleteFeed.headers.get("allow")).toBe("GET, HEAD");
       await expectError(deleteFeed, 405, "method_not_allowed");
       await expectError(await server().get(EVERLYTIC), 405, "method_not_allowed");
+    });
+
+    it("answers a provider's HEAD check of the webhook URL, and names the POST setting on a GET", async () => {
+      const head = await fetch(`${server().url}${EVERLYTIC}`, { method: "HEAD" });
+      expect(head.status).toBe(200);
+      const get = await server().get(EVERLYTIC);
+      expect(get.headers.get("allow")).toBe("POST, HEAD");
+      await expectError(get, 405, "method_not_allowed");
     });
 
     it("400 for a malformed body, 415 for an unsupported content type", async () => {

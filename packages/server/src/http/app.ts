@@ -62,7 +62,11 @@ export function buildHttpApp(receiver: Receiver, options: HttpOptions): FastifyI
   app.get("/health", (_request, reply) => receiver.health().then((response) => send(reply, response)));
   const openApi = JSON.stringify(buildOpenApi());
   app.get("/openapi.json", (_request, reply) => send(reply, { statusCode: 200, body: openApi }));
-  allowOnly(app, INBOUND_PATH, ["POST"]);
+  // Providers check a webhook URL before using it (Mandrill sends HEAD); a GET is a provider set to
+  // call with GET, answered 405 with the setting that makes it POST.
+  app.head(INBOUND_PATH, (_request, reply) => reply.code(200).send());
+  app.get(INBOUND_PATH, (request, reply) => send(reply, receiver.wrongMethod(toReceiverRequest(request))));
+  allowOnly(app, INBOUND_PATH, ["POST", "HEAD"], ["GET"]);
   for (const path of [`${INBOUND_PATH}/events`, "/health", "/openapi.json"]) allowOnly(app, path, ["GET", "HEAD"]);
 
   app.setNotFoundHandler((request, reply) => sendError(reply, "not_found", `no route for ${request.method} ${request.url.split("?")[0]}`));
@@ -89,10 +93,11 @@ const METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"] as 
  * that sends PUT to the webhook URL learns the URL is right and the method wrong. `allowed` are
  * the methods the path serves (fastify answers HEAD for every GET route).
  */
-function allowOnly(app: FastifyInstance, url: string, allowed: readonly (typeof METHODS)[number][]): void {
+/** 405 with `Allow` for every method not allowed on `url`, except those `routedElsewhere` answers itself. */
+function allowOnly(app: FastifyInstance, url: string, allowed: readonly (typeof METHODS)[number][], routedElsewhere: readonly (typeof METHODS)[number][] = []): void {
   const allow = allowed.join(", ");
   app.route({
-    method: METHODS.filter((method) => !allowed.includes(method)),
+    method: METHODS.filter((method) => !allowed.includes(method) && !routedElsewhere.includes(method)),
     url,
     handler: (request, reply) => {
       reply.header("allow", allow);

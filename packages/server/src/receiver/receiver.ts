@@ -86,6 +86,14 @@ export class Receiver {
     return this.#accept(scope, integration, request, stored, outcome, headers["idempotency-key"]);
   }
 
+  /** Another method than POST on a webhook URL: 405, naming the provider setting that makes it POST. */
+  wrongMethod(req: ReceiverRequest): ReceiverResponse {
+    const located = this.#locate(req);
+    const hint = "statusCode" in located ? undefined : located.integration.plugin.methodHint;
+    const message = `${req.method} is not allowed here; providers deliver with POST${hint === undefined ? "" : `: ${hint}`}`;
+    return { ...errorResponse("method_not_allowed", message), headers: { allow: "POST, HEAD" } };
+  }
+
   async feed(req: ReceiverRequest): Promise<ReceiverResponse> {
     const located = this.#locate(req);
     if ("statusCode" in located) return located;
