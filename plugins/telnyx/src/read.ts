@@ -8,6 +8,13 @@ const RECIPIENT_TYPES: ReadonlySet<string> = new Set([...OUTBOUND_TYPES, READ_RE
 const RECIPIENT_POINTER = /^\/to\/(\d+)(?:\/|$)/;
 
 /**
+ * Telnyx's most recipients for one message: a group MMS takes "a maximum of 8 recipients" (Group
+ * Messaging). Each recipient's row repeats the event, so a longer list is not fanned out: kept whole
+ * as one unmapped event rather than copied once per entry.
+ */
+export const MAX_RECIPIENTS = 8;
+
+/**
  * Where a fanned-out event's recipient stood in the original `to[]`, for errors that point at it.
  * Keyed by the copies `split` makes, which live as long as one request's mapping.
  */
@@ -35,7 +42,7 @@ function recipient(raw: unknown): unknown {
  */
 export function split(body: unknown): unknown[] {
   const to = recipientList(body);
-  if (!Array.isArray(to) || to.length <= 1 || !isRecord(body)) return [body];
+  if (!Array.isArray(to) || to.length <= 1 || to.length > MAX_RECIPIENTS || !isRecord(body)) return [body];
   const data = field(body, "data");
   const payload = field(data, "payload");
   return to.map((entry, index) => {

@@ -177,11 +177,14 @@ describe("telnyx recipients", () => {
       "40008: Undeliverable; Applies to every recipient",
       "Applies to every recipient",
     ]);
-    const eleven = event("message.finalized", {
-      to: Array.from({ length: 11 }, (_, i) => ({ phone_number: `+1312555${String(i).padStart(4, "0")}`, status: "delivery_failed" })),
-      errors: [{ code: "40300", title: "Destination number unreachable", source: { pointer: "/to/10/phone_number" } }],
+    const eight = event("message.finalized", {
+      to: to(...Array.from({ length: 8 }, (_, i): [string, string] => [`+1312555000${i}`, "delivery_failed"])),
+      errors: [
+        { code: "40300", title: "Destination number unreachable", source: { pointer: "/to/10/phone_number" } },
+        { code: "40008", title: "Undeliverable", source: { pointer: "/to/7" } },
+      ],
     });
-    expect(only(eleven).results.map((r) => r.details?.description)).toEqual([...Array(10).fill(undefined), "40300: Destination number unreachable"]);
+    expect(only(eight).results.map((r) => r.details?.description)).toEqual([...Array(7).fill(undefined), "40008: Undeliverable"]);
   });
 
   it("keeps each recipient's row to its own to[] entry, and a single recipient's row as received", () => {
@@ -197,6 +200,12 @@ describe("telnyx recipients", () => {
     expect(only(numberless).results.map((r) => r.id)).toEqual([`${EVENT_ID}#0`, `${EVENT_ID}#1`]);
     const idless = event("message.finalized", { to: to(["+13125550002", "delivered"]) }, { id: undefined });
     expect(only(idless).results[0]?.id).toBe(contentHash(idless));
+  });
+
+  it("keeps an event listing more recipients than Telnyx allows whole, as one unmapped event, instead of copying it per entry", () => {
+    const nine = event("message.finalized", { to: to(...Array.from({ length: 9 }, (_, i): [string, string] => [`+1312555000${i}`, "delivered"])) });
+    expect(only(nine)).toMatchObject({ results: [], ignored: [], unmapped: [{ code: "invalid_event" }] });
+    expect(only(nine).unmapped).toHaveLength(1);
   });
 
   it("keeps the event id as it is for events about no recipient", () => {
