@@ -195,6 +195,17 @@ describe("telnyx recipients", () => {
     expect(only(text).results[0]?.event.row).toBe(text.trim());
   });
 
+  it("copies prototype keys in a fanned-out event as plain keys, polluting nothing", () => {
+    const text = JSON.stringify(event("message.finalized", { to: to(["+15559876543", "delivered"], ["+15558765432", "delivered"]) })).replace(
+      '"payload":{',
+      '"payload":{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}},',
+    );
+    const { results } = only(text);
+    expect(results.map((r) => r.event.status)).toEqual(["delivered", "delivered"]);
+    expect(Object.keys((JSON.parse(results[0]!.event.row!) as { data: { payload: object } }).data.payload)).toContain("__proto__");
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it("names a recipient without a phone number by its position, and an event without an id is hashed", () => {
     const numberless = event("message.finalized", { to: [{ status: "delivered" }, { status: "delivered" }] });
     expect(only(numberless).results.map((r) => r.id)).toEqual([`${EVENT_ID}#0`, `${EVENT_ID}#1`]);
