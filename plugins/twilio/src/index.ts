@@ -5,8 +5,7 @@ import { details, eventId, eventName, externalId, response, split } from "./read
 import { verifySignature } from "./signature.js";
 
 export { EVENTS, MAPPING, type TwilioStatus } from "./mapping.js";
-export { knownError } from "./errors.js";
-export { SIGNATURE_HEADER, signedUrlForms } from "./signature.js";
+export { SIGNATURE_HEADER } from "./signature.js";
 
 /**
  * `signingKey` is the account's Auth Token (a list while a secondary token is promoted) and `url`

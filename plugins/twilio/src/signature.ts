@@ -38,7 +38,7 @@ const formsByUrl = new Map<string, readonly string[]>();
  * does, "since signature generation on the back end is inconsistent"; the URL exactly as
  * configured comes first.
  */
-export function signedUrlForms(url: string): readonly string[] {
+function signedUrlForms(url: string): readonly string[] {
   let forms = formsByUrl.get(url);
   if (forms === undefined) formsByUrl.set(url, (forms = Object.freeze(formsOf(url))));
   return forms;

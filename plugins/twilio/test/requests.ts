@@ -29,8 +29,8 @@ export function signedRequest(params: Params, token = TOKEN, url = CALLBACK_URL)
   return { contentType: "application/x-www-form-urlencoded", body: formBody(params), headers: { "x-twilio-signature": twilioSignature(token, url, params) } };
 }
 
-const hex = (length: number) => fc.stringMatching(new RegExp(`^[0-9a-f]{${length}}$`));
-const phone = fc.stringMatching(/^\+1[2-9]\d{9}$/);
+const hex = (length: number) => fc.uint8Array({ minLength: length / 2, maxLength: length / 2 }).map((bytes) => Buffer.from(bytes).toString("hex"));
+const phone = fc.integer({ min: 2_000_000_000, max: 9_999_999_999 }).map((digits) => `+1${digits}`);
 const option = <T>(arbitrary: fc.Arbitrary<T>) => fc.option(arbitrary, { nil: undefined });
 
 /**
@@ -49,7 +49,7 @@ export function callbackParams(name: string): fc.Arbitrary<Params> {
       from: phone,
       errorCode: option(fc.constantFrom("30003", "30005", "30006", "30007", "21610", "63016", "__proto__")),
       errorMessage: option(fc.string({ minLength: 1, maxLength: 40 })),
-      doneDate: option(fc.oneof(fc.stringMatching(/^\d{10}$/), fc.string({ maxLength: 12 }))),
+      doneDate: option(fc.oneof(fc.integer({ min: 0, max: 9_999_999_999 }).map((n) => String(n).padStart(10, "0")), fc.string({ maxLength: 12 }))),
       service: option(hex(32).map((digits) => `MG${digits}`)),
       channel: option(fc.record({ ChannelPrefix: fc.constant("whatsapp"), ChannelInstallSid: hex(32).map((d) => `XE${d}`), EventType: fc.constant("READ") })),
     })
