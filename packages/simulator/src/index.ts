@@ -9,4 +9,5 @@ export {
   type EverlyticType,
 } from "./everlytic.js";
 export { SENDGRID_EVENTS, sendgridBody, sendgridEvent, sendgridSignatureHeaders, sendgridTraffic, type SendgridTrafficOptions } from "./sendgrid.js";
+export { twilioSignature, twilioTraffic, type TwilioTrafficOptions } from "./twilio.js";
 export { send, type SendOptions, type SendSummary } from "./send.js";

@@ -1,11 +1,11 @@
 import { createPrivateKey } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { basicAuth, everlyticTraffic, Random, send, sendgridTraffic, withDuplicates, type SendSummary, type SimulatedRequest } from "@tidings/simulator";
+import { basicAuth, everlyticTraffic, Random, send, sendgridTraffic, twilioTraffic, withDuplicates, type SendSummary, type SimulatedRequest } from "@tidings/simulator";
 import { PAYLOAD_CONTENT_TYPES, type PayloadContentType } from "@tidings/everlytic";
 import { UsageError } from "../usage-error.js";
 
-export const simulateUsage = `tidings simulate everlytic|sendgrid --target <receiver url> [options]
+export const simulateUsage = `tidings simulate everlytic|sendgrid|twilio --target <receiver url> [options]
 
 Sends realistic, well-formed provider traffic to one integration's URL:
   --rate <req/s> (10; 0 = unthrottled)  --count <n> (100)  --concurrency <n> (16)
@@ -13,6 +13,8 @@ Sends realistic, well-formed provider traffic to one integration's URL:
   --auth <user:pass> basic auth  --api-key <key> (sent as Authorization: ApiKey <key>)
   everlytic: --field-set standard|legacy  --content-type json|form
   sendgrid:  --batch-size <n> (10)  --sign-with <PEM private key file>
+  twilio:    --signing-key <Auth Token>  --url <the callback URL as Twilio calls it, which
+             the signature covers> (default: --target; differs behind a proxy)
   --json prints the summary as JSON. Exits 1 unless every request got a 2xx answer.`;
 
 /** --content-type values: the short names and the media types themselves. */
@@ -39,6 +41,8 @@ export async function simulate(argv: string[]): Promise<number> {
       "content-type": { type: "string", default: "json" },
       "batch-size": { type: "string", default: "10" },
       "sign-with": { type: "string" },
+      "signing-key": { type: "string" },
+      url: { type: "string" },
       json: { type: "boolean" },
       help: { type: "boolean" },
     },
@@ -68,8 +72,13 @@ export async function simulate(argv: string[]): Promise<number> {
     const signWith = values["sign-with"] === undefined ? undefined : createPrivateKey(readFileSync(values["sign-with"], "utf8"));
     const extra = auth === undefined ? headers : { ...headers, authorization: basicAuth(auth.username, auth.password) };
     source = sendgridTraffic({ batchSize: number("batch-size", values["batch-size"], 1, 10_000), headers: extra, ...(signWith === undefined ? {} : { signWith }) }, random);
+  } else if (provider === "twilio") {
+    const url = values.url ?? values.target;
+    if (!isHttpUrl(url)) throw new UsageError("--url must be an http(s) URL: the status callback URL as Twilio calls it");
+    const signingKey = values["signing-key"];
+    source = twilioTraffic({ url, headers, ...(signingKey === undefined ? {} : { signingKey }), ...(auth === undefined ? {} : { auth }) }, random);
   } else {
-    throw new UsageError(`unknown provider "${provider}": everlytic or sendgrid`);
+    throw new UsageError(`unknown provider "${provider}": everlytic, sendgrid or twilio`);
   }
   const count = number("count", values.count, 1, 10_000_000);
   const bar = process.stderr.isTTY && !values.json ? progressBar(count) : undefined;
@@ -85,6 +94,15 @@ export async function simulate(argv: string[]): Promise<number> {
   console.log(values.json ? JSON.stringify(summary) : describe(summary));
   const ok = Object.entries(summary.byStatus).every(([status]) => status.startsWith("2")) && summary.networkErrors === 0;
   return ok ? 0 : 1;
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const { protocol } = new URL(text);
+    return protocol === "http:" || protocol === "https:";
+  } catch {
+    return false;
+  }
 }
 
 function splitAuth(text: string): { username: string; password: string } {
