@@ -54,7 +54,6 @@ describe("tidings simulate", () => {
 });
 
 describe("tidings simulate twilio", () => {
-  const TWILIO_DIR = fileURLToPath(new URL("../../../plugins/twilio", import.meta.url));
   const AUTH_TOKEN = "4f1a2b3c4d5e6f708192a3b4c5d6e7f8";
   /** The callback URL Twilio is given: a proxy in front of the receiver, so not the URL the receiver listens on. */
   const CALLBACK_URL = "https://hooks.example.com/twilio?source=simulate";
@@ -66,7 +65,6 @@ describe("tidings simulate twilio", () => {
       {
         environments: [{ id: "demo", apiKeys: ["simulate-twilio-api-key-0123"] }],
         integrations: [{ environmentId: "demo", id: "twilio", provider: "twilio", credentials: { signingKey: AUTH_TOKEN, url: CALLBACK_URL } }],
-        plugins: [TWILIO_DIR],
       },
       "<simulate test>",
     );

@@ -14,6 +14,8 @@ import { resend } from "@tidings/plugin-resend";
 import { sendgrid } from "@tidings/plugin-sendgrid";
 import { ses } from "@tidings/plugin-ses";
 import { sparkpost } from "@tidings/plugin-sparkpost";
+import { telnyx } from "@tidings/plugin-telnyx";
+import { twilio } from "@tidings/plugin-twilio";
 import { unisenderGo } from "@tidings/plugin-unisender-go";
 
 /** The plugins that ship with Tidings; community plugins come from the config's `plugins` list. */
@@ -34,4 +36,6 @@ export const BUILTIN_PLUGINS: readonly AnyPlugin[] = [
   mailersend,
   anypost,
   unisenderGo,
+  telnyx,
+  twilio,
 ];
