@@ -8,6 +8,7 @@ import { mailjet } from "@tidings/plugin-mailjet";
 import { mailtrap } from "@tidings/plugin-mailtrap";
 import { mandrill } from "@tidings/plugin-mandrill";
 import { netcore } from "@tidings/plugin-netcore";
+import { plivo } from "@tidings/plugin-plivo";
 import { postal } from "@tidings/plugin-postal";
 import { postmark } from "@tidings/plugin-postmark";
 import { resend } from "@tidings/plugin-resend";
@@ -38,4 +39,5 @@ export const BUILTIN_PLUGINS: readonly AnyPlugin[] = [
   unisenderGo,
   telnyx,
   twilio,
+  plivo,
 ];
