@@ -208,7 +208,7 @@ export class PostgresStore implements Store {
 
   async feed(scope: Scope, query: FeedQuery): Promise<FeedPage> {
     const cursor = query.after === undefined ? 0 : parseCursor(query.after);
-    const { sql, params } = feedQuery(scope, query, cursor);
+    const { sql, params } = postgresFeedQuery(scope, query, cursor);
     const { rows } = await this.#guard(() => this.#pool.query(sql, params));
     const data = (rows as EventRow[]).map(feedItem);
     return { data, next: data.length === 0 ? null : data[data.length - 1]!.cursor };
@@ -216,13 +216,7 @@ export class PostgresStore implements Store {
 
   async timeline(scope: Scope, messageId: string): Promise<readonly FeedItem[]> {
     const { rows } = await this.#guard(() =>
-      this.#pool.query(
-        `SELECT ${ITEM_COLUMNS} FROM tidings_events WHERE environment_id = $1 AND integration_id = $2 AND kind = 'result' AND external_id = $3
-         UNION
-         SELECT ${ITEM_COLUMNS} FROM tidings_events WHERE environment_id = $1 AND integration_id = $2 AND kind = 'result' AND correlation_id = $3
-         ORDER BY event_at, seq LIMIT $4`,
-        [scope.environmentId, scope.integrationId, messageId, MAX_TIMELINE],
-      ),
+      this.#pool.query(POSTGRES_TIMELINE, [scope.environmentId, scope.integrationId, messageId, MAX_TIMELINE]),
     );
     return (rows as EventRow[]).map(feedItem);
   }
@@ -368,6 +362,12 @@ const COLUMNS = ["kind", "id", "body", "provider", "details", "status", "event_a
 
 const ITEM_COLUMNS = "seq, id, body, details, provider, correlation_id, received_at, event_at";
 
+/** A message's events: each half reads its own index (external id, correlation id). */
+export const POSTGRES_TIMELINE = `SELECT ${ITEM_COLUMNS} FROM tidings_events WHERE environment_id = $1 AND integration_id = $2 AND kind = 'result' AND external_id = $3
+  UNION
+  SELECT ${ITEM_COLUMNS} FROM tidings_events WHERE environment_id = $1 AND integration_id = $2 AND kind = 'result' AND correlation_id = $3
+  ORDER BY event_at, seq LIMIT $4`;
+
 interface EventRow {
   seq: string;
   id: string;
@@ -394,7 +394,7 @@ function feedItem(row: EventRow): FeedItem {
  * A page of the feed. Each filter is an equality or a range on a column that follows the scope in
  * one of the partial indexes (kind = 'result'), so a filtered page reads that index.
  */
-function feedQuery(scope: Scope, query: FeedQuery, after: number): { sql: string; params: unknown[] } {
+export function postgresFeedQuery(scope: Scope, query: FeedQuery, after: number): { sql: string; params: unknown[] } {
   const where = ["environment_id = $1", "integration_id = $2", "kind = 'result'", "seq > $3"];
   const params: unknown[] = [scope.environmentId, scope.integrationId, after];
   const add = (clause: (at: string) => string, value: unknown) => {

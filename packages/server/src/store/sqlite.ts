@@ -82,6 +82,15 @@ CREATE INDEX IF NOT EXISTS events_recipient ON events (scope, recipient, cursor)
 CREATE INDEX IF NOT EXISTS events_event_at ON events (scope, event_at, cursor);
 `;
 
+/**
+ * A message's events: each half of the union reads its own index (external id, correlation id);
+ * sorting outside it keeps the planner from walking the time index instead to save the sort.
+ */
+export const SQLITE_TIMELINE = `SELECT cursor FROM events WHERE cursor IN (
+    SELECT cursor FROM events WHERE scope = :scope AND external_id = :id
+    UNION SELECT cursor FROM events WHERE scope = :scope AND correlation_id = :id
+  ) ORDER BY event_at, cursor LIMIT :limit`;
+
 const SCHEMA = `
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE scopes (
@@ -244,11 +253,7 @@ export class SqliteStore implements Store {
          SELECT ? + key, ?, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, ? FROM json_each(?)`,
       ),
       requestsBySeq: db.prepare(`SELECT seq, received_at, results, body FROM requests WHERE seq IN (SELECT value FROM json_each(?))`),
-      timeline: db.prepare(
-        `SELECT cursor, event_at FROM events WHERE scope = :scope AND external_id = :id
-         UNION SELECT cursor, event_at FROM events WHERE scope = :scope AND correlation_id = :id
-         ORDER BY event_at, cursor LIMIT :limit`,
-      ).pluck(),
+      timeline: db.prepare(SQLITE_TIMELINE).pluck(),
       insertKeys: db.prepare(`INSERT INTO seen_keys (committed_at, keys) VALUES (?, ?)`),
       recentKeys: db.prepare(`SELECT committed_at, keys FROM seen_keys ORDER BY seq DESC`).raw(),
       // Rows are in commit order: the scan stops at the first one young enough, so a prune reads
@@ -342,7 +347,7 @@ export class SqliteStore implements Store {
       const data: FeedItem[] = [];
       if (scopeId === undefined) return { data, next: null };
       if (isFiltered(query)) {
-        const { sql, params } = filteredFeed(scopeId, query, cursor);
+        const { sql, params } = sqliteFilteredFeed(scopeId, query, cursor);
         const found = this.#itemsAt(this.#statement(sql).pluck().all(...params) as number[]);
         return { data: found, next: found.length === 0 ? null : found[found.length - 1]!.cursor };
       }
@@ -585,7 +590,7 @@ function feedItem(cursor: number, { id, event, details, provider, correlationId 
  * The cursors a filtered page holds. Each filter is an equality or a range on a column that leads
  * an index after the scope, so the query reads that index rather than the whole scope.
  */
-function filteredFeed(scopeId: number, query: FeedQuery, after: number): { sql: string; params: unknown[] } {
+export function sqliteFilteredFeed(scopeId: number, query: FeedQuery, after: number): { sql: string; params: unknown[] } {
   const where = ["scope = ?", "cursor > ?"];
   const params: unknown[] = [scopeId, after];
   const add = (clause: string, ...values: unknown[]) => {
