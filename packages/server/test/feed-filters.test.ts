@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FEED_PARAMETERS } from "../src/openapi.js";
+import { FeedQuerySchema } from "../src/receiver/feed-schemas.js";
+import { buildOpenApi } from "../src/index.js";
 import { ENGINES, PG_SKIP_REASON } from "./databases.js";
 import { API_KEY, INBOUND, removeDir, startTestServer, type TestServer } from "./helpers.js";
 
@@ -126,3 +129,18 @@ for (const engine of ENGINES) {
     });
   });
 }
+
+describe("the feed in OpenAPI", () => {
+  const paths = (buildOpenApi() as { paths: Record<string, Record<string, { parameters?: { name: string; in: string }[]; requestBody?: { content: object } }>> }).paths;
+  const feed = paths["/v2/inbound-webhooks/delivery-providers/{environmentId}/{integrationId}/events"]!["get"]!;
+
+  it("documents exactly the query parameters the feed reads", () => {
+    expect(Object.keys(FEED_PARAMETERS).sort()).toEqual(Object.keys(FeedQuerySchema.shape).sort());
+    expect(feed.parameters!.filter((p) => p.in === "query").map((p) => p.name).sort()).toEqual(Object.keys(FeedQuerySchema.shape).sort());
+  });
+
+  it("documents the timeline and multipart bodies", () => {
+    expect(paths["/v2/inbound-webhooks/delivery-providers/{environmentId}/{integrationId}/messages/{messageId}/events"]).toHaveProperty("get");
+    expect(paths["/v2/inbound-webhooks/delivery-providers/{environmentId}/{integrationId}"]!["post"]!.requestBody!.content).toHaveProperty(["multipart/form-data"]);
+  });
+});

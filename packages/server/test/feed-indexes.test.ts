@@ -100,4 +100,22 @@ describe.skipIf(PG_URL === undefined)(`the feed's filters on PostgreSQL${PG_URL 
       await client.end();
     }
   });
+
+  it("adds the columns to a database of the previous layout, whose events the feed still reads", async () => {
+    const url = await freshPostgres();
+    const store = await PostgresStore.open(url);
+    await store.commitAccepted(manyEvents(3));
+    await store.close();
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    await client.query(
+      "ALTER TABLE tidings_events DROP COLUMN provider, DROP COLUMN details, DROP COLUMN status, DROP COLUMN event_at, DROP COLUMN external_id, DROP COLUMN correlation_id, DROP COLUMN recipient",
+    );
+    await client.end();
+    const reopened = await PostgresStore.open(url);
+    expect((await reopened.feed(SCOPE, { limit: 10 })).data.map((item) => item.id)).toEqual(["e0", "e1", "e2"]);
+    await reopened.commitAccepted({ ...manyEvents(1), results: [{ ...manyEvents(1).results[0]!, id: "new" }] });
+    expect((await reopened.feed(SCOPE, { limit: 10, externalId: "m-0" })).data.map((item) => item.id)).toEqual(["new"]);
+    await reopened.close();
+  });
 });
