@@ -9,6 +9,7 @@ const keepsNothing: Store = {
   commitAccepted: async () => undefined,
   recordRejected: async () => undefined,
   feed: async () => ({ data: [], next: null }),
+  timeline: async () => [],
   ping: async () => undefined,
   close: async () => undefined,
 };

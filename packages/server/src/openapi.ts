@@ -1,22 +1,34 @@
-import { EventBodySchema, IsoDate, StatusSchema, WebhookResultDtoSchema } from "@tidings/core";
+import { EventBodySchema, EventDetailsSchema, STATUSES, StatusSchema, WebhookResultDtoSchema } from "@tidings/core";
 import { z } from "zod";
 import { INBOUND_PREFIX } from "./http/routes.js";
+import { MAX_TIMELINE } from "./store/store.js";
 import { ErrorBodySchema as ErrorSchema, HttpErrorCodeSchema } from "./receiver/errors.js";
+import { DEFAULT_PAGE, FeedItemSchema, FeedPageSchema, type FeedQuerySchema, MAX_PAGE, MAX_QUERY_VALUE, TimelineSchema } from "./receiver/feed-schemas.js";
 
 /** OpenAPI 3.1 for the receiver, built from the same zod schemas that define the wire types. */
 
-const FeedPageSchema = z
-  .object({
-    data: z.array(z.object({ id: z.string(), event: EventBodySchema, receivedAt: IsoDate }).strict()),
-    next: z.string().nullable().meta({ description: "Pass as `after` to continue after the last item; null when the page is empty" }),
-  })
-  .strict();
+const queryValue = (description: string, schema: Record<string, unknown> = {}) => ({ type: "string", maxLength: MAX_QUERY_VALUE, ...schema, description });
+
+/** The feed's query parameters, one per key of FeedQuerySchema (a test holds them equal). */
+export const FEED_PARAMETERS: Record<keyof z.infer<typeof FeedQuerySchema>, Record<string, unknown>> = {
+  after: queryValue("A `next` cursor from the previous page"),
+  limit: { type: "integer", minimum: 1, maximum: MAX_PAGE, default: DEFAULT_PAGE },
+  status: queryValue(`One status, or several separated by commas (any of them): ${STATUSES.join(", ")}`, { examples: ["bounced,blocked"] }),
+  externalId: queryValue("The provider's message id (event.externalId)"),
+  correlationId: queryValue("The sender's correlation id"),
+  recipient: queryValue("The recipient (details.recipient), exactly as stored"),
+  since: queryValue("Events whose provider time (event.date) is at or after this ISO 8601 instant", { format: "date-time" }),
+  until: queryValue("Events whose provider time (event.date) is before this ISO 8601 instant", { format: "date-time" }),
+};
 
 function componentSchemas(): Record<string, unknown> {
   const registry = z.registry<{ id: string }>();
   registry.add(StatusSchema, { id: "Status" });
   registry.add(EventBodySchema, { id: "EventBody" });
   registry.add(WebhookResultDtoSchema, { id: "WebhookResultDto" });
+  registry.add(EventDetailsSchema, { id: "EventDetails" });
+  registry.add(FeedItemSchema, { id: "FeedItem" });
+  registry.add(TimelineSchema, { id: "Timeline" });
   registry.add(HttpErrorCodeSchema, { id: "ErrorCode" });
   registry.add(ErrorSchema, { id: "Error" });
   registry.add(FeedPageSchema, { id: "FeedPage" });
@@ -66,6 +78,7 @@ export function buildOpenApi(serverUrl?: string): Record<string, unknown> {
               "application/json": { schema: {} },
               "application/x-www-form-urlencoded": { schema: { type: "object" } },
               "text/plain": { schema: { type: "string" } },
+              "multipart/form-data": { schema: { type: "object" } },
             },
           },
           responses: {
@@ -85,15 +98,34 @@ export function buildOpenApi(serverUrl?: string): Record<string, unknown> {
         get: {
           operationId: "InboundWebhooksController_listEvents",
           summary: "Read normalized events back, in the order they were stored",
+          description: "Every filter given must match. Any other query parameter is refused (400 invalid_request), as is a value over 1024 characters.",
           security: [{ ApiKey: [] }],
           parameters: [
             ...pathParams,
-            { name: "after", in: "query", required: false, schema: { type: "string" }, description: "A `next` cursor from the previous page" },
-            { name: "limit", in: "query", required: false, schema: { type: "integer", minimum: 1, maximum: 1000, default: 100 } },
+            ...Object.entries(FEED_PARAMETERS).map(([name, { description, ...schema }]) => ({ name, in: "query", required: false, schema, ...(description === undefined ? {} : { description }) })),
           ],
           responses: {
             "200": { description: "A page of events", content: { "application/json": { schema: ref("FeedPage") } } },
-            "400": errorResponse("Invalid cursor or limit"),
+            "400": errorResponse("Unknown parameter, invalid cursor, limit, status or date, or a value over 1024 characters"),
+            "401": errorResponse("Missing or wrong API key"),
+            "404": errorResponse("Unknown environment or integration"),
+            "503": errorResponse("Storage unavailable"),
+          },
+        },
+      },
+      [`${INBOUND}/messages/{messageId}/events`]: {
+        get: {
+          operationId: "InboundWebhooksController_messageEvents",
+          summary: "Every event of one message, in provider-time order",
+          description: `The integration's events whose externalId or correlationId is the id, ordered by event.date then stored order (at most the earliest ${MAX_TIMELINE}).`,
+          security: [{ ApiKey: [] }],
+          parameters: [
+            ...pathParams,
+            { name: "messageId", in: "path", required: true, schema: { type: "string", minLength: 1, maxLength: MAX_QUERY_VALUE }, description: "The provider's message id or the sender's correlation id" },
+          ],
+          responses: {
+            "200": { description: "The message's events", content: { "application/json": { schema: ref("Timeline") } } },
+            "400": errorResponse("An id over 1024 characters"),
             "401": errorResponse("Missing or wrong API key"),
             "404": errorResponse("Unknown environment or integration"),
             "503": errorResponse("Storage unavailable"),

@@ -118,7 +118,7 @@ describe("graceful shutdown", () => {
     expect((await inFlight).status).toBe(200);
     await closing;
     const reopened = new SqliteStore(database);
-    const page = await reopened.feed({ environmentId: "env-a", integrationId: "everlytic" }, undefined, 10);
+    const page = await reopened.feed({ environmentId: "env-a", integrationId: "everlytic" }, { limit: 10 });
     expect(page.data.map((item) => item.id)).toEqual(["last-one"]);
     await reopened.close();
   });

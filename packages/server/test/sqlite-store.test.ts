@@ -98,6 +98,7 @@ const SCOPE: Scope = { environmentId: "env", integrationId: "int" };
 function record(ids: readonly string[], receivedAt = "2026-01-01T00:00:00.000Z"): AcceptedRecord {
   return {
     scope: SCOPE,
+    provider: "sendgrid",
     request: { method: "POST", contentType: "application/json", headers: {}, body: new TextEncoder().encode("[]"), receivedAt },
     results: ids.map((id) => ({ id, event: { status: "delivered" as const, date: "2026-01-01T00:00:00.000Z", row: "{}" } })),
     ignored: [],
@@ -107,7 +108,7 @@ function record(ids: readonly string[], receivedAt = "2026-01-01T00:00:00.000Z")
 }
 
 async function feedIds(store: Store): Promise<string[]> {
-  return (await store.feed(SCOPE, undefined, 1000)).data.map((item) => item.id);
+  return (await store.feed(SCOPE, { limit: 1000 })).data.map((item) => item.id);
 }
 
 describe("SQLite de-duplication across restarts, windows and failures", () => {

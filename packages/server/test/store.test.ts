@@ -8,6 +8,7 @@ const OTHER: Scope = { environmentId: "env", integrationId: "other" };
 function accepted(ids: readonly string[], extra: Partial<AcceptedRecord> = {}, scope = SCOPE): AcceptedRecord {
   return {
     scope,
+    provider: "sendgrid",
     request: { method: "POST", contentType: "application/json", headers: { authorization: "[redacted]" }, body: new TextEncoder().encode("{}"), receivedAt: "2026-01-01T00:00:00.000Z" },
     results: ids.map((id) => ({ id, event: { status: "delivered" as const, date: "2026-01-01T00:00:00.000Z", row: `{"id":"${id}"}` } })),
     ignored: [{ id: `ign-${ids[0] ?? "x"}`, name: "resubscribe", reason: "no status", row: "{}" }],
@@ -21,7 +22,7 @@ async function allIds(store: Store, scope = SCOPE): Promise<string[]> {
   const ids: string[] = [];
   let after: string | undefined;
   for (;;) {
-    const page = await store.feed(scope, after, 7);
+    const page = await store.feed(scope, { ...(after === undefined ? {} : { after }), limit: 7 });
     ids.push(...page.data.map((item) => item.id));
     if (page.next === null) return ids;
     after = page.next;
@@ -47,11 +48,11 @@ for (const engine of ENGINES) {
       await store.commitAccepted(accepted(["elsewhere"], {}, OTHER));
       expect(await allIds(store)).toEqual(["a0", "b0", "a1", "b1", "a2", "b2", "a3", "b3", "a4", "b4"]);
       expect(await allIds(store, OTHER)).toEqual(["elsewhere"]);
-      const first = await store.feed(SCOPE, undefined, 3);
+      const first = await store.feed(SCOPE, { limit: 3 });
       expect(first.data[0]).toMatchObject({ id: "a0", event: { status: "delivered" }, receivedAt: "2026-01-01T00:00:00.000Z" });
-      expect((await store.feed(SCOPE, first.next!, 100)).data.map((d) => d.id)[0]).toBe("b1");
-      const end = (await store.feed(SCOPE, undefined, 1000)).next!;
-      expect(await store.feed(SCOPE, end, 10)).toEqual({ data: [], next: null });
+      expect((await store.feed(SCOPE, { after: first.next!, limit: 100 })).data.map((d) => d.id)[0]).toBe("b1");
+      const end = (await store.feed(SCOPE, { limit: 1000 })).next!;
+      expect(await store.feed(SCOPE, { after: end, limit: 10 })).toEqual({ data: [], next: null });
       await store.close();
     });
 
@@ -66,7 +67,7 @@ for (const engine of ENGINES) {
         request: { ...record.request, body },
         results: rows.map((row, i) => ({ id: `row-${i}`, event: { status: "opened" as const, date: "2026-01-01T00:00:00.000Z", externalId: `m${i}`, row } })),
       });
-      const page = await store.feed(SCOPE, undefined, 10);
+      const page = await store.feed(SCOPE, { limit: 10 });
       expect(page.data.map((item) => item.event)).toEqual(rows.map((row, i) => ({ status: "opened", date: "2026-01-01T00:00:00.000Z", externalId: `m${i}`, row })));
       await store.close();
     });
@@ -117,8 +118,8 @@ for (const engine of ENGINES) {
 
     it("refuses cursors it did not issue", async () => {
       const { store } = await open();
-      await expect(store.feed(SCOPE, "abc", 10)).rejects.toThrow(/not a feed cursor/);
-      await expect(store.feed(SCOPE, "-1", 10)).rejects.toThrow(/not a feed cursor/);
+      await expect(store.feed(SCOPE, { after: "abc", limit: 10 })).rejects.toThrow(/not a feed cursor/);
+      await expect(store.feed(SCOPE, { after: "-1", limit: 10 })).rejects.toThrow(/not a feed cursor/);
       await store.close();
     });
 

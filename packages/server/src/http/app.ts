@@ -4,7 +4,7 @@ import { buildOpenApi } from "../openapi.js";
 import { errorBody, errorResponse, type HttpErrorCode } from "../receiver/errors.js";
 import type { ReceiverRequest, ReceiverResponse } from "../receiver/http-types.js";
 import type { Receiver } from "../receiver/receiver.js";
-import { INBOUND_PATH } from "./routes.js";
+import { INBOUND_PATH, TIMELINE_PATH } from "./routes.js";
 
 export interface HttpOptions {
   readonly logger: Logger;
@@ -22,8 +22,11 @@ export function buildHttpApp(receiver: Receiver, options: HttpOptions): FastifyI
     loggerInstance: options.logger as FastifyBaseLogger,
     bodyLimit: options.bodyLimit,
     requestTimeout: options.requestTimeoutMs,
-    // Long enough that an over-long id is an unknown id (404); the config caps ids at 128 characters.
-    routerOptions: { maxParamLength: 2048 },
+    // Long enough that every id the request line can carry (Node reads up to 16 KiB of headers)
+    // reaches the receiver, which answers an over-long one in its own shape: an unknown
+    // environment or integration (the config caps their ids at 128 characters), or 400 for a
+    // message id over 1024.
+    routerOptions: { maxParamLength: 16_384 },
     // Malformed URLs (bad percent-encoding) answered in the same shape as everything else.
     frameworkErrors: (error, _request, reply) => {
       sendError(reply, "invalid_request", error.message);
@@ -59,6 +62,7 @@ export function buildHttpApp(receiver: Receiver, options: HttpOptions): FastifyI
   const inbound = onceEachTurn((request: ReceiverRequest) => receiver.inbound(request));
   app.post(INBOUND_PATH, (request, reply) => inbound(toReceiverRequest(request)).then((response) => send(reply, response)));
   app.get(`${INBOUND_PATH}/events`, (request, reply) => receiver.feed(toReceiverRequest(request)).then((response) => send(reply, response)));
+  app.get(TIMELINE_PATH, (request, reply) => receiver.timeline(toReceiverRequest(request)).then((response) => send(reply, response)));
   app.get("/health", (_request, reply) => receiver.health().then((response) => send(reply, response)));
   const openApi = JSON.stringify(buildOpenApi());
   app.get("/openapi.json", (_request, reply) => send(reply, { statusCode: 200, body: openApi }));
@@ -67,7 +71,7 @@ export function buildHttpApp(receiver: Receiver, options: HttpOptions): FastifyI
   app.head(INBOUND_PATH, (_request, reply) => reply.code(200).send());
   app.get(INBOUND_PATH, (request, reply) => send(reply, receiver.wrongMethod(toReceiverRequest(request))));
   allowOnly(app, INBOUND_PATH, ["POST", "HEAD"], ["GET"]);
-  for (const path of [`${INBOUND_PATH}/events`, "/health", "/openapi.json"]) allowOnly(app, path, ["GET", "HEAD"]);
+  for (const path of [`${INBOUND_PATH}/events`, TIMELINE_PATH, "/health", "/openapi.json"]) allowOnly(app, path, ["GET", "HEAD"]);
 
   app.setNotFoundHandler((request, reply) => sendError(reply, "not_found", `no route for ${request.method} ${request.url.split("?")[0]}`));
   app.setErrorHandler((error: FastifyError, request, reply) => {

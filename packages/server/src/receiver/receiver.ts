@@ -3,19 +3,19 @@ import stableStringify from "fast-json-stable-stringify";
 import { inboundRequest, toWire, type EngineError, type HostServices, type InboundRequest, type Normalized, type NormalizedResult, type VerifyResult, type WebhookResultDto } from "@tidings/core";
 import type { Engine } from "@tidings/core/host";
 import type { Logger } from "pino";
+import type { z } from "zod";
 import { integrationKey, type ResolvedConfig, type ResolvedIntegration } from "../config/load.js";
 import type { EnvironmentConfig } from "../config/schema.js";
-import { InvalidCursorError, StorageUnavailableError, type Scope, type Store, type StoredRequest } from "../store/store.js";
+import { InvalidCursorError, StorageUnavailableError, type AcceptedResult, type FeedItem, type Scope, type Store, type StoredRequest } from "../store/store.js";
 import { performActions } from "../host/index.js";
 import { REDACTED, SECRET_HEADERS } from "../redaction.js";
 import { checkApiKey } from "./api-key.js";
 import { errorResponse, type HttpErrorCode } from "./errors.js";
+import { DEFAULT_PAGE, FeedQuerySchema, MAX_QUERY_VALUE, type FeedItemDto } from "./feed-schemas.js";
 import type { ReceiverRequest, ReceiverResponse } from "./http-types.js";
 
 const SECRET: ReadonlySet<string> = new Set(SECRET_HEADERS);
 const MAX_IDEMPOTENCY_KEY = 255;
-const DEFAULT_PAGE = 100;
-const MAX_PAGE = 1000;
 
 /** Engine error codes and the receiver codes they become. */
 const ENGINE_TO_HTTP: Record<EngineError["code"], HttpErrorCode> = {
@@ -95,23 +95,32 @@ export class Receiver {
   }
 
   async feed(req: ReceiverRequest): Promise<ReceiverResponse> {
-    const located = this.#locate(req);
+    const located = this.#locateReader(req);
     if ("statusCode" in located) return located;
-    if (checkApiKey(authorizationOf(req), located.environment) !== "valid") {
-      return errorResponse("unauthorized", "reading the feed needs this environment's API key");
-    }
-    const after = single(req.query["after"]);
-    const limitText = single(req.query["limit"]);
-    const limit = limitText === undefined ? DEFAULT_PAGE : Number(limitText);
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) {
-      return errorResponse("invalid_request", `limit must be an integer from 1 to ${MAX_PAGE}`);
-    }
+    const parsed = FeedQuerySchema.safeParse(req.query);
+    if (!parsed.success) return errorResponse("invalid_request", describeIssue(parsed.error));
+    const { status, limit, ...filters } = parsed.data;
     try {
-      const page = await this.deps.store.feed(located.scope, after, limit);
-      const data = page.data.map(({ id, event, receivedAt }) => ({ id, event, receivedAt }));
-      return { statusCode: 200, body: JSON.stringify({ data, next: page.next }) };
+      const page = await this.deps.store.feed(located.scope, { ...filters, limit: limit ?? DEFAULT_PAGE, ...(status === undefined ? {} : { statuses: status }) });
+      return { statusCode: 200, body: JSON.stringify({ data: page.data.map((item) => toItem(item, located)), next: page.next }) };
     } catch (thrown) {
       if (thrown instanceof InvalidCursorError) return errorResponse("invalid_request", thrown.message);
+      return this.#storageDown(thrown);
+    }
+  }
+
+  /** Every event of one message, by the provider's message id or the sender's correlation id. */
+  async timeline(req: ReceiverRequest): Promise<ReceiverResponse> {
+    const located = this.#locateReader(req);
+    if ("statusCode" in located) return located;
+    const messageId = req.params["messageId"] ?? "";
+    if (messageId.length === 0 || messageId.length > MAX_QUERY_VALUE) {
+      return errorResponse("invalid_request", `a message id is 1 to ${MAX_QUERY_VALUE} characters`);
+    }
+    try {
+      const items = await this.deps.store.timeline(located.scope, messageId);
+      return { statusCode: 200, body: JSON.stringify({ data: items.map((item) => toItem(item, located)) }) };
+    } catch (thrown) {
       return this.#storageDown(thrown);
     }
   }
@@ -125,6 +134,16 @@ export class Receiver {
     } catch (thrown) {
       return this.#storageDown(thrown);
     }
+  }
+
+  /** The integration a read names, when the caller holds its environment's API key. */
+  #locateReader(req: ReceiverRequest): Located | ReceiverResponse {
+    const located = this.#locate(req);
+    if ("statusCode" in located) return located;
+    if (checkApiKey(authorizationOf(req), located.environment) !== "valid") {
+      return errorResponse("unauthorized", "reading events needs this environment's API key");
+    }
+    return located;
   }
 
   #locate(req: ReceiverRequest): Located | ReceiverResponse {
@@ -167,7 +186,8 @@ export class Receiver {
       await this.deps.store.commitAccepted({
         scope,
         request: stored,
-        results: outcome.results,
+        provider: integration.plugin.id,
+        results: withCorrelation(outcome.results, integration.correlationKey),
         ignored: outcome.ignored,
         unmapped: outcome.unmapped,
         response,
@@ -217,6 +237,36 @@ export function correlationIdOf(result: NormalizedResult, key: string | undefine
   if (key === undefined) return undefined;
   const metadata = result.details?.metadata;
   return metadata !== undefined && Object.hasOwn(metadata, key) && metadata[key] !== "" ? metadata[key] : undefined;
+}
+
+/** The results with the correlation ids the store indexes; the same array when the integration names no key. */
+function withCorrelation(results: readonly NormalizedResult[], key: string | undefined): readonly AcceptedResult[] {
+  if (key === undefined) return results;
+  return results.map((result) => {
+    const correlationId = correlationIdOf(result, key);
+    return correlationId === undefined ? result : { ...result, correlationId };
+  });
+}
+
+/** A stored event as the feed and the timeline answer it; events stored before the provider was kept get the integration's. */
+function toItem(item: FeedItem, { scope, integration }: Located): FeedItemDto {
+  return {
+    id: item.id,
+    event: item.event,
+    ...(item.details === undefined ? {} : { details: item.details }),
+    integrationId: scope.integrationId,
+    provider: item.provider ?? integration.plugin.id,
+    ...(item.correlationId === undefined ? {} : { correlationId: item.correlationId }),
+    receivedAt: item.receivedAt,
+  };
+}
+
+/** The first problem with a query, named by its parameter. */
+function describeIssue(error: z.ZodError): string {
+  const issue = error.issues[0]!;
+  if (issue.code === "unrecognized_keys") return `unknown query parameter${issue.keys.length > 1 ? "s" : ""}: ${issue.keys.join(", ")}`;
+  const name = issue.path[0];
+  return name === undefined ? issue.message : `${String(name)}: ${issue.message}`;
 }
 
 /**

@@ -10,8 +10,12 @@ import {
   PRUNE_REJECTED_EVERY,
   StorageUnavailableError,
   storeSettings,
+  indexColumns,
+  MAX_TIMELINE,
   type AcceptedRecord,
+  type FeedItem,
   type FeedPage,
+  type FeedQuery,
   type IdempotencyClaim,
   type RejectedRecord,
   type Scope,
@@ -51,6 +55,22 @@ CREATE TABLE IF NOT EXISTS tidings_events (
   UNIQUE (environment_id, integration_id, kind, id)
 );
 CREATE INDEX IF NOT EXISTS tidings_events_feed ON tidings_events (environment_id, integration_id, kind, seq);
+-- Contract v2: each result's details, provider and correlation id, and the columns the feed's
+-- filters and the timeline read, each behind an index that leads with the scope. Results stored
+-- before these columns existed have them null.
+ALTER TABLE tidings_events
+  ADD COLUMN IF NOT EXISTS provider TEXT,
+  ADD COLUMN IF NOT EXISTS details TEXT,
+  ADD COLUMN IF NOT EXISTS status TEXT,
+  ADD COLUMN IF NOT EXISTS event_at BIGINT,
+  ADD COLUMN IF NOT EXISTS external_id TEXT,
+  ADD COLUMN IF NOT EXISTS correlation_id TEXT,
+  ADD COLUMN IF NOT EXISTS recipient TEXT;
+CREATE INDEX IF NOT EXISTS tidings_events_status ON tidings_events (environment_id, integration_id, status, seq) WHERE kind = 'result';
+CREATE INDEX IF NOT EXISTS tidings_events_external_id ON tidings_events (environment_id, integration_id, external_id, seq) WHERE kind = 'result';
+CREATE INDEX IF NOT EXISTS tidings_events_correlation_id ON tidings_events (environment_id, integration_id, correlation_id, seq) WHERE kind = 'result';
+CREATE INDEX IF NOT EXISTS tidings_events_recipient ON tidings_events (environment_id, integration_id, recipient, seq) WHERE kind = 'result';
+CREATE INDEX IF NOT EXISTS tidings_events_event_at ON tidings_events (environment_id, integration_id, event_at, seq) WHERE kind = 'result';
 CREATE TABLE IF NOT EXISTS tidings_idempotency (
   environment_id TEXT NOT NULL,
   integration_id TEXT NOT NULL,
@@ -186,22 +206,19 @@ export class PostgresStore implements Store {
     return this.#writes.add({ record, accepted: false });
   }
 
-  async feed(scope: Scope, after: string | undefined, limit: number): Promise<FeedPage> {
-    const cursor = after === undefined ? 0 : parseCursor(after);
-    const { rows } = await this.#guard(() =>
-      this.#pool.query(
-        `SELECT seq, id, body, received_at FROM tidings_events
-         WHERE environment_id = $1 AND integration_id = $2 AND kind = 'result' AND seq > $3 ORDER BY seq LIMIT $4`,
-        [scope.environmentId, scope.integrationId, cursor, limit],
-      ),
-    );
-    const data = (rows as { seq: string; id: string; body: string; received_at: Date }[]).map((row) => ({
-      cursor: String(row.seq),
-      id: row.id,
-      event: JSON.parse(row.body),
-      receivedAt: row.received_at.toISOString(),
-    }));
+  async feed(scope: Scope, query: FeedQuery): Promise<FeedPage> {
+    const cursor = query.after === undefined ? 0 : parseCursor(query.after);
+    const { sql, params } = postgresFeedQuery(scope, query, cursor);
+    const { rows } = await this.#guard(() => this.#pool.query(sql, params));
+    const data = (rows as EventRow[]).map(feedItem);
     return { data, next: data.length === 0 ? null : data[data.length - 1]!.cursor };
+  }
+
+  async timeline(scope: Scope, messageId: string): Promise<readonly FeedItem[]> {
+    const { rows } = await this.#guard(() =>
+      this.#pool.query(POSTGRES_TIMELINE, [scope.environmentId, scope.integrationId, messageId, MAX_TIMELINE]),
+    );
+    return (rows as EventRow[]).map(feedItem);
   }
 
   async ping(): Promise<void> {
@@ -252,17 +269,20 @@ export class PostgresStore implements Store {
         continue;
       }
       const accepted = record as AcceptedRecord;
-      const rows: unknown[][] = [
-        ...accepted.results.map((r) => ["result", r.id, JSON.stringify(r.event)]),
-        ...accepted.ignored.map((i) => ["ignored", i.id, JSON.stringify(i)]),
-        ...accepted.unmapped.map((u) => ["unmapped", u.id, JSON.stringify(u)]),
+      const none = [null, null, null, null, null, null, null] as const;
+      const rows: (readonly unknown[])[] = [
+        ...accepted.results.map((r) => ["result", r.id, JSON.stringify(r.event), accepted.provider, r.details === undefined ? null : JSON.stringify(r.details), ...indexColumns(r)]),
+        ...accepted.ignored.map((i) => ["ignored", i.id, JSON.stringify(i), ...none]),
+        ...accepted.unmapped.map((u) => ["unmapped", u.id, JSON.stringify(u), ...none]),
       ];
       if (rows.length > 0) {
+        // One statement per request: each column travels as one array.
         await client.query(
-          `INSERT INTO tidings_events (environment_id, integration_id, kind, id, body, request_seq, received_at)
-           SELECT $1, $2, kind, id, body, $3, $4 FROM unnest($5::text[], $6::text[], $7::text[]) AS t(kind, id, body)
+          `INSERT INTO tidings_events (environment_id, integration_id, request_seq, received_at, kind, id, body, provider, details, status, event_at, external_id, correlation_id, recipient)
+           SELECT $1, $2, $3, $4, t.* FROM unnest($5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::bigint[], $12::text[], $13::text[], $14::text[])
+             AS t(kind, id, body, provider, details, status, event_at, external_id, correlation_id, recipient)
            ON CONFLICT (environment_id, integration_id, kind, id) DO NOTHING`,
-          [accepted.scope.environmentId, accepted.scope.integrationId, seq, accepted.request.receivedAt, rows.map((r) => r[0]), rows.map((r) => r[1]), rows.map((r) => r[2])],
+          [accepted.scope.environmentId, accepted.scope.integrationId, seq, accepted.request.receivedAt, ...COLUMNS.map((_, c) => rows.map((r) => r[c]))],
         );
       }
       if (accepted.idempotencyKey !== undefined) await completeClaim(client, accepted, pending.claim);
@@ -335,6 +355,60 @@ export class PostgresStore implements Store {
       throw new StorageUnavailableError(`PostgreSQL failed: ${(thrown as Error).message}`, { cause: thrown });
     }
   }
+}
+
+/** The per-row values of an event insert, in the order of its unnest arrays. */
+const COLUMNS = ["kind", "id", "body", "provider", "details", "status", "event_at", "external_id", "correlation_id", "recipient"] as const;
+
+const ITEM_COLUMNS = "seq, id, body, details, provider, correlation_id, received_at, event_at";
+
+/** A message's events: each half reads its own index (external id, correlation id). */
+export const POSTGRES_TIMELINE = `SELECT ${ITEM_COLUMNS} FROM tidings_events WHERE environment_id = $1 AND integration_id = $2 AND kind = 'result' AND external_id = $3
+  UNION
+  SELECT ${ITEM_COLUMNS} FROM tidings_events WHERE environment_id = $1 AND integration_id = $2 AND kind = 'result' AND correlation_id = $3
+  ORDER BY event_at, seq LIMIT $4`;
+
+interface EventRow {
+  seq: string;
+  id: string;
+  body: string;
+  details: string | null;
+  provider: string | null;
+  correlation_id: string | null;
+  received_at: Date;
+}
+
+function feedItem(row: EventRow): FeedItem {
+  return {
+    cursor: String(row.seq),
+    id: row.id,
+    event: JSON.parse(row.body),
+    ...(row.details === null ? {} : { details: JSON.parse(row.details) }),
+    ...(row.provider === null ? {} : { provider: row.provider }),
+    ...(row.correlation_id === null ? {} : { correlationId: row.correlation_id }),
+    receivedAt: row.received_at.toISOString(),
+  };
+}
+
+/**
+ * A page of the feed. Each filter is an equality or a range on a column that follows the scope in
+ * one of the partial indexes (kind = 'result'), so a filtered page reads that index.
+ */
+export function postgresFeedQuery(scope: Scope, query: FeedQuery, after: number): { sql: string; params: unknown[] } {
+  const where = ["environment_id = $1", "integration_id = $2", "kind = 'result'", "seq > $3"];
+  const params: unknown[] = [scope.environmentId, scope.integrationId, after];
+  const add = (clause: (at: string) => string, value: unknown) => {
+    params.push(value);
+    where.push(clause(`$${params.length}`));
+  };
+  if (query.statuses !== undefined) add((at) => `status = ANY(${at}::text[])`, query.statuses);
+  if (query.externalId !== undefined) add((at) => `external_id = ${at}`, query.externalId);
+  if (query.correlationId !== undefined) add((at) => `correlation_id = ${at}`, query.correlationId);
+  if (query.recipient !== undefined) add((at) => `recipient = ${at}`, query.recipient);
+  if (query.since !== undefined) add((at) => `event_at >= ${at}`, query.since);
+  if (query.until !== undefined) add((at) => `event_at < ${at}`, query.until);
+  params.push(query.limit);
+  return { sql: `SELECT ${ITEM_COLUMNS} FROM tidings_events WHERE ${where.join(" AND ")} ORDER BY seq LIMIT $${params.length}`, params };
 }
 
 async function insertRequest(client: pg.PoolClient, scope: Scope, request: StoredRequest, rejected: RejectedRecord | null): Promise<string> {

@@ -2,7 +2,6 @@ import { randomInt } from "node:crypto";
 import { existsSync, mkdirSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
-import type { WebhookResultDto } from "@tidings/core";
 import { startCheckpointer, type Checkpointer } from "./checkpointer.js";
 import { judgeClaim, type ClaimRow } from "./claims.js";
 import { digest128 } from "./digest.js";
@@ -17,9 +16,14 @@ import {
   PRUNE_REJECTED_EVERY,
   StorageUnavailableError,
   storeSettings,
+  indexColumns,
+  isFiltered,
+  MAX_TIMELINE,
   type AcceptedRecord,
+  type AcceptedResult,
   type FeedItem,
   type FeedPage,
+  type FeedQuery,
   type IdempotencyClaim,
   type RejectedRecord,
   type Scope,
@@ -47,10 +51,45 @@ const DEFAULT_DEDUP_WINDOW_MS = 72 * 3_600_000;
 const PAGE_SIZE = 16 * 1024;
 const WRITER_CHECKPOINT_BYTES = 32 * 1024 * 1024;
 
-/** `PRAGMA user_version` of this layout: one row per request, its events stored with it. */
-const LAYOUT = 3;
+/**
+ * `PRAGMA user_version` of this layout: one row per request, its events stored with it, and a
+ * per-event index row for filtering. Layout 3 (without the index) is migrated on open.
+ */
+const LAYOUT = 4;
 /** A feed cursor is `seq * SLOTS + events already read from that request` (maxEvents is far below). */
 const SLOTS = 2 ** 20;
+
+/**
+ * One small row per stored result, for the feed's filters and the timeline: \`cursor\` is the
+ * result's feed cursor (its request's seq * SLOTS + its index + 1), so the order is the feed's and a
+ * result's full content is its request's. Results stored before layout 4 have no row here.
+ */
+const EVENTS_SCHEMA = `
+CREATE TABLE IF NOT EXISTS events (
+  cursor INTEGER PRIMARY KEY,
+  scope INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  event_at INTEGER NOT NULL,
+  external_id TEXT,
+  correlation_id TEXT,
+  recipient TEXT,
+  received_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_status ON events (scope, status, cursor);
+CREATE INDEX IF NOT EXISTS events_external_id ON events (scope, external_id, cursor) WHERE external_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS events_correlation_id ON events (scope, correlation_id, cursor) WHERE correlation_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS events_recipient ON events (scope, recipient, cursor) WHERE recipient IS NOT NULL;
+CREATE INDEX IF NOT EXISTS events_event_at ON events (scope, event_at, cursor);
+`;
+
+/**
+ * A message's events: each half of the union reads its own index (external id, correlation id);
+ * sorting outside it keeps the planner from walking the time index instead to save the sort.
+ */
+export const SQLITE_TIMELINE = `SELECT cursor FROM events WHERE cursor IN (
+    SELECT cursor FROM events WHERE scope = :scope AND external_id = :id
+    UNION SELECT cursor FROM events WHERE scope = :scope AND correlation_id = :id
+  ) ORDER BY event_at, cursor LIMIT :limit`;
 
 const SCHEMA = `
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -75,6 +114,7 @@ CREATE TABLE requests (
   body BLOB NOT NULL
 );
 CREATE INDEX requests_feed ON requests (scope, seq) WHERE result_count > 0;
+${EVENTS_SCHEMA}
 -- The event keys (128-bit digests) each commit stored, for rebuilding the de-duplication memory at
 -- start: one row per commit rather than per request, so a start reads few rows. Pruned past two
 -- windows.
@@ -143,6 +183,7 @@ export class SqliteStore implements Store {
   readonly #sql;
   readonly #writes: GroupCommit<(staging: Staging) => void>;
   readonly #digest = new Uint32Array(4);
+  readonly #statements = new Map<string, Database.Statement>();
   #rejectedSincePrune = 0;
   #commitsSincePrune = 0;
   /** Set while the path names another file (or none): the keys committed meanwhile were not added to #seen. */
@@ -206,6 +247,13 @@ export class SqliteStore implements Store {
       feed: db.prepare(
         `SELECT seq, received_at, results, body FROM requests WHERE scope = ? AND result_count > 0 AND seq >= ? ORDER BY seq LIMIT ?`,
       ),
+      // One statement per request, whatever its result count: the rows come as one JSON array.
+      insertEvents: db.prepare(
+        `INSERT INTO events (cursor, scope, status, event_at, external_id, correlation_id, recipient, received_at)
+         SELECT ? + key, ?, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, ? FROM json_each(?)`,
+      ),
+      requestsBySeq: db.prepare(`SELECT seq, received_at, results, body FROM requests WHERE seq IN (SELECT value FROM json_each(?))`),
+      timeline: db.prepare(SQLITE_TIMELINE).pluck(),
       insertKeys: db.prepare(`INSERT INTO seen_keys (committed_at, keys) VALUES (?, ?)`),
       recentKeys: db.prepare(`SELECT committed_at, keys FROM seen_keys ORDER BY seq DESC`).raw(),
       // Rows are in commit order: the scan stops at the first one young enough, so a prune reads
@@ -290,13 +338,19 @@ export class SqliteStore implements Store {
     return this.#writes.add((staging) => write(scopeId, staging));
   }
 
-  async feed(scope: Scope, after: string | undefined, limit: number): Promise<FeedPage> {
+  async feed(scope: Scope, query: FeedQuery): Promise<FeedPage> {
+    const { after, limit } = query;
     const cursor = after === undefined ? 0 : parseCursor(after);
     return this.#guard(() => {
       this.#checkFile();
       const scopeId = this.#knownScopeId(scope);
       const data: FeedItem[] = [];
       if (scopeId === undefined) return { data, next: null };
+      if (isFiltered(query)) {
+        const { sql, params } = sqliteFilteredFeed(scopeId, query, cursor);
+        const found = this.#itemsAt(this.#statement(sql).pluck().all(...params) as number[]);
+        return { data: found, next: found.length === 0 ? null : found[found.length - 1]!.cursor };
+      }
       let fromSeq = Math.floor(cursor / SLOTS);
       let skip = cursor % SLOTS;
       let next: string | null = null;
@@ -306,8 +360,7 @@ export class SqliteStore implements Store {
           const results = readResults(row);
           let index = row.seq === fromSeq ? skip : 0;
           for (; index < results.length && data.length < limit; index++) {
-            const { id, event } = results[index]!;
-            data.push({ cursor: String(row.seq * SLOTS + index + 1), id, event, receivedAt: row.received_at });
+            data.push(feedItem(row.seq * SLOTS + index + 1, results[index]!, row.received_at));
           }
           if (data.length === limit) break;
         }
@@ -319,6 +372,36 @@ export class SqliteStore implements Store {
       if (data.length > 0) next = data[data.length - 1]!.cursor;
       return { data, next };
     });
+  }
+
+  async timeline(scope: Scope, messageId: string): Promise<readonly FeedItem[]> {
+    return this.#guard(() => {
+      this.#checkFile();
+      const scopeId = this.#knownScopeId(scope);
+      if (scopeId === undefined) return [];
+      return this.#itemsAt(this.#sql.timeline.all({ scope: scopeId, id: messageId, limit: MAX_TIMELINE }) as number[]);
+    });
+  }
+
+  /** The items at these cursors, in their order, each request row read once. */
+  #itemsAt(cursors: readonly number[]): FeedItem[] {
+    const seqs = [...new Set(cursors.map((cursor) => Math.floor((cursor - 1) / SLOTS)))];
+    const requests = new Map<number, { row: FeedRow; results: StoredItem[] }>();
+    for (const row of this.#sql.requestsBySeq.all(JSON.stringify(seqs)) as FeedRow[]) requests.set(row.seq, { row, results: readResults(row) });
+    return cursors.map((cursor) => {
+      const { row, results } = requests.get(Math.floor((cursor - 1) / SLOTS))!;
+      return feedItem(cursor, results[(cursor - 1) % SLOTS]!, row.received_at);
+    });
+  }
+
+  /** Prepared once per shape of filtered query (which filters, how many statuses). */
+  #statement(sql: string): Database.Statement {
+    let statement = this.#statements.get(sql);
+    if (statement === undefined) {
+      statement = this.#db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
   }
 
   async ping(): Promise<void> {
@@ -349,23 +432,21 @@ export class SqliteStore implements Store {
     const keys = new Uint32Array(4 * (results.length + ignored.length + unmapped.length));
     let count = 0;
     /** True (and the key recorded) when this event was not stored before. */
-    const fresh = (kind: string, id: string): boolean => {
+    const isFresh = (kind: string, id: string): boolean => {
       const digest = digest128(`${scopeId}\u0000${kind}\u0000${id}`, this.#seed, this.#digest);
       if (this.#seen.has(digest) || staging.set.has(digest, 0)) return false;
       staging.set.add(digest, 0);
       keys.set(digest, 4 * count++);
       return true;
     };
-    const newResults = storedResults(
-      results.filter((result) => fresh("r", result.id)),
-      request.body,
-    );
-    const newIgnored = ignored.filter((item) => fresh("i", item.id));
-    const newUnmapped = unmapped.filter((item) => fresh("u", item.id));
+    const freshResults = results.filter((result) => isFresh("r", result.id));
+    const newResults = storedResults(freshResults, record.provider, request.body);
+    const newIgnored = ignored.filter((item) => isFresh("i", item.id));
+    const newUnmapped = unmapped.filter((item) => isFresh("u", item.id));
     if (newResults.length >= SLOTS) throw new Error(`a request holds ${newResults.length} results; at most ${SLOTS - 1} are stored`);
     const kept = newIgnored.length + newUnmapped.length === 0 ? null : JSON.stringify({ ignored: newIgnored, unmapped: newUnmapped });
     if (count > 0) staging.keys.push(keys.subarray(0, 4 * count));
-    this.#sql.insertRequest.run(
+    const { lastInsertRowid: seq } = this.#sql.insertRequest.run(
       scopeId,
       request.receivedAt,
       newResults.length,
@@ -374,6 +455,9 @@ export class SqliteStore implements Store {
       kept,
       bodyBuffer(request.body),
     );
+    if (freshResults.length > 0) {
+      this.#sql.insertEvents.run(Number(seq) * SLOTS + 1, scopeId, request.receivedAt, JSON.stringify(freshResults.map(indexColumns)));
+    }
     const { idempotencyKey: key, response } = record;
     if (key === undefined) return;
     // Without a claim held here, only a row an earlier version claimed in the table is completed.
@@ -446,13 +530,23 @@ export class SqliteStore implements Store {
  * bodies, whose rows are cut from the body's text), is kept as its span in the body rather than a
  * second copy; otherwise the row stays inline. Halves what a batch writes.
  */
-type StoredResult = { id: string; event: Omit<FeedItem["event"], "row">; at?: [number, number] };
+type StoredResult = {
+  id: string;
+  event: Omit<FeedItem["event"], "row">;
+  at?: [number, number];
+  details?: FeedItem["details"];
+  provider?: string;
+  correlationId?: string;
+};
+/** A stored result with its row restored. */
+type StoredItem = Omit<StoredResult, "event" | "at"> & { event: FeedItem["event"] };
 
-function storedResults(results: readonly WebhookResultDto[], body: Uint8Array): StoredResult[] {
+function storedResults(results: readonly AcceptedResult[], provider: string, body: Uint8Array): StoredResult[] {
   let text: string | undefined;
   let from = 0;
   let searching = true;
-  return results.map(({ id, event }) => {
+  return results.map(({ id, event, details, correlationId }) => {
+    const extra = { ...(details === undefined ? {} : { details }), provider, ...(correlationId === undefined ? {} : { correlationId }) };
     const { row } = event;
     if (searching && row !== undefined) {
       text ??= bodyBuffer(body).toString("utf8");
@@ -461,23 +555,56 @@ function storedResults(results: readonly WebhookResultDto[], body: Uint8Array): 
       if (at >= 0) {
         from = at + row.length;
         const { row: _, ...rest } = event;
-        return { id, event: rest, at: [at, from] };
+        return { id, event: rest, at: [at, from], ...extra };
       }
       searching = false;
     }
-    return { id, event };
+    return { id, event, ...extra };
   });
 }
 
 /** The results of one stored request, rows restored from the body where they were spans. */
-function readResults(row: FeedRow): { id: string; event: FeedItem["event"] }[] {
+function readResults(row: FeedRow): StoredItem[] {
   const stored = JSON.parse(row.results) as StoredResult[];
   let text: string | undefined;
-  return stored.map(({ id, event, at }) => {
-    if (at === undefined) return { id, event: event as FeedItem["event"] };
+  return stored.map(({ event, at, ...rest }) => {
+    if (at === undefined) return { ...rest, event: event as FeedItem["event"] };
     text ??= row.body.toString("utf8");
-    return { id, event: { ...event, row: text.slice(at[0], at[1]) } };
+    return { ...rest, event: { ...event, row: text.slice(at[0], at[1]) } };
   });
+}
+
+function feedItem(cursor: number, { id, event, details, provider, correlationId }: StoredItem, receivedAt: string): FeedItem {
+  return {
+    cursor: String(cursor),
+    id,
+    event,
+    ...(details === undefined ? {} : { details }),
+    ...(provider === undefined ? {} : { provider }),
+    ...(correlationId === undefined ? {} : { correlationId }),
+    receivedAt,
+  };
+}
+
+/**
+ * The cursors a filtered page holds. Each filter is an equality or a range on a column that leads
+ * an index after the scope, so the query reads that index rather than the whole scope.
+ */
+export function sqliteFilteredFeed(scopeId: number, query: FeedQuery, after: number): { sql: string; params: unknown[] } {
+  const where = ["scope = ?", "cursor > ?"];
+  const params: unknown[] = [scopeId, after];
+  const add = (clause: string, ...values: unknown[]) => {
+    where.push(clause);
+    params.push(...values);
+  };
+  if (query.statuses !== undefined) add(`status IN (${query.statuses.map(() => "?").join(", ")})`, ...query.statuses);
+  if (query.externalId !== undefined) add("external_id = ?", query.externalId);
+  if (query.correlationId !== undefined) add("correlation_id = ?", query.correlationId);
+  if (query.recipient !== undefined) add("recipient = ?", query.recipient);
+  if (query.since !== undefined) add("event_at >= ?", query.since);
+  if (query.until !== undefined) add("event_at < ?", query.until);
+  params.push(query.limit);
+  return { sql: `SELECT cursor FROM events WHERE ${where.join(" AND ")} ORDER BY cursor LIMIT ?`, params };
 }
 
 interface FeedRow {
@@ -519,6 +646,11 @@ function prepareLayout(db: Database.Database, path: string): number {
     db.transaction(() => {
       db.exec(SCHEMA);
       db.prepare(`INSERT INTO meta (key, value) VALUES ('digest_seed', ?)`).run(String(randomInt(0, 2 ** 32)));
+      db.pragma(`user_version = ${LAYOUT}`);
+    })();
+  } else if (version === 3) {
+    db.transaction(() => {
+      db.exec(EVENTS_SCHEMA);
       db.pragma(`user_version = ${LAYOUT}`);
     })();
   } else if (version !== LAYOUT) {

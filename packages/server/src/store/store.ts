@@ -1,4 +1,4 @@
-import type { IgnoredEvent, UnmappedEvent, WebhookResultDto } from "@tidings/core";
+import type { EventDetails, IgnoredEvent, NormalizedResult, Status, UnmappedEvent, WebhookResultDto } from "@tidings/core";
 
 /**
  * Durable storage for what the receiver accepts and rejects. One interface, several engines
@@ -24,10 +24,15 @@ export interface StoredResponse {
   readonly body: string;
 }
 
+/** A result as stored: the engine's, with the sender's correlation id the receiver read from it. */
+export type AcceptedResult = NormalizedResult & { readonly correlationId?: string };
+
 export interface AcceptedRecord {
   readonly scope: Scope;
   readonly request: StoredRequest;
-  readonly results: readonly WebhookResultDto[];
+  /** The plugin id of the integration that normalized the request. */
+  readonly provider: string;
+  readonly results: readonly AcceptedResult[];
   readonly ignored: readonly IgnoredEvent[];
   readonly unmapped: readonly UnmappedEvent[];
   readonly response: StoredResponse;
@@ -52,7 +57,48 @@ export interface FeedItem {
   readonly cursor: string;
   readonly id: string;
   readonly event: WebhookResultDto["event"];
+  /** Absent on events stored before details were kept, and when the plugin found none. */
+  readonly details?: EventDetails;
+  /** Absent on events stored before the provider was kept. */
+  readonly provider?: string;
+  readonly correlationId?: string;
   readonly receivedAt: string;
+}
+
+/** What the feed selects: every filter given must match (statuses: any of them). */
+export interface FeedFilter {
+  readonly statuses?: readonly Status[];
+  readonly externalId?: string;
+  readonly correlationId?: string;
+  readonly recipient?: string;
+  /** Provider time (event.date) in ms since the epoch: since inclusive, until exclusive. */
+  readonly since?: number;
+  readonly until?: number;
+}
+
+export interface FeedQuery extends FeedFilter {
+  readonly after?: string;
+  readonly limit: number;
+}
+
+/** The most events a timeline answers (its earliest); bounds the work of one call. */
+export const MAX_TIMELINE = 1000;
+
+/** True when the query selects by anything but position. */
+export function isFiltered(filter: FeedFilter): boolean {
+  return (
+    filter.statuses !== undefined ||
+    filter.externalId !== undefined ||
+    filter.correlationId !== undefined ||
+    filter.recipient !== undefined ||
+    filter.since !== undefined ||
+    filter.until !== undefined
+  );
+}
+
+/** The columns the per-event index holds for one result, in the order both engines write them. */
+export function indexColumns(result: AcceptedResult): [status: string, eventAt: number, externalId: string | null, correlationId: string | null, recipient: string | null] {
+  return [result.event.status, Date.parse(result.event.date), result.event.externalId ?? null, result.correlationId ?? null, result.details?.recipient ?? null];
 }
 
 export interface FeedPage {
@@ -95,7 +141,10 @@ export interface Store {
   /** Commits the record (and its idempotency key's response); ends the key's claim either way. */
   commitAccepted(record: AcceptedRecord): Promise<void>;
   recordRejected(record: RejectedRecord): Promise<void>;
-  feed(scope: Scope, after: string | undefined, limit: number): Promise<FeedPage>;
+  /** Results in stored order after the cursor, those matching the filters only. */
+  feed(scope: Scope, query: FeedQuery): Promise<FeedPage>;
+  /** The results whose externalId or correlationId is `messageId`, in provider-time then stored order (at most MAX_TIMELINE). */
+  timeline(scope: Scope, messageId: string): Promise<readonly FeedItem[]>;
   /** Resolves when the database answers a read. */
   ping(): Promise<void>;
   /**
