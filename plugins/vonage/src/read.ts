@@ -1,0 +1,103 @@
+import { contentHash, count, field, isRecord, lower, text, toIsoDate, type EventDetails } from "@tidings/core";
+import { DLR_ERRORS } from "./mapping.js";
+
+/**
+ * The fields Vonage adds to a delivery receipt only to sign it. They are left out of the result
+ * id, so a receipt re-sent with a fresh nonce, or received unsigned, keeps its id.
+ */
+const SIGNING_FIELDS: readonly string[] = ["sig", "nonce", "timestamp"];
+
+type Shape = "messages" | "dlr";
+
+/** A Messages API status carries `message_uuid`; an SMS API delivery receipt `messageId`. */
+function shapeOf(raw: unknown): Shape | undefined {
+  if (text(field(raw, "message_uuid")) !== undefined) return "messages";
+  if (text(field(raw, "messageId")) !== undefined) return "dlr";
+  return undefined;
+}
+
+export function eventName(raw: unknown): string | undefined {
+  const shape = shapeOf(raw);
+  const status = lower(field(raw, "status"));
+  return shape === undefined || status === undefined || status === "" ? undefined : `${shape}:${status}`;
+}
+
+/**
+ * Messages API: `timestamp`, ISO 8601. SMS API: `message-timestamp`, "the time when Vonage
+ * started to push this Delivery Receipt", UTC wall-clock text; its signed twin `timestamp` (epoch
+ * seconds) stands in when it is missing. `scts` is the carrier's local time (the documented
+ * example is an hour ahead of `message-timestamp`), so it is never the event time.
+ */
+export function date(raw: unknown): string | undefined {
+  if (shapeOf(raw) === "messages") return text(field(raw, "timestamp"));
+  return toIsoDate(text(field(raw, "message-timestamp")), { assumeOffset: "Z" }) ?? toIsoDate(count(field(raw, "timestamp")), { epoch: "seconds" });
+}
+
+/** The id the send call returned: `message_uuid` (Messages API), `messageId` (SMS API). */
+export function externalId(raw: unknown): string | undefined {
+  return shapeOf(raw) === "messages" ? text(field(raw, "message_uuid")) : text(field(raw, "messageId"));
+}
+
+/** Neither API gives an event id; a receipt is hashed without its signing fields (see SIGNING_FIELDS). */
+export function eventId(raw: unknown): string | undefined {
+  if (shapeOf(raw) !== "dlr" || !isRecord(raw)) return undefined;
+  const unsigned: Record<string, unknown> = {};
+  for (const key of Object.keys(raw)) {
+    if (!SIGNING_FIELDS.includes(key)) Object.defineProperty(unsigned, key, { value: raw[key], enumerable: true });
+  }
+  return contentHash(unsigned);
+}
+
+/** The error, as "code: description": the Messages API's `error.title` and `error.detail`, or the DLR's `err-code`. */
+export function response(raw: unknown): string | undefined {
+  return shapeOf(raw) === "messages" ? messagesError(raw) : dlrError(raw);
+}
+
+export function details(raw: unknown): EventDetails | undefined {
+  return shapeOf(raw) === "messages" ? messagesDetails(raw) : dlrDetails(raw);
+}
+
+function messagesDetails(raw: unknown): EventDetails {
+  return {
+    recipient: text(field(raw, "to")),
+    metadata: reference("client_ref", field(raw, "client_ref")),
+    description: messagesError(raw),
+  };
+}
+
+function dlrDetails(raw: unknown): EventDetails {
+  const status = lower(field(raw, "status"));
+  const failed = status === "expired" || status === "failed" || status === "rejected" || status === "unknown";
+  return {
+    recipient: text(field(raw, "msisdn")),
+    metadata: reference("client-ref", field(raw, "client-ref")),
+    rejectReason: failed ? (status === "expired" ? "timed_out" : (DLR_ERRORS.get(errCode(raw) ?? "")?.reason ?? "other")) : undefined,
+    description: dlrError(raw),
+  };
+}
+
+/** The sender's own reference for the message, under the name it was sent with. */
+function reference(name: string, value: unknown): Record<string, string> | undefined {
+  const ref = text(value);
+  return ref === undefined ? undefined : { [name]: ref };
+}
+
+function messagesError(raw: unknown): string | undefined {
+  const error = field(raw, "error");
+  const code = text(field(error, "title"));
+  const detail = text(field(error, "detail"));
+  if (code === undefined) return detail;
+  return detail === undefined ? code : `${code}: ${detail}`;
+}
+
+function errCode(raw: unknown): string | undefined {
+  return text(field(raw, "err-code"))?.trim();
+}
+
+/** `err-code` 0 means no error; any other code is named with its documented meaning when it has one. */
+function dlrError(raw: unknown): string | undefined {
+  const code = errCode(raw);
+  if (code === undefined || /^0+$/.test(code)) return undefined;
+  const meaning = DLR_ERRORS.get(code)?.meaning;
+  return meaning === undefined ? `err-code ${code}` : `err-code ${code}: ${meaning}`;
+}
