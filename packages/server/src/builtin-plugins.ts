@@ -18,6 +18,7 @@ import { sparkpost } from "@tidings/plugin-sparkpost";
 import { telnyx } from "@tidings/plugin-telnyx";
 import { twilio } from "@tidings/plugin-twilio";
 import { unisenderGo } from "@tidings/plugin-unisender-go";
+import { vonage } from "@tidings/plugin-vonage";
 
 /** The plugins that ship with Tidings; community plugins come from the config's `plugins` list. */
 export const BUILTIN_PLUGINS: readonly AnyPlugin[] = [
@@ -40,4 +41,5 @@ export const BUILTIN_PLUGINS: readonly AnyPlugin[] = [
   telnyx,
   twilio,
   plivo,
+  vonage,
 ];
