@@ -1,4 +1,4 @@
-import { at, field, isRecord, joinParts, text, textMap, toIsoDate, type EventDetails } from "@tidings/core";
+import { at, EventDetailsSchema, field, isRecord, joinParts, text, textMap, toIsoDate, type EventDetails } from "@tidings/core";
 import { REJECT_REASONS } from "./mapping.js";
 import { knownEventName, upper } from "./names.js";
 
@@ -8,9 +8,8 @@ import { knownEventName, upper } from "./names.js";
  */
 export const MAX_CALLBACK_DATA = 4000;
 
-/** The limits core's details schema puts on metadata keys and values. */
-const MAX_METADATA_KEY = 256;
-const MAX_METADATA_VALUE = 8192;
+/** Core's own rule for metadata (key and value lengths), so what is returned always validates. */
+const MetadataSchema = EventDetailsSchema.shape.metadata;
 
 /**
  * `doneAt`, when Infobip finished processing the message (delivered, or given up), else `sentAt`;
@@ -95,8 +94,5 @@ function jsonObjectMembers(data: string): Record<string, string> | undefined {
 }
 
 function fits(metadata: Record<string, string>): boolean {
-  for (const key of Object.keys(metadata)) {
-    if (key.length > MAX_METADATA_KEY || metadata[key]!.length > MAX_METADATA_VALUE) return false;
-  }
-  return true;
+  return MetadataSchema.safeParse(metadata).success;
 }
