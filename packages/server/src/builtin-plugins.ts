@@ -3,6 +3,7 @@ import { anypost } from "@tidings/plugin-anypost";
 import { brevo } from "@tidings/plugin-brevo";
 import { everlyticLegacy } from "@tidings/plugin-everlytic-legacy";
 import { everlyticStandard } from "@tidings/plugin-everlytic-standard";
+import { infobip } from "@tidings/plugin-infobip";
 import { mailersend } from "@tidings/plugin-mailersend";
 import { mailjet } from "@tidings/plugin-mailjet";
 import { mailtrap } from "@tidings/plugin-mailtrap";
@@ -42,4 +43,5 @@ export const BUILTIN_PLUGINS: readonly AnyPlugin[] = [
   twilio,
   plivo,
   vonage,
+  infobip,
 ];
