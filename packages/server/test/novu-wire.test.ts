@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildOpenApi, HTTP_ERRORS, HttpErrorCodeSchema } from "../src/index.js";
+import { twilio } from "@tidings/plugin-twilio";
 import { API_KEY, INBOUND, useTestServer } from "./helpers.js";
 
 const APIKEY = { authorization: `ApiKey ${API_KEY}` };
@@ -47,6 +48,24 @@ describe("responseId: message (Novu's keying)", () => {
     const response = await server().post(`${INBOUND}/env-a/sendgrid`, batch, APIKEY);
     expect(response.status).toBe(200);
     expect(((await response.json()) as { id: string }[]).map((r) => r.id)).toEqual(["o-7", "m-2", "d-3"]);
+  });
+});
+
+describe("a provider set to call with GET", () => {
+  const server = useTestServer({
+    config: {
+      environments: [{ id: "env-a", apiKeys: [API_KEY] }],
+      integrations: [{ environmentId: "env-a", id: "twilio", provider: "twilio", credentials: { signingKey: "0123456789abcdef", url: "https://hooks.example.com/t" } }],
+    },
+  });
+
+  it("gets 405 naming the provider setting that makes it POST", async () => {
+    const response = await server().get(`${INBOUND}/env-a/twilio?MessageSid=SM1&MessageStatus=sent`);
+    expect(response.status).toBe(405);
+    expect(response.headers.get("allow")).toBe("POST, HEAD");
+    const body = (await response.json()) as { code: string; message: string };
+    expect(body.code).toBe("method_not_allowed");
+    expect(body.message).toContain(twilio.methodHint!);
   });
 });
 
