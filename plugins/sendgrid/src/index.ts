@@ -1,4 +1,4 @@
-import { allConfigured, asList, basicPairs, count, credentialsSchema, definePlugin, isUsablePublicKey, whenConfigured, field, isRecord, joinParts, lower, messageId, smtpCodes, text, textList, textMap, type EventDetails, type InboundRequest, type RejectReason, type VerifyResult, verifyBasicAuth } from "@tidings/core";
+import { allConfigured, asList, basicPairs, count, credentialsSchema, definePlugin, isUsablePublicKey, whenConfigured, field, isRecord, joinParts, lower, messageId, smtpCodes, text, textList, type EventDetails, type InboundRequest, type RejectReason, type VerifyResult, verifyBasicAuth } from "@tidings/core";
 import { z } from "zod";
 import { EVENTS, MAPPING } from "./mapping.js";
 import { DEFAULT_MAX_AGE_SECONDS, verifySignature } from "./signature.js";
@@ -50,15 +50,24 @@ const DROP_REASONS: readonly (readonly [RegExp, RejectReason])[] = [
   [/invalid/i, "invalid"],
 ];
 
-/** Custom args as metadata; Object.fromEntries defines keys as own data properties, so `__proto__` stays a key. */
+/**
+ * Custom args as metadata, written straight into one object: keys are defined as own data
+ * properties (never assigned), so `__proto__` stays a key.
+ */
 function metadataOf(raw: unknown): Record<string, string> | undefined {
   if (!isRecord(raw)) return undefined;
-  const entries: [string, unknown][] = Object.keys(raw).filter((key) => !SENDGRID_FIELDS.has(key)).map((key) => [key, raw[key]]);
+  let out: Record<string, string> | undefined;
+  const add = (key: string, value: unknown) => {
+    if (key === "" || value === undefined || value === null) return;
+    const written = typeof value === "string" ? value : typeof value === "object" ? JSON.stringify(value) : String(value);
+    Object.defineProperty((out ??= {}), key, { value: written, enumerable: true, writable: true, configurable: true });
+  };
+  for (const key in raw) if (Object.hasOwn(raw, key) && !SENDGRID_FIELDS.has(key)) add(key, raw[key]);
   for (const nested of ["unique_args", "custom_args"]) {
     const args = field(raw, nested);
-    if (isRecord(args)) entries.push(...Object.entries(args));
+    if (isRecord(args)) for (const key of Object.keys(args)) add(key, args[key]);
   }
-  return entries.length === 0 ? undefined : textMap(Object.fromEntries(entries));
+  return out;
 }
 
 function rejectReason(name: string | undefined, raw: unknown): RejectReason | undefined {
