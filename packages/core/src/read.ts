@@ -1,3 +1,5 @@
+import { WIRE_LIMITS } from "./schemas.js";
+
 /**
  * Safe readers for untrusted payloads. They only see own properties, so a payload key such as
  * `constructor` or `toString` never resolves to something inherited from Object.prototype.
@@ -114,6 +116,29 @@ export function textMap(value: unknown): Record<string, string> | undefined {
     Object.defineProperty((out ??= {}), key, { value: written, enumerable: true, writable: true, configurable: true });
   }
   return out;
+}
+
+/** `value` when it is at most `max` UTF-16 units long (see WIRE_LIMITS), else undefined. */
+export function fitting(value: string | undefined, max: number): string | undefined {
+  return value !== undefined && value.length <= max ? value : undefined;
+}
+
+/** Metadata without the entries longer than the wire schema takes; undefined when none is left. */
+export function fittingMap(map: Record<string, string> | undefined): Record<string, string> | undefined {
+  let out: Record<string, string> | undefined;
+  for (const key of Object.keys(map ?? {})) {
+    const value = map![key]!;
+    if (key.length > WIRE_LIMITS.metadataKey || value.length > WIRE_LIMITS.metadataValue) continue;
+    // A defined property, so a sender's key `__proto__` stays a key.
+    Object.defineProperty((out ??= {}), key, { value, enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
+/** Tags without those longer than the wire schema takes, at most as many as it takes; undefined when none is left. */
+export function fittingList(list: readonly string[] | undefined): string[] | undefined {
+  const kept = list?.filter((item) => item.length <= WIRE_LIMITS.tag).slice(0, WIRE_LIMITS.tags);
+  return kept === undefined || kept.length === 0 ? undefined : kept;
 }
 
 /** A message id without the angle brackets mail headers put around it (`<id@host>` -> `id@host`). */

@@ -12,15 +12,33 @@ export const IsoDate = z
   .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/)
   .meta({ description: "ISO 8601 UTC with milliseconds (Date.prototype.toISOString)" });
 
+/**
+ * The lengths the wire schemas accept, in one place: the schemas below use them, and plugins that
+ * leave an over-long provider value out (rather than lose the whole event) read them here.
+ */
+export const WIRE_LIMITS = {
+  resultId: 512,
+  externalId: 1024,
+  text: 65_536,
+  recipient: 1024,
+  tag: 1024,
+  tags: 256,
+  metadataKey: 256,
+  metadataValue: 8192,
+  clickUrl: 8192,
+  userAgent: 2048,
+  ip: 64,
+} as const;
+
 export const StatusSchema = z.enum(STATUSES).meta({ id: "Status", description: "Normalized delivery status" });
 
 export const EventBodySchema = z
   .object({
     status: StatusSchema,
     date: IsoDate.meta({ description: "When the provider says the event happened, never the receipt time" }),
-    externalId: z.string().min(1).max(1024).optional().meta({ description: "The provider's message id" }),
+    externalId: z.string().min(1).max(WIRE_LIMITS.externalId).optional().meta({ description: "The provider's message id" }),
     attempts: z.int().min(0).max(1_000_000).optional().meta({ description: "Delivery attempts so far" }),
-    response: z.string().max(65_536).optional().meta({ description: "Provider or receiving-server response text" }),
+    response: z.string().max(WIRE_LIMITS.text).optional().meta({ description: "Provider or receiving-server response text" }),
     row: z.string().optional().meta({ description: "The raw provider event as JSON text" }),
   })
   .strict()
@@ -28,7 +46,7 @@ export const EventBodySchema = z
 
 export const WebhookResultDtoSchema = z
   .object({
-    id: z.string().min(1).max(512).meta({ description: "Deterministic result id, stable across re-deliveries" }),
+    id: z.string().min(1).max(WIRE_LIMITS.resultId).meta({ description: "Deterministic result id, stable across re-deliveries" }),
     event: EventBodySchema,
   })
   .strict()
@@ -55,20 +73,20 @@ const shortText = (max: number, description: string) => z.string().min(1).max(ma
  */
 export const EventDetailsSchema = z
   .object({
-    recipient: shortText(1024, "The recipient's email address or phone number"),
-    tags: z.array(shortText(1024, "A tag")).max(256).meta({ description: "The sender's tags or categories" }),
+    recipient: shortText(WIRE_LIMITS.recipient, "The recipient's email address or phone number"),
+    tags: z.array(shortText(WIRE_LIMITS.tag, "A tag")).max(WIRE_LIMITS.tags).meta({ description: "The sender's tags or categories" }),
     metadata: z
-      .record(z.string().min(1).max(256), z.string().max(8192))
+      .record(z.string().min(1).max(WIRE_LIMITS.metadataKey), z.string().max(WIRE_LIMITS.metadataValue))
       .meta({ description: "The sender's custom arguments / user variables, as text" }),
-    clickUrl: shortText(8192, "The clicked link (clicked events only)"),
-    userAgent: shortText(2048, "The opening or clicking client's user agent"),
-    ip: shortText(64, "The opening or clicking client's IP address"),
+    clickUrl: shortText(WIRE_LIMITS.clickUrl, "The clicked link (clicked events only)"),
+    userAgent: shortText(WIRE_LIMITS.userAgent, "The opening or clicking client's user agent"),
+    ip: shortText(WIRE_LIMITS.ip, "The opening or clicking client's IP address"),
     bounceClass: z.enum(BOUNCE_CLASSES).meta({ description: "hard, soft or undetermined (bounced, deferred and blocked events only)" }),
     rejectReason: z.enum(REJECT_REASONS).meta({ description: "Why the message was not delivered, for suppression lists" }),
     smtpCode: z.string().regex(/^[2-5]\d\d$/).meta({ description: "The receiving server's SMTP reply code (\"550\")" }),
     enhancedStatus: z.string().regex(/^[245]\.\d{1,3}\.\d{1,3}$/).meta({ description: "RFC 3463 enhanced status code (\"5.1.1\")" }),
-    mtaResponse: shortText(65_536, "The receiving server's reply, verbatim"),
-    description: shortText(65_536, "The provider's own explanation of the event"),
+    mtaResponse: shortText(WIRE_LIMITS.text, "The receiving server's reply, verbatim"),
+    description: shortText(WIRE_LIMITS.text, "The provider's own explanation of the event"),
     dateSource: z.enum(DATE_SOURCES).meta({ description: "received when the provider sends no event time" }),
   })
   .partial()

@@ -1,5 +1,4 @@
-import { field, isRecord, lower, smtpCodes, text, textList, textMap, type BounceClass, type EventDetails, type RejectReason } from "@tidings/core";
-import { fitting, MAX } from "./bounds.js";
+import { field, isRecord, lower, smtpCodes, text, textList, textMap, type BounceClass, type EventDetails, type RejectReason, fitting, fittingList, fittingMap, WIRE_LIMITS as MAX } from "@tidings/core";
 import type { BrevoEvent } from "./mapping.js";
 
 /** What an event name says beyond its status: who wrote `reason`, and the bounce class and reject reason. */
@@ -30,7 +29,7 @@ const CUSTOM_HEADER = "X-Mailin-custom";
 export function brevoDetails(raw: unknown): EventDetails {
   const event = lower(field(raw, "event")) ?? "";
   const facts = FACTS.get(event) ?? {};
-  const reason = fitting(text(field(raw, "reason")), MAX.reason);
+  const reason = fitting(text(field(raw, "reason")), MAX.text);
   return {
     recipient: fitting(text(field(raw, "email")), MAX.recipient),
     tags: tagsOf(raw),
@@ -50,16 +49,12 @@ export function brevoDetails(raw: unknown): EventDetails {
  * list (`"[\"a\"]"`), as a plain string (the X-Mailin-Tag header or the template's name) or as a list.
  */
 function tagsOf(raw: unknown): string[] | undefined {
-  const tags = boundedTags(textList(field(raw, "tags")));
+  const tags = fittingList(textList(field(raw, "tags")));
   if (tags !== undefined) return tags;
   const tag = field(raw, "tag");
-  return boundedTags(textList(typeof tag === "string" ? jsonList(tag) ?? tag : tag));
+  return fittingList(textList(typeof tag === "string" ? jsonList(tag) ?? tag : tag));
 }
 
-function boundedTags(tags: string[] | undefined): string[] | undefined {
-  const kept = tags?.filter((tag) => tag.length <= MAX.tag).slice(0, MAX.tags);
-  return kept === undefined || kept.length === 0 ? undefined : kept;
-}
 
 function jsonList(value: string): unknown[] | undefined {
   if (!value.trimStart().startsWith("[")) return undefined;
@@ -73,19 +68,9 @@ function metadataOf(raw: unknown): Record<string, string> | undefined {
   if (header === undefined) return undefined;
   const parsed = header.trimStart().startsWith("{") ? parseJson(header) : undefined;
   const map = isRecord(parsed) ? textMap(parsed) : { [CUSTOM_HEADER]: header };
-  return boundedMap(map);
+  return fittingMap(map);
 }
 
-function boundedMap(map: Record<string, string> | undefined): Record<string, string> | undefined {
-  let out: Record<string, string> | undefined;
-  for (const key of Object.keys(map ?? {})) {
-    const value = map![key]!;
-    if (key.length > MAX.metadataKey || value.length > MAX.metadataValue) continue;
-    // A defined property, so a sender's key `__proto__` stays a key.
-    Object.defineProperty((out ??= {}), key, { value, enumerable: true, writable: true, configurable: true });
-  }
-  return out;
-}
 
 function parseJson(value: string): unknown {
   try {

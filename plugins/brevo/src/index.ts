@@ -1,5 +1,4 @@
-import { basicPairs, credentialsSchema, definePlugin, field, joinParts, lower, messageId, text, toIsoDate, verifyBasicAuth } from "@tidings/core";
-import { fitting, MAX } from "./bounds.js";
+import { basicPairs, credentialsSchema, definePlugin, field, joinParts, lower, messageId, text, toIsoDate, verifyBasicAuth, fitting, WIRE_LIMITS as MAX } from "@tidings/core";
 import { brevoDetails } from "./details.js";
 import { EVENTS, MAPPING } from "./mapping.js";
 
@@ -27,7 +26,7 @@ function eventTime(raw: unknown): string | undefined {
 /** The receiving server's or Brevo's reason; for a click, the clicked link. */
 function response(raw: unknown): string | undefined {
   const link = lower(field(raw, "event")) === "click" ? text(field(raw, "link")) : undefined;
-  return fitting(joinParts([text(field(raw, "reason")), link]), MAX.response);
+  return fitting(joinParts([text(field(raw, "reason")), link]), MAX.text);
 }
 
 /** The provider-side steps, as a numbered markdown list. */

@@ -1,30 +1,22 @@
-import type { EventDetails } from "@tidings/core";
+import { WIRE_LIMITS, type EventDetails } from "@tidings/core";
+
+export { fitting } from "@tidings/core";
 
 /**
  * Lengths core's schemas accept (EventBodySchema, EventDetailsSchema, the result id). A provider
  * value past them would make the whole event invalid, so readers leave that value out instead;
  * `row` keeps it.
  */
-export const MAX = {
-  eventId: 512,
-  externalId: 1024,
-  response: 65_536,
-  tag: 1024,
-  tags: 256,
-} as const;
+export const MAX = WIRE_LIMITS;
 
 const DETAIL_TEXT_MAX: Readonly<Partial<Record<keyof EventDetails, number>>> = {
-  recipient: 1024,
-  clickUrl: 8192,
-  userAgent: 2048,
-  ip: 64,
-  mtaResponse: 65_536,
-  description: 65_536,
+  recipient: WIRE_LIMITS.recipient,
+  clickUrl: WIRE_LIMITS.clickUrl,
+  userAgent: WIRE_LIMITS.userAgent,
+  ip: WIRE_LIMITS.ip,
+  mtaResponse: WIRE_LIMITS.text,
+  description: WIRE_LIMITS.text,
 };
-
-export function fitting(value: string | undefined, max: number): string | undefined {
-  return value !== undefined && value.length <= max ? value : undefined;
-}
 
 /** The tags when every one fits and there are not too many, else none: a partial list would misstate them. */
 export function fittingTags(tags: string[] | undefined): string[] | undefined {

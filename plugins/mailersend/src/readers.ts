@@ -48,7 +48,7 @@ export function externalId(raw: unknown): string | undefined {
 
 /** The activity's id, `data.id`; other events' `data.id` names an object (an identity, a list), not the event. */
 export function eventId(raw: unknown): string | undefined {
-  return isActivity(eventName(raw)) ? fitting(text(at(raw, "data", "id")), MAX.eventId) : undefined;
+  return isActivity(eventName(raw)) ? fitting(text(at(raw, "data", "id")), MAX.resultId) : undefined;
 }
 
 /** What the event adds: webhooks 2.0 `data.meta`, legacy `data.morph`. */
@@ -67,7 +67,7 @@ const CLICKS: ReadonlySet<string> = new Set(["activity.clicked", "activity.click
 export function response(raw: unknown): string | undefined {
   const info = extra(raw);
   const described = CLICKS.has(eventName(raw) ?? "") ? text(field(info, "url")) : describeFields(info, { reason: REASON_PATHS, code: [["bounce_code"]] });
-  return fitting(described, MAX.response);
+  return fitting(described, MAX.text);
 }
 
 const OPENS: ReadonlySet<string> = new Set(["activity.opened", "activity.opened_unique", "activity.survey_opened"]);

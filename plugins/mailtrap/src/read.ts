@@ -1,26 +1,11 @@
-import { describeFields, field, smtpCodes, text, textList, textMap, toIsoDate, type EventDetails, type RejectReason } from "@tidings/core";
+import { describeFields, field, fitting, fittingList, fittingMap, smtpCodes, text, textList, textMap, toIsoDate, type EventDetails, type RejectReason, WIRE_LIMITS } from "@tidings/core";
 import { eventName } from "./mapping.js";
 
 /**
  * Lengths core's schemas accept. A longer provider value would make the whole event invalid, so
  * the reader leaves it out instead; the event's `row` still carries it.
  */
-const MAX = {
-  eventId: 512,
-  externalId: 1024,
-  text: 65_536,
-  recipient: 1024,
-  tag: 1024,
-  metadataKey: 256,
-  metadataValue: 8192,
-  clickUrl: 8192,
-  userAgent: 2048,
-  ip: 64,
-} as const;
-
-function fitting(value: string | undefined, max: number): string | undefined {
-  return value !== undefined && value.length <= max ? value : undefined;
-}
+const MAX = WIRE_LIMITS;
 
 /** `timestamp` is documented as integer Unix seconds; digits sent as text are read the same way. */
 export function date(raw: unknown): string | undefined {
@@ -36,7 +21,7 @@ export function externalId(raw: unknown): string | undefined {
 
 /** `event_id`: "Unique event ID (use for idempotency)". */
 export function eventId(raw: unknown): string | undefined {
-  return fitting(text(field(raw, "event_id")), MAX.eventId);
+  return fitting(text(field(raw, "event_id")), MAX.resultId);
 }
 
 const BOUNCE_REPLY = { response: [["response"]], code: [["response_code"]], category: [["bounce_category"]] } as const;
@@ -127,18 +112,10 @@ function rejectReasonOf(reason: string | undefined): RejectReason {
 
 /** `category`, the one category a message is sent with. */
 function tagsOf(raw: unknown): string[] | undefined {
-  const tags = textList(field(raw, "category"))?.filter((tag) => tag.length <= MAX.tag);
-  return tags === undefined || tags.length === 0 ? undefined : tags;
+  return fittingList(textList(field(raw, "category")));
 }
 
-/** `custom_variables`, written as text; keys are defined properties, so a sender's `__proto__` stays a key. */
+/** `custom_variables`, written as text. */
 function metadataOf(raw: unknown): Record<string, string> | undefined {
-  const variables = textMap(field(raw, "custom_variables"));
-  let out: Record<string, string> | undefined;
-  for (const key of Object.keys(variables ?? {})) {
-    const value = variables![key]!;
-    if (key.length > MAX.metadataKey || value.length > MAX.metadataValue) continue;
-    Object.defineProperty((out ??= {}), key, { value, enumerable: true, writable: true, configurable: true });
-  }
-  return out;
+  return fittingMap(textMap(field(raw, "custom_variables")));
 }

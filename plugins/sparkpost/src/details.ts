@@ -1,4 +1,4 @@
-import { count, field, isIgnore, joinParts, lower, smtpCodes, text, textList, textMap, type EventDetails, type JsonRecord, type Status } from "@tidings/core";
+import { count, field, fitting, fittingList, fittingMap, isIgnore, joinParts, lower, smtpCodes, text, textList, textMap, type EventDetails, type JsonRecord, type Status, WIRE_LIMITS } from "@tidings/core";
 import { bounceClassOf, describeClass, vocabularyClass } from "./bounce-classes.js";
 import { eventName, eventOf } from "./envelope.js";
 import { MAPPING, type SparkPostEvent } from "./mapping.js";
@@ -12,12 +12,8 @@ const ATTEMPTS = new Set(["delivery", "bounce", "delay"]);
 const BOUNCE_STATUSES: ReadonlySet<Status> = new Set(["bounced", "deferred", "blocked"]);
 const FAILURE_STATUSES: ReadonlySet<Status> = new Set(["bounced", "blocked", "dropped", "rejected", "failed"]);
 
-/** The bounds of EventDetailsSchema: a value beyond them is left out (the row keeps it) rather than failing the event. */
-const MAX = { recipient: 1024, tag: 1024, tags: 256, metaKey: 256, metaValue: 8192, url: 8192, userAgent: 2048, ip: 64, text: 65_536 } as const;
-
-function fits(value: string | undefined, max: number): string | undefined {
-  return value !== undefined && value.length <= max ? value : undefined;
-}
+/** The bounds of core's schemas: a value beyond them is left out (the row keeps it) rather than failing the event. */
+const MAX = WIRE_LIMITS;
 
 /** The status the mapping gives an event, or undefined for ignored and unknown ones. */
 function statusOf(item: unknown): Status | undefined {
@@ -48,10 +44,10 @@ export function readAttempts(item: unknown): number | undefined {
 export function readResponse(item: unknown): string | undefined {
   const event = eventOf(item);
   if (event === undefined) return undefined;
-  if (statusOf(item) === "clicked") return fits(text(field(event, "target_link_url")), MAX.text);
+  if (statusOf(item) === "clicked") return fitting(text(field(event, "target_link_url")), MAX.text);
   const info = bounceClassOf(field(event, "bounce_class"));
   const fbtype = text(field(event, "fbtype"));
-  return fits(
+  return fitting(
     joinParts([
       text(field(event, "raw_reason")) ?? text(field(event, "reason")),
       info === undefined ? undefined : describeClass(info),
@@ -72,19 +68,19 @@ export function readDetails(item: unknown): EventDetails | undefined {
   const rawReason = text(field(event, "raw_reason"));
   const codes = remote ? smtpCodes(rawReason) : {};
   return {
-    recipient: fits(text(field(event, "rcpt_to")) ?? text(field(event, "raw_rcpt_to")), MAX.recipient),
+    recipient: fitting(text(field(event, "rcpt_to")) ?? text(field(event, "raw_rcpt_to")), MAX.recipient),
     tags: tagsOf(field(event, "rcpt_tags")),
     // SparkPost merges transmission metadata under recipient metadata into rcpt_meta (recipient keys win).
     metadata: metadataOf(field(event, "rcpt_meta")),
-    clickUrl: status === "clicked" ? fits(text(field(event, "target_link_url")), MAX.url) : undefined,
-    userAgent: engagement ? fits(text(field(event, "user_agent")), MAX.userAgent) : undefined,
-    ip: engagement ? fits(text(field(event, "ip_address")), MAX.ip) : undefined,
+    clickUrl: status === "clicked" ? fitting(text(field(event, "target_link_url")), MAX.clickUrl) : undefined,
+    userAgent: engagement ? fitting(text(field(event, "user_agent")), MAX.userAgent) : undefined,
+    ip: engagement ? fitting(text(field(event, "ip_address")), MAX.ip) : undefined,
     bounceClass: info !== undefined && status !== undefined && BOUNCE_STATUSES.has(status) ? vocabularyClass(info) : undefined,
     rejectReason: status !== undefined && FAILURE_STATUSES.has(status) ? info?.rejectReason : undefined,
     smtpCode: codes.smtpCode ?? (remote ? smtpCodeOf(field(event, "error_code")) : undefined),
     enhancedStatus: codes.enhancedStatus,
-    mtaResponse: remote ? fits(rawReason, MAX.text) : undefined,
-    description: fits(text(field(event, "reason")), MAX.text),
+    mtaResponse: remote ? fitting(rawReason, MAX.text) : undefined,
+    description: fitting(text(field(event, "reason")), MAX.text),
   };
 }
 
@@ -95,18 +91,9 @@ function smtpCodeOf(value: unknown): string | undefined {
 }
 
 function tagsOf(value: unknown): string[] | undefined {
-  const tags = textList(value)?.filter((tag) => tag.length <= MAX.tag).slice(0, MAX.tags);
-  return tags === undefined || tags.length === 0 ? undefined : tags;
+  return fittingList(textList(value));
 }
 
 function metadataOf(value: unknown): Record<string, string> | undefined {
-  const all = textMap(value);
-  if (all === undefined) return undefined;
-  let kept: Record<string, string> | undefined;
-  for (const key of Object.keys(all)) {
-    const item = all[key]!;
-    if (key.length > MAX.metaKey || item.length > MAX.metaValue) continue;
-    Object.defineProperty((kept ??= {}), key, { value: item, enumerable: true, writable: true, configurable: true });
-  }
-  return kept;
+  return fittingMap(textMap(value));
 }
