@@ -12,15 +12,14 @@ export { PROBE_KEY, SIGNATURE_HEADER } from "./signature.js";
  * entered at Mandrill, which the signature covers; each is useless without the other. Basic auth
  * written into that URL may be configured on top.
  */
-export const MandrillCredentialsSchema = credentialsSchema({ signingKey: "optional", url: "optional" })
-  .refine((c) => c.signingKey === undefined || c.url !== undefined, {
-    path: ["url"],
-    message: "required with signingKey: Mandrill signs the webhook URL exactly as entered in its Webhooks page, so the key cannot be checked without it",
-  })
-  .refine((c) => c.url === undefined || c.signingKey !== undefined, {
-    path: ["signingKey"],
-    message: "required with url: the URL only serves to check X-Mandrill-Signature, which needs the webhook's key",
-  });
+export const MandrillCredentialsSchema = credentialsSchema({
+  signingKey: "optional",
+  url: "optional",
+  signedUrl: {
+    urlWhy: "Mandrill signs the webhook URL exactly as entered in its Webhooks page, so the key cannot be checked without it",
+    signingKeyWhy: "the URL only serves to check X-Mandrill-Signature, which needs the webhook's key",
+  },
+});
 export type MandrillCredentials = z.infer<typeof MandrillCredentialsSchema>;
 
 function verify(request: InboundRequest, credentials: MandrillCredentials | undefined): VerifyResult {

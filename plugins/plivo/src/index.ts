@@ -12,15 +12,14 @@ export { HEADERS } from "./signature.js";
  * account's) and `url` the callback URL exactly as Plivo calls it, which every signature covers;
  * each is useless without the other. Basic auth written into that URL may be configured on top.
  */
-export const PlivoCredentialsSchema = credentialsSchema({ signingKey: "optional", url: "optional" })
-  .refine((c) => c.signingKey === undefined || c.url !== undefined, {
-    path: ["url"],
-    message: "required with signingKey: Plivo signs the callback URL exactly as it calls it, so the Auth Token cannot be checked without it",
-  })
-  .refine((c) => c.url === undefined || c.signingKey !== undefined, {
-    path: ["signingKey"],
-    message: "required with url: the URL only serves to check X-Plivo-Signature-V3 and V2, which need the Auth Token",
-  });
+export const PlivoCredentialsSchema = credentialsSchema({
+  signingKey: "optional",
+  url: "optional",
+  signedUrl: {
+    urlWhy: "Plivo signs the callback URL exactly as it calls it, so the Auth Token cannot be checked without it",
+    signingKeyWhy: "the URL only serves to check X-Plivo-Signature-V3 and V2, which need the Auth Token",
+  },
+});
 export type PlivoCredentials = z.infer<typeof PlivoCredentialsSchema>;
 
 function verify(request: InboundRequest, credentials: PlivoCredentials | undefined): VerifyResult {

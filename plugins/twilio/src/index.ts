@@ -13,16 +13,14 @@ export { SIGNATURE_HEADER } from "./signature.js";
  * covers; each is useless without the other. Basic auth written into that URL may be configured
  * on top.
  */
-export const TwilioCredentialsSchema = credentialsSchema({ signingKey: "optional", url: "optional" })
-  .refine((c) => c.signingKey === undefined || c.url !== undefined, {
-    path: ["url"],
-    message:
-      "required with signingKey: Twilio signs the status callback URL exactly as it calls it (query string included), so the Auth Token cannot be checked without it; configure it rather than trust the URL a proxy passes on",
-  })
-  .refine((c) => c.url === undefined || c.signingKey !== undefined, {
-    path: ["signingKey"],
-    message: "required with url: the URL only serves to check X-Twilio-Signature, which needs the account's Auth Token",
-  });
+export const TwilioCredentialsSchema = credentialsSchema({
+  signingKey: "optional",
+  url: "optional",
+  signedUrl: {
+    urlWhy: "Twilio signs the status callback URL exactly as it calls it (query string included), so the Auth Token cannot be checked without it; configure it rather than trust the URL a proxy passes on",
+    signingKeyWhy: "the URL only serves to check X-Twilio-Signature, which needs the account's Auth Token",
+  },
+});
 export type TwilioCredentials = z.infer<typeof TwilioCredentialsSchema>;
 
 function verify(request: InboundRequest, credentials: TwilioCredentials | undefined): VerifyResult {

@@ -69,6 +69,11 @@ export interface CredentialSpec {
   readonly url?: Presence;
   /** Fields only this plugin has (Mailgun's `maxAgeSeconds`); they may not reuse the shared names. */
   readonly extra?: z.ZodRawShape;
+  /**
+   * For providers that sign the URL they call (Twilio, Plivo, Mandrill): `signingKey` and `url`
+   * are useless apart, so each is required with the other; the texts say why, for the error.
+   */
+  readonly signedUrl?: { readonly urlWhy: string; readonly signingKeyWhy: string };
 }
 
 interface SharedFields {
@@ -116,6 +121,11 @@ export function credentialsSchema<const S extends CredentialSpec>(spec: S): z.Zo
     .superRefine((value, context) => {
       const problem = pairingProblem(value as BasicFields);
       if (problem !== undefined) context.addIssue({ code: "custom", path: [problem.field], message: problem.message });
+      const signed = spec.signedUrl;
+      if (signed === undefined) return;
+      const { signingKey, url } = value as { signingKey?: unknown; url?: unknown };
+      if (signingKey !== undefined && url === undefined) context.addIssue({ code: "custom", path: ["url"], message: `required with signingKey: ${signed.urlWhy}` });
+      if (url !== undefined && signingKey === undefined) context.addIssue({ code: "custom", path: ["signingKey"], message: `required with url: ${signed.signingKeyWhy}` });
     });
   return schema as unknown as z.ZodObject<CredentialShape<S>, z.core.$strict>;
 }
