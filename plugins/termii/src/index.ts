@@ -22,10 +22,10 @@ function verify(request: InboundRequest, credentials: TermiiCredentials | undefi
 }
 
 export const SETUP = [
-  "1. In the Termii dashboard open the webhook settings (the developer console's **Webhook** page, `https://accounts.termii.com/#/account/webhook/config`).",
+  "1. In the Termii dashboard open the developer console's webhook settings (`https://accounts.termii.com/#/account/webhook/config`).",
   "2. Paste the integration's Tidings URL as the webhook URL; for basic auth put the pair in it:",
   "   `https://<username>:<password>@<host>/v2/inbound-webhooks/delivery-providers/<environmentId>/<integrationId>`.",
-  "3. Copy the account's **secret key** (with the API key under **Settings** > **API token**), which signs `X-Termii-Signature`, into the integration's `signingKey`.",
+  "3. Copy the account's **secret key**, which Termii signs `X-Termii-Signature` with, into the integration's `signingKey`.",
   "4. Delivery reports then arrive for every message; inbound messages (`Received`) and device notifications are kept as ignored.",
 ].join("\n");
 
