@@ -46,7 +46,7 @@ function verify(request: InboundRequest, credentials: RingCentralCredentials | u
 export const SETUP = [
   "Create the subscription with the REST API (`POST /restapi/v1.0/subscription`): `deliveryMode.transportType` `WebHook` and `deliveryMode.address` the integration's Tidings URL with basic auth in it (`https://<username>:<password>@<host>/...`).",
   "Event filters: `/restapi/v1.0/account/~/a2p-sms/messages?direction=Outbound` for High Volume SMS delivery statuses; `/restapi/v1.0/account/~/extension/~/message-store/instant?type=SMS` and `/message-store` events are accepted and kept as ignored.",
-  "Optionally set `deliveryMode.verificationToken` and put the same value in the integration's `verificationToken`.",
+  "Set `deliveryMode.verificationToken` and put the same value in the integration's `verificationToken`: RingCentral sends it as the `Verification-Token` header, the check it documents (it does not document sending URL credentials as basic auth).",
   "RingCentral validates the URL when the subscription is created: Tidings echoes the `Validation-Token` header, so the subscription is created at once.",
 ].join("\n");
 
