@@ -185,6 +185,12 @@ describe("ringcentral handshake", () => {
     }
   });
 
+  it("is no handshake when the request carries a notification, so its events are not swallowed", () => {
+    const body = JSON.stringify({ uuid: "1", event: "/restapi/v1.0/account/1/a2p-sms/messages", body: { id: "7086", messageStatus: "Delivered" } });
+    expect(ringcentral.handshake!(inboundRequest({ headers: { "validation-token": "abc", "content-type": "application/json" }, body }))).toBeUndefined();
+    expect(ringcentral.handshake!(inboundRequest({ headers: { "validation-token": "abc" }, body: " \r\n" }))).toBeDefined();
+  });
+
   it("answers before and apart from authorization: a probe without credentials is still echoed", () => {
     const request = inboundRequest({ headers: { "validation-token": "abc" }, body: "" });
     expect(ringcentral.handshake!(request)).toBeDefined();
