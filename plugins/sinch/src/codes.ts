@@ -31,7 +31,7 @@ const CODES: Readonly<Record<string, DocumentedCode>> = {
   "418": { name: "Delivery report Unrecognized", description: "MMS only, message reached MMSC but the handset of the mobile subscriber does not recognize the message content." },
 };
 
-/** The documented entry for a code, or undefined for any other (and for `__proto__`). */
+/** The documented entry for a code (own entries only), or undefined for any other. */
 export function documentedCode(code: string): DocumentedCode | undefined {
   return Object.hasOwn(CODES, code) ? CODES[code] : undefined;
 }
