@@ -35,7 +35,7 @@ function verify(request: InboundRequest, credentials: SinchCredentials | undefin
 }
 
 export const SETUP = [
-  "1. Send each batch with `callback_url` set to the integration's Tidings URL (or have it set as the service plan's default callback URL) and `delivery_report` set to `per_recipient` (every status change) or `per_recipient_final` (the final status only); `summary` and `full` give batch counts without times, which are kept as ignored.",
+  "1. Send each batch with `callback_url` set to the integration's Tidings URL (or make it the service plan's default callback URL, which `callback_url` overrides) and `delivery_report` set to `per_recipient` (every status change) or `per_recipient_final` (the final status only); `summary` and `full` give batch counts without times, which are kept as ignored.",
   "2. For signed callbacks, ask your Sinch account manager to enable callback signing and put the secret you are given into the integration's `signingKey`.",
   "3. For basic auth, ask your account manager to provision the callback URL with a username and password, and configure the same pair as `username`/`password`.",
 ].join("\n");
