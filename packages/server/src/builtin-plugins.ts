@@ -16,6 +16,7 @@ import { resend } from "@tidings/plugin-resend";
 import { ringcentral } from "@tidings/plugin-ringcentral";
 import { sendgrid } from "@tidings/plugin-sendgrid";
 import { ses } from "@tidings/plugin-ses";
+import { sinch } from "@tidings/plugin-sinch";
 import { sparkpost } from "@tidings/plugin-sparkpost";
 import { telnyx } from "@tidings/plugin-telnyx";
 import { termii } from "@tidings/plugin-termii";
@@ -48,4 +49,5 @@ export const BUILTIN_PLUGINS: readonly AnyPlugin[] = [
   infobip,
   termii,
   ringcentral,
+  sinch,
 ];
