@@ -9,7 +9,7 @@ import { createHostServices } from "./host/index.js";
 import { createLogger } from "./logger.js";
 import { Receiver } from "./receiver/receiver.js";
 import { openStore } from "./store/open.js";
-import type { SqliteStoreOptions } from "./store/sqlite.js";
+import type { SqliteStoreOptions } from "./store/sqlite/index.js";
 import type { Store } from "./store/store.js";
 
 export const SERVER_TOKENS = {
