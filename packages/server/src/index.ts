@@ -9,6 +9,7 @@ export { SqliteStore, type SqliteStoreOptions } from "./store/sqlite/index.js";
 export { PostgresStore, type PostgresStoreOptions } from "./store/postgres/index.js";
 export { openStore } from "./store/open.js";
 export { DatabaseNotFoundError, InvalidCursorError, StorageUnavailableError, type AcceptedRecord, type FeedPage, type IdempotencyClaim, type RejectedRecord, type Scope, type Store, type StoredRequest, type StoreOptions } from "./store/store.js";
+export { composeServer, type CompositionOptions } from "./composition.js";
 export { createLogger } from "./logger.js";
 export { REDACTED_PATHS, SECRET_HEADERS } from "./redaction.js";
 export {
