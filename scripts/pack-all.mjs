@@ -14,5 +14,6 @@ mkdirSync(destination);
 // Run by pnpm, npm_execpath is pnpm itself; otherwise the version the project pins.
 const execPath = process.env.npm_execpath ?? "";
 const [command, prefix] = /pnpm/.test(execPath) ? [process.execPath, [execPath]] : ["npx", ["-y", "pnpm@10.20.0"]];
-execFileSync(command, [...prefix, "--recursive", "--workspace-concurrency=8", "pack", "--pack-destination", destination], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
+// The publishable packages: the root and bench are private.
+execFileSync(command, [...prefix, "--recursive", "--filter", "./packages/*", "--filter", "./plugins/*", "pack", "--pack-destination", destination], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
 console.log(readdirSync(destination).sort().join("\n"));

@@ -37,16 +37,11 @@ export function inboundRequest(input: { method?: string; headers?: HeadersInput;
 }
 
 /**
- * A Headers object keeps its entries behind methods (Object.entries of one is empty, which once
- * turned every header into nothing); pairs and Maps iterate; anything else is a plain record.
+ * A Headers object keeps its entries behind its iterator (Object.entries of one is empty, which
+ * once turned every header into nothing); Headers, Maps and pairs iterate, records do not.
  */
 function headerEntries(headers: HeadersInput | undefined): Iterable<readonly [string, string | readonly string[] | undefined]> {
   if (headers === undefined || headers === null) return [];
-  if (typeof (headers as Headers).forEach === "function" && typeof (headers as Headers).get === "function") {
-    const entries: [string, string][] = [];
-    (headers as Headers).forEach((value, name) => entries.push([name, value]));
-    return entries;
-  }
   if (typeof (headers as Iterable<unknown>)[Symbol.iterator] === "function") return headers as Iterable<readonly [string, string]>;
   return Object.entries(headers as Record<string, string | readonly string[] | undefined>);
 }
