@@ -10,9 +10,10 @@ export interface NormalizerOptions<Credentials> {
   readonly plugin: Plugin<string, Credentials>;
   /**
    * The integration's credentials, typed by the plugin and checked against its schema here, at
-   * start: a missing, wrong or misspelled field throws NormalizerConfigError.
+   * start: a missing, wrong or misspelled field throws NormalizerConfigError. Inferred from the
+   * plugin alone, so a misspelled field is a compile error rather than a widened type.
    */
-  readonly credentials?: Credentials;
+  readonly credentials?: NoInfer<Credentials>;
   /**
    * Accept calls the plugin could not verify (no credentials configured). Off by default: every
    * unverified call is then `unauthorized`, and a normalizer without credentials refuses to start.
