@@ -128,3 +128,35 @@ describe("answers", () => {
     await expect(handleWebhook(normalizer, { headers: HEADERS, body: BODY }, { onEvents: () => Promise.reject(new Error("disk full")) })).rejects.toThrow("disk full");
   });
 });
+
+describe("set-up handshakes", () => {
+  const echoing = definePlugin({
+    ...samplePlugin,
+    contractVersion: 2,
+    handshake: (request) => {
+      const token = request.headers["validation-token"];
+      return token === undefined ? undefined : { headers: { "validation-token": token }, reason: "the provider checks its subscription" };
+    },
+  });
+  const withHandshake = createNormalizer({ plugin: echoing, credentials: { token: SAMPLE_TOKEN } });
+
+  it("answers a handshake before authorization, without events", async () => {
+    const onEvents = vi.fn();
+    const reply = await handleWebhook(withHandshake, { headers: { "validation-token": "abc" } }, { onEvents });
+    expect(reply).toEqual({ status: 200, headers: { "validation-token": "abc" }, body: "" });
+    expect(onEvents).not.toHaveBeenCalled();
+  });
+
+  it("normalizes every other call as usual, still verified", async () => {
+    const onEvents = vi.fn();
+    const stream = Object.assign(Readable.from([Buffer.from(BODY)]), { method: "POST", headers: HEADERS });
+    expect((await handleWebhook(withHandshake, stream, { onEvents })).status).toBe(200);
+    expect(onEvents).toHaveBeenCalledWith(expect.objectContaining({ verified: true, results: [expect.objectContaining({ id: "e-1" })] }));
+    expect((await handleWebhook(withHandshake, { headers: { ...HEADERS, "x-token": "bad" }, body: BODY }, { onEvents })).status).toBe(401);
+  });
+
+  it("answers a throwing handshake with plugin_error", async () => {
+    const broken = createNormalizer({ plugin: definePlugin({ ...echoing, handshake: () => { throw new Error("boom"); } }), credentials: { token: SAMPLE_TOKEN } });
+    expect(await handleWebhook(broken, { headers: HEADERS, body: BODY }, { onEvents: vi.fn() })).toMatchObject({ status: 422, body: expect.stringContaining("plugin_error") });
+  });
+});

@@ -1,8 +1,9 @@
-import { toWire, type NormalizeOutcome } from "../engine.js";
-import type { EngineErrorCode } from "../errors.js";
-import type { Normalized } from "../engine.js";
+import { toWire, type Normalized, type NormalizeOutcome } from "../engine.js";
+import { describeThrown, engineError, type EngineErrorCode } from "../errors.js";
+import type { Handshake } from "../plugin.js";
+import type { InboundRequest } from "../request.js";
+import { readWebhookInput, type WebhookInput } from "./input.js";
 import type { Normalizer } from "./normalizer.js";
-import type { WebhookInput } from "./input.js";
 
 /** The HTTP status for each engine error code, as the Tidings receiver answers them. */
 export const HTTP_STATUS_BY_CODE: Readonly<Record<EngineErrorCode, number>> = Object.freeze({
@@ -41,7 +42,10 @@ export interface HandleOptions {
   readonly onEvents: (normalized: Normalized) => void | Promise<void>;
 }
 
-/** One webhook call, start to answer: POST only, normalized, handed to `onEvents`, answered. */
+/**
+ * One webhook call, start to answer: POST only, a provider's set-up handshake answered before
+ * authorization (as the plugin contract says), otherwise normalized, handed to `onEvents`, answered.
+ */
 export async function handleWebhook(normalizer: Normalizer, input: WebhookInput, options: HandleOptions): Promise<WebhookReply> {
   const method = (input.method ?? "POST").toUpperCase();
   if (method !== "POST") {
@@ -49,9 +53,26 @@ export async function handleWebhook(normalizer: Normalizer, input: WebhookInput,
     const reply = json(status, { statusCode: status, error: REASONS[status], message: `webhooks are POSTed, not sent with ${method}`, code: "method_not_allowed" });
     return { ...reply, headers: { ...reply.headers, allow: "POST" } };
   }
+  if (normalizer.plugin.handshake !== undefined) {
+    const read = await readWebhookInput(input, normalizer.limits.maxBytes);
+    if (!read.ok) return replyFor(read);
+    const handshake = answerHandshake(normalizer, read.request);
+    if (handshake !== undefined) return handshake;
+    input = { method: read.request.method, headers: read.request.headers, body: read.request.rawBody };
+  }
   const outcome = await normalizer.normalize(input);
   if (outcome.ok) await options.onEvents(outcome);
   return replyFor(outcome);
+}
+
+function answerHandshake(normalizer: Normalizer, request: InboundRequest): WebhookReply | undefined {
+  let handshake: Handshake | undefined;
+  try {
+    handshake = normalizer.plugin.handshake?.(request);
+  } catch (thrown) {
+    return replyFor({ ok: false, error: engineError("plugin_error", `handshake threw ${describeThrown(thrown)}`, "handshake") });
+  }
+  return handshake === undefined ? undefined : { status: 200, headers: { ...handshake.headers }, body: "" };
 }
 
 function json(status: number, value: unknown): WebhookReply {
