@@ -72,6 +72,9 @@ describe("a normalizer reads every request shape", () => {
   it("reads a Fetch Request", async () => {
     const request = new Request("https://example.com/hook", { method: "POST", headers: HEADERS, body: BODY });
     expect(await normalizer.normalize(request)).toMatchObject({ ok: true, verified: true, results: [{ id: "e-1" }] });
+    const { method, headers, body } = new Request("https://example.com/hook", { method: "POST", headers: HEADERS, body: BODY });
+    const fromAnotherUndici = { method, headers, body, arrayBuffer: () => Promise.reject(new Error("not used")) } as unknown as Request;
+    expect(await normalizer.normalize(fromAnotherUndici)).toMatchObject({ ok: true, verified: true, results: [{ id: "e-1" }] });
   });
 
   it("reads a Fetch Headers object in plain input, and so does inboundRequest", async () => {

@@ -63,8 +63,11 @@ function tooLarge(maxBytes: number): ReadInput {
   return { ok: false, error: engineError("body_too_large", `body is larger than ${maxBytes} bytes`) };
 }
 
+/** A Fetch Request, also one made by another copy of undici (no shared class to test against). */
 function isFetchRequest(input: WebhookInput): input is Request {
-  return typeof Request !== "undefined" && input instanceof Request;
+  if (typeof Request !== "undefined" && input instanceof Request) return true;
+  const candidate = input as Partial<Request>;
+  return typeof candidate.arrayBuffer === "function" && typeof candidate.headers?.get === "function";
 }
 
 function isNodeStream(input: WebhookInput): input is NodeWebhookInput {
