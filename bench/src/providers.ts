@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
-import { fixtureRequest, FixtureSchema, normalize, type AnyPlugin, type Fixture, type InboundRequest } from "@tidings/core";
+import { normalize, type AnyPlugin, type InboundRequest } from "@tidings/core";
+import { fixtureRequest, FixtureSchema, type Fixture } from "@tidings/core/fixtures";
 import { BUILTIN_PLUGINS } from "@tidings/server";
 import { paired, type Paired } from "./measure.js";
 

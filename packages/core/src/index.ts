@@ -1,6 +1,7 @@
 /**
- * @tidings/core: everything a plugin author or a host needs. The property-based test kit is
- * `@tidings/core/testkit`; host composition (tsyringe) is `@tidings/core/host`.
+ * @tidings/core: everything a plugin author or an embedder needs, with no file-system access.
+ * The property-based test kit is `@tidings/testkit`; conformance fixtures from files are
+ * `@tidings/core/fixtures`; host composition (tsyringe) and plugin loading are `@tidings/core/host`.
  */
 export { STATUSES, isStatus, type Status } from "./vocabulary.js";
 export {
@@ -32,7 +33,7 @@ export {
   type EngineErrorCode,
   type EventProblemCode,
 } from "./errors.js";
-export { inboundRequest, mediaType, type InboundRequest } from "./request.js";
+export { inboundRequest, mediaType, type HeadersInput, type InboundRequest } from "./request.js";
 export { CONTENT_TYPES, DEFAULT_DECODE_LIMITS, decodeBody, encodeForm, type ContentType, type DecodeLimits, type Decoded } from "./decode/index.js";
 export {
   CONTRACT_VERSION,
@@ -102,7 +103,5 @@ export {
   type BasicCredentials,
 } from "./basic-auth.js";
 export { PluginRegistry, UnknownPluginError } from "./registry.js";
-export { FixtureSchema, type ExpectedEvent, type Fixture } from "./fixtures/schema.js";
-export { loadFixture, loadFixtures, type LoadedFixture } from "./fixtures/load.js";
-export { fixtureRequest, runFixture, runFixtures, type CaseResult, type ConformanceSummary } from "./fixtures/run.js";
 export * from "./verify/index.js";
+export * from "./embed/index.js";

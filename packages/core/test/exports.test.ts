@@ -18,11 +18,11 @@ function resolveFrom(specifier: string): string {
 }
 
 describe("@tidings/core's public surface (exports map)", () => {
-  it.each(["@tidings/core", "@tidings/core/testkit", "@tidings/core/host", "@tidings/core/schemas/event-body.schema.json"])("exposes %s", (specifier) => {
+  it.each(["@tidings/core", "@tidings/core/fixtures", "@tidings/core/host", "@tidings/core/schemas/event-body.schema.json"])("exposes %s", (specifier) => {
     expect(resolveFrom(specifier)).toMatch(/^file:\/\//);
   });
 
-  it.each(["@tidings/core/dist/engine.js", "@tidings/core/src/engine.ts", "@tidings/core/dist/decode/form.js"])("keeps %s private", (specifier) => {
+  it.each(["@tidings/core/dist/engine.js", "@tidings/core/src/engine.ts", "@tidings/core/dist/decode/form.js", "@tidings/core/testkit"])("keeps %s private", (specifier) => {
     expect(resolveFrom(specifier)).toContain("ERR_PACKAGE_PATH_NOT_EXPORTED");
   });
 });

@@ -1,7 +1,6 @@
 import fc from "fast-check";
 import { z } from "zod";
 import { definePlugin, engineError, field, ignore, text, type Plugin } from "../src/index.js";
-import type { SuiteRequest } from "../src/testkit/index.js";
 
 /** A tiny provider used to exercise the engine and the suite: `{ events: [{ kind, at, msg, eid }] }`. */
 export const SAMPLE_EVENTS = ["sent", "delivered", "bounce", "ping"] as const;
@@ -34,8 +33,8 @@ export const samplePlugin = definePlugin({
 
 export const SAMPLE_TOKEN = "s3cret";
 
-/** Valid sample requests whose events are all named `name`. */
-export function sampleRequest(name: string): fc.Arbitrary<SuiteRequest> {
+/** Valid sample requests whose events are all named `name` (the test kit's SuiteRequest shape). */
+export function sampleRequest(name: string): fc.Arbitrary<{ contentType: "application/json"; body: string; headers: Record<string, string> }> {
   const event = fc.record(
     {
       kind: fc.constant(name),

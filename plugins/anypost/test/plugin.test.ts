@@ -1,6 +1,7 @@
 import { createHmac } from "node:crypto";
-import { basicAuthHeader, contentHash, inboundRequest, loadFixtures, normalize, PluginRegistry, runFixture } from "@tidings/core";
-import { testPlugin, testSignatures, type SuiteRequest } from "@tidings/core/testkit";
+import { basicAuthHeader, contentHash, inboundRequest, normalize, PluginRegistry } from "@tidings/core";
+import { loadFixtures, runFixture } from "@tidings/core/fixtures";
+import { testPlugin, testSignatures, type SuiteRequest } from "@tidings/testkit";
 import { describe, expect, it } from "vitest";
 import { anypost, SIGNATURE_HEADER, TOLERANCE_SECONDS } from "../src/index.js";
 import { anypostRequest, NOW, NOW_SECONDS, OLD_KEY, OTHER_KEY, PASSWORD, SIGNING_KEY, signed, USERNAME, v1 } from "./requests.js";

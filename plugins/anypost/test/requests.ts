@@ -1,7 +1,7 @@
 import { createHmac } from "node:crypto";
 import fc from "fast-check";
 import { basicAuthHeader } from "@tidings/core";
-import type { SuiteRequest } from "@tidings/core/testkit";
+import type { SuiteRequest } from "@tidings/testkit";
 import { SIGNATURE_HEADER } from "../src/index.js";
 
 export const SIGNING_KEY = "whsec_propertySuiteSigningSecret01";

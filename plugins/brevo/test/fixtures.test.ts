@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
-import { field, loadFixtures, PluginRegistry, runFixture, type Fixture } from "@tidings/core";
+import { field, PluginRegistry } from "@tidings/core";
+import { loadFixtures, runFixture, type Fixture } from "@tidings/core/fixtures";
 import { describe, expect, it } from "vitest";
 import { brevo } from "../src/index.js";
 

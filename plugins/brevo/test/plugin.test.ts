@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { basicAuthHeader, inboundRequest, normalize, parseCredentials, type NormalizeOutcome } from "@tidings/core";
-import { testPlugin, type SuiteRequest } from "@tidings/core/testkit";
+import { testPlugin, type SuiteRequest } from "@tidings/testkit";
 import { describe, expect, it } from "vitest";
 import { brevo } from "../src/index.js";
 

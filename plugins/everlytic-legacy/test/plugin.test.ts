@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { encodeForm } from "@tidings/core";
-import { testPlugin, type SuiteRequest } from "@tidings/core/testkit";
+import { testPlugin, type SuiteRequest } from "@tidings/testkit";
 import { everlyticLegacy } from "../src/index.js";
 
 const CREDENTIALS = [

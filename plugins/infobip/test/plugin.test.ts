@@ -1,6 +1,7 @@
 import fc from "fast-check";
-import { basicAuthHeader, contentHash, inboundRequest, loadFixtures, normalize, PluginRegistry, runFixture } from "@tidings/core";
-import { testPlugin, testSignatures, type SuiteRequest } from "@tidings/core/testkit";
+import { basicAuthHeader, contentHash, inboundRequest, normalize, PluginRegistry } from "@tidings/core";
+import { loadFixtures, runFixture } from "@tidings/core/fixtures";
+import { testPlugin, testSignatures, type SuiteRequest } from "@tidings/testkit";
 import { describe, expect, it } from "vitest";
 import { callbackMetadata, EVENTS, infobip, MAPPING, MAX_CALLBACK_DATA, REJECT_REASONS, STATUS_GROUPS, STATUS_NAMES } from "../src/index.js";
 

@@ -1,5 +1,5 @@
 import { describe } from "vitest";
-import { testPlugin, testSignatures, type SuiteRequest } from "@tidings/core/testkit";
+import { testPlugin, testSignatures, type SuiteRequest } from "@tidings/testkit";
 import { mailgun } from "../src/index.js";
 import { NOW, NOW_SECONDS, OTHER_KEY, SIGNING_KEY, mailgunRequest, sign } from "./requests.js";
 

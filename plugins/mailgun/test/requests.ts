@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
 import fc from "fast-check";
-import type { SuiteRequest } from "@tidings/core/testkit";
+import type { SuiteRequest } from "@tidings/testkit";
 
 export const SIGNING_KEY = "key-property-suite-0123456789";
 export const OTHER_KEY = "key-property-suite-someone-else";

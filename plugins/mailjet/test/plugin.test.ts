@@ -1,4 +1,4 @@
-import { testPlugin } from "@tidings/core/testkit";
+import { testPlugin } from "@tidings/testkit";
 import { mailjet } from "../src/index.js";
 import { CREDENTIALS, mailjetRequest } from "./requests.js";
 

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { basicAuthHeader } from "@tidings/core";
-import type { SuiteRequest } from "@tidings/core/testkit";
+import type { SuiteRequest } from "@tidings/testkit";
 
 export const CREDENTIALS = { username: "mailjet-hook", password: "s3cret-pass" };
 export const AUTHORIZATION = basicAuthHeader(CREDENTIALS.username, CREDENTIALS.password);

@@ -2,7 +2,7 @@ import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { basicAuthHeader, inboundRequest, normalize } from "@tidings/core";
-import { testPlugin, testSignatures, type SuiteRequest } from "@tidings/core/testkit";
+import { testPlugin, testSignatures, type SuiteRequest } from "@tidings/testkit";
 import { describe, expect, it } from "vitest";
 import { BLOCKING_CATEGORIES, EVENTS, mailtrap, SIGNATURE_HEADER } from "../src/index.js";
 

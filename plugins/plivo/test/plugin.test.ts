@@ -1,6 +1,7 @@
 import fc from "fast-check";
-import { inboundRequest, loadFixtures, normalize, PluginRegistry, runFixture } from "@tidings/core";
-import { testPlugin, testSignatures, type SuiteRequest } from "@tidings/core/testkit";
+import { inboundRequest, normalize, PluginRegistry } from "@tidings/core";
+import { loadFixtures, runFixture } from "@tidings/core/fixtures";
+import { testPlugin, testSignatures, type SuiteRequest } from "@tidings/testkit";
 import { describe, expect, it } from "vitest";
 import { HEADERS, plivo } from "../src/index.js";
 import { CALLBACK_URL, CREDENTIALS, DELIVERED, FORM, NEW_TOKEN, NOW, OLD_TOKEN, v2Request, v3Request, withField, type Fields } from "./sign.js";

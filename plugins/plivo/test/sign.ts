@@ -1,5 +1,5 @@
 import { createHmac } from "node:crypto";
-import type { SuiteRequest } from "@tidings/core/testkit";
+import type { SuiteRequest } from "@tidings/testkit";
 import { HEADERS } from "../src/index.js";
 
 export const NOW = new Date("2026-01-15T10:00:00.000Z");

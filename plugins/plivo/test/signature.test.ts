@@ -1,5 +1,5 @@
 import { inboundRequest, normalize } from "@tidings/core";
-import type { SuiteRequest } from "@tidings/core/testkit";
+import type { SuiteRequest } from "@tidings/testkit";
 import { describe, expect, it } from "vitest";
 import { HEADERS, plivo } from "../src/index.js";
 import { CALLBACK_URL, CREDENTIALS, DELIVERED, FORM, formBody, NEW_TOKEN, NOW, OLD_TOKEN, sign, v2Request, v3Request, v3Text, withField, type Fields } from "./sign.js";

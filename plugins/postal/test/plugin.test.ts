@@ -1,8 +1,9 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign } from "node:crypto";
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
-import { contentHash, inboundRequest, loadFixtures, normalize, PluginRegistry, runFixture } from "@tidings/core";
-import { testPlugin, testSignatures, type SuiteRequest } from "@tidings/core/testkit";
+import { contentHash, inboundRequest, normalize, PluginRegistry } from "@tidings/core";
+import { loadFixtures, runFixture } from "@tidings/core/fixtures";
+import { testPlugin, testSignatures, type SuiteRequest } from "@tidings/testkit";
 import { describe, expect, it } from "vitest";
 import { keyTexts, postal, SIGNATURE_256_HEADER, SIGNATURE_HEADER } from "../src/index.js";
 

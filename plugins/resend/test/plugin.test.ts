@@ -1,6 +1,7 @@
 import fc from "fast-check";
-import { contentHash, inboundRequest, loadFixtures, normalize, PluginRegistry, runFixture, signStandardWebhook } from "@tidings/core";
-import { testPlugin, testSignatures, type SuiteRequest } from "@tidings/core/testkit";
+import { contentHash, inboundRequest, normalize, PluginRegistry, signStandardWebhook } from "@tidings/core";
+import { loadFixtures, runFixture } from "@tidings/core/fixtures";
+import { testPlugin, testSignatures, type SuiteRequest } from "@tidings/testkit";
 import { describe, expect, it } from "vitest";
 import { EVENTS, resend } from "../src/index.js";
 

@@ -1,5 +1,6 @@
-import { basicAuthHeader, contentHash, inboundRequest, loadFixtures, normalize, PluginRegistry, runFixture } from "@tidings/core";
-import { testPlugin } from "@tidings/core/testkit";
+import { basicAuthHeader, contentHash, inboundRequest, normalize, PluginRegistry } from "@tidings/core";
+import { loadFixtures, runFixture } from "@tidings/core/fixtures";
+import { testPlugin } from "@tidings/testkit";
 import { describe, expect, it } from "vitest";
 import { MAX_RECIPIENTS, ringcentral, VERIFICATION_HEADER } from "../src/index.js";
 import { CREDENTIALS, ringcentralRequest, USERNAME } from "./requests.js";

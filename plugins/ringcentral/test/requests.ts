@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { basicAuthHeader } from "@tidings/core";
-import type { SuiteRequest } from "@tidings/core/testkit";
+import type { SuiteRequest } from "@tidings/testkit";
 import { UNCONFIRMED_CODES, VERIFICATION_HEADER } from "../src/index.js";
 
 export const USERNAME = "ringcentral";

@@ -2,7 +2,7 @@ import { createPrivateKey, sign } from "node:crypto";
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { inboundRequest, normalize } from "@tidings/core";
-import { testPlugin, testSignatures, type SuiteRequest } from "@tidings/core/testkit";
+import { testPlugin, testSignatures, type SuiteRequest } from "@tidings/testkit";
 import { describe, expect, it } from "vitest";
 import { sendgrid, SIGNATURE_HEADER, TIMESTAMP_HEADER } from "../src/index.js";
 

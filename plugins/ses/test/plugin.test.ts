@@ -1,4 +1,4 @@
-import { testPlugin, testSignatures, type SuiteRequest } from "@tidings/core/testkit";
+import { testPlugin, testSignatures, type SuiteRequest } from "@tidings/testkit";
 import { ses } from "../src/index.js";
 import { CERT_URL, CREDENTIALS, NOW, notificationOf, OTHER_CERTIFICATE, requestOf, sesRequest, signEnvelope } from "./support.js";
 

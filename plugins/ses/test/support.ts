@@ -1,7 +1,7 @@
 import { createPrivateKey, sign, type KeyObject } from "node:crypto";
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
-import type { SuiteRequest } from "@tidings/core/testkit";
+import type { SuiteRequest } from "@tidings/testkit";
 
 /** Test keys from fixtures/ses/keys (make.sh): `signing` stands in for SNS's certificate, `other` signs nothing valid. */
 const keys = new URL("../../../fixtures/ses/keys/", import.meta.url);

@@ -1,7 +1,8 @@
 import { createHmac } from "node:crypto";
 import fc from "fast-check";
-import { contentHash, inboundRequest, loadFixtures, normalize, PluginRegistry, runFixture } from "@tidings/core";
-import { testPlugin, testSignatures, type SuiteRequest } from "@tidings/core/testkit";
+import { contentHash, inboundRequest, normalize, PluginRegistry } from "@tidings/core";
+import { loadFixtures, runFixture } from "@tidings/core/fixtures";
+import { testPlugin, testSignatures, type SuiteRequest } from "@tidings/testkit";
 import { describe, expect, it } from "vitest";
 import {
   ALGORITHM_HEADER,

@@ -1,5 +1,6 @@
-import { basicAuthHeader, inboundRequest, loadFixtures, normalize, parseCredentials, PluginRegistry, runFixtures } from "@tidings/core";
-import { testPlugin } from "@tidings/core/testkit";
+import { basicAuthHeader, inboundRequest, normalize, parseCredentials, PluginRegistry } from "@tidings/core";
+import { loadFixtures, runFixtures } from "@tidings/core/fixtures";
+import { testPlugin } from "@tidings/testkit";
 import { describe, expect, it } from "vitest";
 import { sparkpost } from "../src/index.js";
 import { CREDENTIALS, sparkpostRequest } from "./requests.js";

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { basicAuthHeader } from "@tidings/core";
-import type { SuiteRequest } from "@tidings/core/testkit";
+import type { SuiteRequest } from "@tidings/testkit";
 
 /** Two pairs, as during a rotation: requests carry either one. */
 export const CREDENTIALS = { username: ["sparkpost", "sparkpost-2026"], password: ["hook-secret-1", "hook-secret-2"] };

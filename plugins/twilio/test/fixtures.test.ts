@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
-import { loadFixtures, PluginRegistry, runFixture } from "@tidings/core";
+import { PluginRegistry } from "@tidings/core";
+import { loadFixtures, runFixture } from "@tidings/core/fixtures";
 import { describe, expect, it } from "vitest";
 import { twilio } from "../src/index.js";
 

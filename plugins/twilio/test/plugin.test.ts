@@ -1,7 +1,7 @@
 import { createHmac } from "node:crypto";
 import fc from "fast-check";
 import { basicAuthHeader, contentHash, inboundRequest, normalize, parseCredentials, verifyRequest } from "@tidings/core";
-import { testPlugin, testSignatures } from "@tidings/core/testkit";
+import { testPlugin, testSignatures } from "@tidings/testkit";
 import { describe, expect, it } from "vitest";
 import { SIGNATURE_HEADER, twilio } from "../src/index.js";
 import { CALLBACK_URL, NOW, OLD_TOKEN, OTHER_TOKEN, TOKEN, callbackParams, formBody, signedRequest, twilioSignature, type Params } from "./requests.js";

@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
 import fc from "fast-check";
-import type { SuiteRequest } from "@tidings/core/testkit";
+import type { SuiteRequest } from "@tidings/testkit";
 
 /** The fixtures' test Auth Tokens and callback URL (fixtures/twilio/keys/README.md). */
 export const TOKEN = "4f1a2b3c4d5e6f708192a3b4c5d6e7f8";

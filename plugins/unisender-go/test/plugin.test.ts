@@ -1,5 +1,6 @@
-import { loadFixtures, PluginRegistry, runFixture } from "@tidings/core";
-import { testPlugin, testSignatures, type SuiteRequest } from "@tidings/core/testkit";
+import { PluginRegistry } from "@tidings/core";
+import { loadFixtures, runFixture } from "@tidings/core/fixtures";
+import { testPlugin, testSignatures, type SuiteRequest } from "@tidings/testkit";
 import { describe, expect, it } from "vitest";
 import { unisenderGo } from "../src/index.js";
 import { eventName, splitBody } from "../src/payload.js";

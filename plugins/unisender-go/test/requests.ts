@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import fc from "fast-check";
-import type { SuiteRequest } from "@tidings/core/testkit";
+import type { SuiteRequest } from "@tidings/testkit";
 import { DELIVERY_STATUS_REASONS, REFINING_DELIVERY_STATUSES } from "../src/index.js";
 
 /** Unisender Go API keys are 40 lower-case letters and digits; these were made up for the tests. */

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import fc from "fast-check";
-import { basicAuthHeader, contentHash, inboundRequest, loadFixtures, normalize, PluginRegistry, runFixture, type VerifyResult } from "@tidings/core";
-import { testPlugin, testSignatures, type SuiteRequest } from "@tidings/core/testkit";
+import { basicAuthHeader, contentHash, inboundRequest, normalize, PluginRegistry, type VerifyResult } from "@tidings/core";
+import { loadFixtures, runFixture } from "@tidings/core/fixtures";
+import { testPlugin, testSignatures, type SuiteRequest } from "@tidings/testkit";
 import { describe, expect, it } from "vitest";
 import { DLR_ERRORS, signedText, vonage } from "../src/index.js";
 import { jwt, messagesToken, signed, type Method } from "./signing.js";

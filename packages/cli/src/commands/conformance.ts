@@ -1,4 +1,4 @@
-import { loadFixtures, runFixtures, type CaseResult, type ConformanceSummary } from "@tidings/core";
+import { loadFixtures, runFixtures, type CaseResult, type ConformanceSummary } from "@tidings/core/fixtures";
 import { loadPlugins, PluginRegistry } from "@tidings/core/host";
 import { BUILTIN_PLUGINS } from "@tidings/server";
 import { existsSync } from "node:fs";

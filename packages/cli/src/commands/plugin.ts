@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -6,18 +6,19 @@ import { isPluginId } from "@tidings/core";
 import { scaffoldFiles } from "../scaffold/templates.js";
 import { UsageError } from "../usage-error.js";
 
-export const pluginUsage = `tidings plugin new <id> [--dir <folder>] [--name <display name>] [--core <version or file: spec>]
+export const pluginUsage = `tidings plugin new <id> [--dir <folder>] [--name <display name>] [--core <version or file: spec>] [--testkit <version or file: spec>]
 
 Scaffolds a plugin package (package.json, tsconfig, src with a mapping table to fill, a test that
 runs the property suite, a fixtures folder with one example, a README listing documented and
 assumed fields) in --dir (default: ./plugins/<id>). The folder must be empty or absent. By default
-@tidings/core is taken from this checkout (file:); pass --core ^0.1.0 to use a published one.`;
+@tidings/core and @tidings/testkit are taken from this checkout (file:); pass --core ^0.1.0 (and
+--testkit, which defaults to the same range) to use published ones.`;
 
 export async function plugin(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { dir: { type: "string" }, name: { type: "string" }, core: { type: "string" }, help: { type: "boolean" } },
+    options: { dir: { type: "string" }, name: { type: "string" }, core: { type: "string" }, testkit: { type: "string" }, help: { type: "boolean" } },
   });
   const [verb, id] = positionals;
   if (values.help || verb === undefined) {
@@ -29,7 +30,9 @@ export async function plugin(argv: string[]): Promise<number> {
   const dir = resolve(values.dir ?? join("plugins", id));
   if (existsSync(dir) && readdirSync(dir).length > 0) throw new UsageError(`${dir} is not empty`);
   const displayName = values.name ?? id.split("-").map((w) => w[0]!.toUpperCase() + w.slice(1)).join(" ");
-  const files = scaffoldFiles({ id, displayName, coreSpec: values.core ?? `file:${localCoreDir()}` });
+  const coreSpec = values.core ?? `file:${localCoreDir()}`;
+  const testkitSpec = values.testkit ?? (values.core === undefined ? localTestkitSpec() : values.core);
+  const files = scaffoldFiles({ id, displayName, coreSpec, testkitSpec });
   for (const [path, content] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), content);
@@ -41,4 +44,13 @@ export async function plugin(argv: string[]): Promise<number> {
 /** The folder of the @tidings/core this CLI runs with (symlinks resolved). */
 function localCoreDir(): string {
   return dirname(fileURLToPath(import.meta.resolve("@tidings/core/package.json")));
+}
+
+/** The checkout's test kit, beside its core; an installed CLI has none, so the core's version range. */
+function localTestkitSpec(): string {
+  const coreDir = localCoreDir();
+  const sibling = join(dirname(coreDir), "testkit");
+  if (existsSync(join(sibling, "package.json"))) return `file:${sibling}`;
+  const { version } = JSON.parse(readFileSync(join(coreDir, "package.json"), "utf8")) as { version: string };
+  return `^${version}`;
 }

@@ -7,12 +7,14 @@ export interface ScaffoldInput {
   readonly displayName: string;
   /** How the package depends on @tidings/core (`file:/path/to/core`, or a version range). */
   readonly coreSpec: string;
+  /** How it depends on @tidings/testkit, the same way. */
+  readonly testkitSpec: string;
 }
 
 export function scaffoldFiles(input: ScaffoldInput): Record<string, string> {
   return {
     "package.json": packageJson(input),
-    ".npmrc": "# A local @tidings/core (file:) installs as a real package, so its peers resolve to this project's.\ninstall-links=true\n",
+    ".npmrc": "# A local @tidings/core or @tidings/testkit (file:) installs as a real package, so its peers resolve to this project's.\ninstall-links=true\n",
     ".gitignore": "node_modules/\ndist/\n",
     "tsconfig.json": `${JSON.stringify(
       {
@@ -40,7 +42,7 @@ export function scaffoldFiles(input: ScaffoldInput): Record<string, string> {
   };
 }
 
-function packageJson({ id, displayName, coreSpec }: ScaffoldInput): string {
+function packageJson({ id, displayName, coreSpec, testkitSpec }: ScaffoldInput): string {
   return `${JSON.stringify(
     {
       name: `tidings-plugin-${id}`,
@@ -49,11 +51,21 @@ function packageJson({ id, displayName, coreSpec }: ScaffoldInput): string {
       type: "module",
       license: "MIT",
       exports: { ".": { types: "./dist/index.d.ts", default: "./dist/index.js" } },
+      engines: { node: ">=20.19" },
       files: ["dist", "fixtures", "README.md"],
       keywords: ["tidings-plugin"],
       scripts: { build: "tsc -p tsconfig.json", prepare: "tsc -p tsconfig.json", test: "vitest run" },
-      dependencies: { "@tidings/core": coreSpec, zod: "^4.6.7" },
-      devDependencies: { "@types/node": "^20.19.0", "fast-check": "^4.10.2", typescript: "~5.9.3", vite: "8.3.8", vitest: "4.1.12" },
+      dependencies: { "@tidings/core": coreSpec },
+      peerDependencies: { zod: "^4.0.0" },
+      devDependencies: {
+        "@tidings/testkit": testkitSpec,
+        "@types/node": "^20.19.0",
+        "fast-check": "^4.10.2",
+        typescript: "~5.9.3",
+        vite: "8.3.8",
+        vitest: "4.1.12",
+        zod: "^4.6.7",
+      },
     },
     null,
     2,
@@ -122,7 +134,7 @@ export default plugin;
 
 function testSource({ id }: ScaffoldInput): string {
   return `import fc from "fast-check";
-import { testPlugin, type SuiteRequest } from "@tidings/core/testkit";
+import { testPlugin, type SuiteRequest } from "@tidings/testkit";
 import { plugin } from "../src/index.js";
 
 const CREDENTIALS = { username: "${id}", password: "webhook-secret" };

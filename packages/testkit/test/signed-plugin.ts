@@ -1,9 +1,22 @@
 import { z } from "zod";
-import { verifyBasicAuth } from "../../src/basic-auth.js";
-import { definePlugin, type Plugin, type VerifyContext, type VerifyResult } from "../../src/plugin.js";
-import { field, text } from "../../src/read.js";
-import type { SuiteRequest } from "../../src/testkit/index.js";
-import { allConfigured, asList, basicPairs, checkTimestamp, credentialsSchema, hmac, verifyHmac, whenConfigured } from "../../src/verify/index.js";
+import {
+  allConfigured,
+  asList,
+  basicPairs,
+  checkTimestamp,
+  credentialsSchema,
+  definePlugin,
+  field,
+  hmac,
+  text,
+  verifyBasicAuth,
+  verifyHmac,
+  whenConfigured,
+  type Plugin,
+  type VerifyContext,
+  type VerifyResult,
+} from "@tidings/core";
+import type { SuiteRequest } from "../src/index.js";
 
 /**
  * A small signing provider composed from the shared blocks, as a plugin would be: hex

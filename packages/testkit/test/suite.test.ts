@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { field, text, type Plugin } from "../src/index.js";
-import { pluginChecks, testPlugin, type CheckName } from "../src/testkit/index.js";
-import { SAMPLE_TOKEN, samplePlugin, samplePluginWith, sampleRequest } from "./sample-plugin.js";
+import { field, text, type Plugin } from "@tidings/core";
+import { pluginChecks, testPlugin, type CheckName } from "../src/index.js";
+// The core tests' sample plugin: the suite is proved against the same plugin the engine tests use.
+import { SAMPLE_TOKEN, samplePlugin, samplePluginWith, sampleRequest } from "../../core/test/sample-plugin.js";
 
 testPlugin({ plugin: samplePlugin, credentials: { token: SAMPLE_TOKEN }, requestFor: sampleRequest });
 

@@ -1,4 +1,4 @@
-import { mediaType } from "../request.js";
+import { mediaType } from "@tidings/core";
 import type { SuiteRequest } from "./checks.js";
 
 /**

@@ -1,11 +1,6 @@
 import { contentTypeHeader } from "./content-type.js";
 import { describe, it } from "vitest";
-import { basicAuthHeader } from "../basic-auth.js";
-import { parseCredentials } from "../credentials.js";
-import { normalize } from "../engine.js";
-import type { Plugin } from "../plugin.js";
-import { inboundRequest } from "../request.js";
-import { basicPairs } from "../verify/credentials.js";
+import { basicAuthHeader, basicPairs, inboundRequest, normalize, parseCredentials, type Plugin } from "@tidings/core";
 import type { SuiteRequest } from "./checks.js";
 
 /**

@@ -1,8 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { basicAuthHeader, verifyBasicAuth } from "../../src/basic-auth.js";
-import type { Plugin } from "../../src/plugin.js";
-import { SIGNATURE_CHECK_NAMES, signatureChecks, testSignatures, type SignatureCheckName, type SignatureSuiteOptions } from "../../src/testkit/index.js";
-import { asList, basicPairs, verifyHmac } from "../../src/verify/index.js";
+import { asList, basicAuthHeader, basicPairs, verifyBasicAuth, verifyHmac, type Plugin } from "@tidings/core";
+import { SIGNATURE_CHECK_NAMES, signatureChecks, testSignatures, type SignatureCheckName, type SignatureSuiteOptions } from "../src/index.js";
 import { KEY, NOW, SIGNATURE, signedPlugin, signedPluginWith, signedRequest, TIMESTAMP, verifySigned, type SignedCredentials } from "./signed-plugin.js";
 
 const NOW_S = NOW.getTime() / 1000;

@@ -1,13 +1,23 @@
 import { contentTypeHeader } from "./content-type.js";
 import fc from "fast-check";
-import { parseCredentials } from "../credentials.js";
-import { encodeForm, type ContentType } from "../decode/index.js";
-import { normalizeAsync, type NormalizeOptions, type NormalizeOutcome } from "../engine.js";
-import { ENGINE_ERROR_CODES, EVENT_PROBLEM_CODES } from "../errors.js";
-import { assertPluginShape, isIgnore, type Plugin } from "../plugin.js";
-import { inboundRequest, type InboundRequest } from "../request.js";
-import type { NormalizedResult } from "../schemas.js";
-import { firstError, validatorFor } from "../validate.js";
+import {
+  assertPluginShape,
+  encodeForm,
+  ENGINE_ERROR_CODES,
+  EVENT_PROBLEM_CODES,
+  firstError,
+  inboundRequest,
+  isIgnore,
+  normalizeAsync,
+  parseCredentials,
+  validatorFor,
+  type ContentType,
+  type InboundRequest,
+  type NormalizedResult,
+  type NormalizeOptions,
+  type NormalizeOutcome,
+  type Plugin,
+} from "@tidings/core";
 
 /** A request as a plugin's arbitraries describe it. */
 export interface SuiteRequest {
