@@ -143,6 +143,8 @@ describe.skipIf(NO_TMPFS !== undefined)(`storage faults: SQLite on a full disk${
         acknowledged.push(`roomy-${i}`);
       }
       fillDisk(join(dir, "filler"));
+      // Before any request fails: the probe's one small write may still fit, the free space does not.
+      expect(await health(server)).toBe(503);
       const statuses = new Set<number>();
       for (let i = 0; i < 400 && !statuses.has(503); i++) {
         const response = await post(server, `full-${i}`, 16 * 1024);

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, statfsSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { DatabaseNotFoundError, StorageUnavailableError } from "../store.js";
@@ -76,6 +76,22 @@ function lockDatabase(lockPath: string, path: string): Database.Database {
       busy ? `${path} is in use by another Tidings process (lock ${lockPath}); point each process at its own database, or use PostgreSQL for several` : `cannot lock ${lockPath}: ${(thrown as Error).message}`,
       { cause: thrown },
     );
+  }
+}
+
+/**
+ * What the file system must have free for the health check to pass. A full disk can still take
+ * the probe's one-page write (SQLite reuses the WAL's frames after a checkpoint) while every
+ * request's commit fails, so the probe alone would report health that requests do not get.
+ */
+export const FREE_SPACE_RESERVE = 1024 * 1024;
+
+/** Throws when the file system holding `path` has less than the reserve free for this process. */
+export function checkFreeSpace(path: string): void {
+  const { bavail, bsize } = statfsSync(dirname(path));
+  const free = bavail * bsize;
+  if (free < FREE_SPACE_RESERVE) {
+    throw new StorageUnavailableError(`the file system holding ${path} has ${free} bytes free, under the ${FREE_SPACE_RESERVE} a request's commit may need`);
   }
 }
 

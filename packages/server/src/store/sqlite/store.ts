@@ -20,7 +20,7 @@ import {
 } from "../store.js";
 import { EventKeys, type Staging } from "./dedup.js";
 import { SqliteFeed } from "./feed.js";
-import { fileIdentity, isStorageFault, openDatabase, PROBE_SQL } from "./file.js";
+import { checkFreeSpace, fileIdentity, isStorageFault, openDatabase, PROBE_SQL } from "./file.js";
 import { SqliteWrites } from "./writes.js";
 
 export interface SqliteStoreOptions extends StoreOptions {
@@ -177,9 +177,16 @@ export class SqliteStore implements Store {
 
   /**
    * Commits a one-row write with the requests' next group commit (so it shares their sync) and
-   * checks the file, as each commit does. Concurrent checks share one probe.
+   * checks the file, as each commit does, after the disk's free space. Concurrent checks share one probe.
    */
   probeWrite(): Promise<void> {
+    if (this.#identity !== undefined) {
+      try {
+        checkFreeSpace(this.#path);
+      } catch (thrown) {
+        return Promise.reject(thrown);
+      }
+    }
     this.#probe ??= this.#writes.add(() => this.#sql.probe.run(new Date(this.#now()).toISOString())).finally(() => (this.#probe = undefined));
     return this.#probe;
   }
