@@ -11,6 +11,7 @@ import { Receiver } from "./receiver/receiver.js";
 import { openStore } from "./store/open.js";
 import type { SqliteStoreOptions } from "./store/sqlite.js";
 import type { Store } from "./store/store.js";
+import { isActivityStore } from "./store/activity.js";
 
 export const SERVER_TOKENS = {
   Config: Symbol.for("tidings.server.Config"),
@@ -45,6 +46,10 @@ export interface ServerOptions {
   readonly now?: () => Date;
   /** What plugins may ask of the host (certificates by URL); tests inject a fake. */
   readonly hostServices?: HostServices;
+  /** Signs console session cookies (default TIDINGS_SESSION_SECRET, else a new random secret each start). */
+  readonly sessionSecret?: string;
+  /** Console sign-in attempts allowed per client address per minute (default 10). */
+  readonly signInsPerMinute?: number;
 }
 
 export interface RunningServer {
@@ -96,10 +101,24 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
   warnAboutWeakIntegrations(config, logger);
   const store = container.resolve<Store>(SERVER_TOKENS.Store);
+  const sessionSecret = options.sessionSecret ?? process.env.TIDINGS_SESSION_SECRET;
+  if (!isActivityStore(store)) logger.warn("the store cannot answer the console's reads: /console is not served");
   const app = buildHttpApp(container.resolve<Receiver>(SERVER_TOKENS.Receiver), {
     logger,
     bodyLimit,
     requestTimeoutMs: limits.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    ...(isActivityStore(store)
+      ? {
+          console: {
+            config,
+            store,
+            logger,
+            now: options.now ?? (() => new Date()),
+            ...(sessionSecret === undefined || sessionSecret === "" ? {} : { sessionSecret }),
+            ...(options.signInsPerMinute === undefined ? {} : { signInsPerMinute: options.signInsPerMinute }),
+          },
+        }
+      : {}),
   });
   try {
     await app.listen({ port: options.port ?? DEFAULT_PORT, host: options.host ?? DEFAULT_HOST });

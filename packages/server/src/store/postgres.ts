@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { AdvisoryLocks } from "./advisory-locks.js";
+import type { ActivityPage, ActivityStore, KeptItem, ListQuery, RecentItem, RecentQuery, RejectedItem, StatusCount, StatusCountsQuery } from "./activity.js";
+import { PostgresActivity, prepareActivity, touchScopes, withRollup } from "./postgres-activity.js";
 import { judgeClaim, type ClaimRow } from "./claims.js";
 import { GroupCommit } from "./group-commit.js";
 import { HeldClaims, type HeldClaim } from "./held-claims.js";
@@ -106,7 +108,7 @@ type Pending = { readonly record: AcceptedRecord | RejectedRecord; readonly acce
  * held in this process's memory and, for the other instances, by a session advisory lock; only
  * its outcome is stored, in the transaction that stores its request.
  */
-export class PostgresStore implements Store {
+export class PostgresStore implements Store, ActivityStore {
   readonly #pool: pg.Pool;
   readonly #locks: AdvisoryLocks;
   readonly #held = new HeldClaims();
@@ -114,6 +116,7 @@ export class PostgresStore implements Store {
   readonly #maxRejected: number;
   readonly #inFlightTtlMs: number;
   readonly #writes: GroupCommit<Pending>;
+  readonly #activity = new PostgresActivity((sql, params) => this.#guard(() => this.#pool.query(sql, params)), ITEM_COLUMNS, feedItem);
   #rejectedSincePrune = 0;
   #probe: Promise<void> | undefined;
 
@@ -140,6 +143,7 @@ export class PostgresStore implements Store {
       await store.#transaction(async (client) => {
         await client.query("SELECT pg_advisory_xact_lock($1)", [FEED_LOCK + 1]);
         await client.query(SCHEMA);
+        await prepareActivity(client);
       });
       await store.#probeWrite().catch((thrown: Error) => {
         throw new StorageUnavailableError(`cannot write to the PostgreSQL database: ${thrown.message}`, { cause: thrown });
@@ -221,6 +225,26 @@ export class PostgresStore implements Store {
     return (rows as EventRow[]).map(feedItem);
   }
 
+  recent(environmentId: string, query: RecentQuery): Promise<ActivityPage<RecentItem>> {
+    return this.#activity.recent(environmentId, query);
+  }
+
+  statusCounts(environmentId: string, query: StatusCountsQuery): Promise<readonly StatusCount[]> {
+    return this.#activity.statusCounts(environmentId, query);
+  }
+
+  lastCalls(environmentId: string): Promise<ReadonlyMap<string, string>> {
+    return this.#activity.lastCalls(environmentId);
+  }
+
+  rejected(environmentId: string, query: ListQuery): Promise<ActivityPage<RejectedItem>> {
+    return this.#activity.rejected(environmentId, query);
+  }
+
+  kept(environmentId: string, query: ListQuery): Promise<ActivityPage<KeptItem>> {
+    return this.#activity.kept(environmentId, query);
+  }
+
   async ping(): Promise<void> {
     await this.#guard(() => this.#pool.query("SELECT 1"));
   }
@@ -277,16 +301,18 @@ export class PostgresStore implements Store {
       ];
       if (rows.length > 0) {
         // One statement per request: each column travels as one array.
+        // The results inserted (re-deliveries are not) count in the console's hourly roll-up.
         await client.query(
-          `INSERT INTO tidings_events (environment_id, integration_id, request_seq, received_at, kind, id, body, provider, details, status, event_at, external_id, correlation_id, recipient)
+          withRollup(`INSERT INTO tidings_events (environment_id, integration_id, request_seq, received_at, kind, id, body, provider, details, status, event_at, external_id, correlation_id, recipient)
            SELECT $1, $2, $3, $4, t.* FROM unnest($5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::bigint[], $12::text[], $13::text[], $14::text[])
              AS t(kind, id, body, provider, details, status, event_at, external_id, correlation_id, recipient)
-           ON CONFLICT (environment_id, integration_id, kind, id) DO NOTHING`,
+           ON CONFLICT (environment_id, integration_id, kind, id) DO NOTHING`),
           [accepted.scope.environmentId, accepted.scope.integrationId, seq, accepted.request.receivedAt, ...COLUMNS.map((_, c) => rows.map((r) => r[c]))],
         );
       }
       if (accepted.idempotencyKey !== undefined) await completeClaim(client, accepted, pending.claim);
     }
+    await touchScopes(client, batch.map(({ record }) => ({ scope: record.scope, receivedAt: record.request.receivedAt })));
     this.#rejectedSincePrune += rejected;
     if (this.#rejectedSincePrune >= PRUNE_REJECTED_EVERY) {
       this.#rejectedSincePrune = 0;

@@ -7,6 +7,8 @@ import { judgeClaim, type ClaimRow } from "./claims.js";
 import { digest128 } from "./digest.js";
 import { GroupCommit } from "./group-commit.js";
 import { HeldClaims, type HeldClaim } from "./held-claims.js";
+import type { ActivityPage, ActivityStore, KeptItem, ListQuery, RecentItem, RecentQuery, RejectedItem, StatusCount, StatusCountsQuery } from "./activity.js";
+import { ACTIVITY_BACKFILL, ACTIVITY_SCHEMA, SqliteActivity } from "./sqlite-activity.js";
 import { DigestSet, SeenKeys } from "./seen-keys.js";
 import {
   bodyBuffer,
@@ -52,10 +54,11 @@ const PAGE_SIZE = 16 * 1024;
 const WRITER_CHECKPOINT_BYTES = 32 * 1024 * 1024;
 
 /**
- * `PRAGMA user_version` of this layout: one row per request, its events stored with it, and a
- * per-event index row for filtering. Layout 3 (without the index) is migrated on open.
+ * `PRAGMA user_version` of this layout: one row per request, its events stored with it, a
+ * per-event index row for filtering, and the console's hourly roll-up. Layouts 3 (without the
+ * per-event index) and 4 (without the roll-up) are migrated on open.
  */
-const LAYOUT = 4;
+const LAYOUT = 5;
 /** A feed cursor is `seq * SLOTS + events already read from that request` (maxEvents is far below). */
 const SLOTS = 2 ** 20;
 
@@ -165,7 +168,7 @@ interface Staging {
  * still names the file it opened, and fails (503) when it does not rather than acknowledge data
  * that the next start would not find.
  */
-export class SqliteStore implements Store {
+export class SqliteStore implements Store, ActivityStore {
   readonly #db: Database.Database;
   readonly #lock: Database.Database | undefined;
   readonly #checkpointer: Checkpointer | undefined;
@@ -184,6 +187,7 @@ export class SqliteStore implements Store {
   readonly #writes: GroupCommit<(staging: Staging) => void>;
   readonly #digest = new Uint32Array(4);
   readonly #statements = new Map<string, Database.Statement>();
+  readonly #activity: SqliteActivity;
   #rejectedSincePrune = 0;
   #commitsSincePrune = 0;
   /** Set while the path names another file (or none): the keys committed meanwhile were not added to #seen. */
@@ -265,6 +269,7 @@ export class SqliteStore implements Store {
       ping: db.prepare(`SELECT 1`),
       probe: db.prepare(PROBE_SQL),
     };
+    this.#activity = new SqliteActivity(db, (cursors) => this.#itemsAt(cursors));
     this.#checkpointer = onDisk ? startCheckpointer(path, options.onCheckpointError ?? (() => undefined)) : undefined;
     this.#seen = new SeenKeys(dedupWindowMs, this.#now());
     this.#loadRecentKeys(dedupWindowMs);
@@ -320,6 +325,7 @@ export class SqliteStore implements Store {
     return this.#queueWrite(record.scope, (scopeId) => {
       const { request } = record;
       this.#sql.insertRejected.run(scopeId, request.receivedAt, record.code, record.message, ...requestColumns(request), bodyBuffer(request.body));
+      this.#activity.touch(scopeId, request.receivedAt);
       if (++this.#rejectedSincePrune >= PRUNE_REJECTED_EVERY) {
         this.#rejectedSincePrune = 0;
         this.#sql.pruneRejected.run(this.#maxRejected);
@@ -380,6 +386,34 @@ export class SqliteStore implements Store {
       const scopeId = this.#knownScopeId(scope);
       if (scopeId === undefined) return [];
       return this.#itemsAt(this.#sql.timeline.all({ scope: scopeId, id: messageId, limit: MAX_TIMELINE }) as number[]);
+    });
+  }
+
+  async recent(environmentId: string, query: RecentQuery): Promise<ActivityPage<RecentItem>> {
+    return this.#read(() => this.#activity.recent(environmentId, query));
+  }
+
+  async statusCounts(environmentId: string, query: StatusCountsQuery): Promise<readonly StatusCount[]> {
+    return this.#read(() => this.#activity.statusCounts(environmentId, query));
+  }
+
+  async lastCalls(environmentId: string): Promise<ReadonlyMap<string, string>> {
+    return this.#read(() => this.#activity.lastCalls(environmentId));
+  }
+
+  async rejected(environmentId: string, query: ListQuery): Promise<ActivityPage<RejectedItem>> {
+    return this.#read(() => this.#activity.rejected(environmentId, query));
+  }
+
+  async kept(environmentId: string, query: ListQuery): Promise<ActivityPage<KeptItem>> {
+    return this.#read(() => this.#activity.kept(environmentId, query));
+  }
+
+  /** A read, on the file this store opened. */
+  #read<T>(run: () => T): T {
+    return this.#guard(() => {
+      this.#checkFile();
+      return run();
     });
   }
 
@@ -457,7 +491,9 @@ export class SqliteStore implements Store {
     );
     if (freshResults.length > 0) {
       this.#sql.insertEvents.run(Number(seq) * SLOTS + 1, scopeId, request.receivedAt, JSON.stringify(freshResults.map(indexColumns)));
+      this.#activity.addResults(scopeId, freshResults);
     }
+    this.#activity.touch(scopeId, request.receivedAt);
     const { idempotencyKey: key, response } = record;
     if (key === undefined) return;
     // Without a claim held here, only a row an earlier version claimed in the table is completed.
@@ -645,12 +681,15 @@ function prepareLayout(db: Database.Database, path: string): number {
     }
     db.transaction(() => {
       db.exec(SCHEMA);
+      db.exec(ACTIVITY_SCHEMA);
       db.prepare(`INSERT INTO meta (key, value) VALUES ('digest_seed', ?)`).run(String(randomInt(0, 2 ** 32)));
       db.pragma(`user_version = ${LAYOUT}`);
     })();
-  } else if (version === 3) {
+  } else if (version === 3 || version === 4) {
     db.transaction(() => {
-      db.exec(EVENTS_SCHEMA);
+      if (version === 3) db.exec(EVENTS_SCHEMA);
+      db.exec(ACTIVITY_SCHEMA);
+      db.exec(ACTIVITY_BACKFILL);
       db.pragma(`user_version = ${LAYOUT}`);
     })();
   } else if (version !== LAYOUT) {

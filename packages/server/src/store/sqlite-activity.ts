@@ -1,0 +1,214 @@
+import type Database from "better-sqlite3";
+import type { Status } from "@tidings/core";
+import {
+  countByHour,
+  REJECTED_BODY_LIMIT,
+  type ActivityPage,
+  type IntegrationSelection,
+  type KeptItem,
+  type ListQuery,
+  type RecentItem,
+  type RecentQuery,
+  type RejectedItem,
+  type StatusCount,
+  type StatusCountsQuery,
+} from "./activity.js";
+import { parseCursor, type AcceptedResult, type FeedItem } from "./store.js";
+
+/**
+ * The console's tables in the SQLite layout: the hourly roll-up of results per status, the last
+ * call of each scope, and an index over the requests that kept ignored or unmapped events.
+ */
+export const ACTIVITY_SCHEMA = `
+CREATE TABLE status_hours (
+  scope INTEGER NOT NULL,
+  hour INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  count INTEGER NOT NULL,
+  PRIMARY KEY (scope, hour, status)
+) WITHOUT ROWID;
+ALTER TABLE scopes ADD COLUMN last_call_at TEXT;
+CREATE INDEX requests_kept ON requests (scope, seq) WHERE kept IS NOT NULL;
+`;
+
+/** Fills the roll-up from the events already stored (a database of an earlier layout). */
+export const ACTIVITY_BACKFILL = `
+INSERT INTO status_hours (scope, hour, status, count)
+SELECT scope, CASE WHEN event_at >= 0 THEN event_at / 3600000 ELSE -((-event_at - 1) / 3600000) - 1 END AS hour, status, count(*)
+FROM events GROUP BY 1, 2, 3;
+UPDATE scopes SET last_call_at = (SELECT max(received_at) FROM (
+  SELECT received_at FROM requests WHERE requests.scope = scopes.id UNION ALL SELECT received_at FROM rejected WHERE rejected.scope = scopes.id));
+`;
+
+/** A result's full content lives in its request's row; the store reads it back by cursor. */
+type ItemsAt = (cursors: readonly number[]) => FeedItem[];
+
+/** Reads and writes of the console's tables; the SqliteStore runs them inside its own guards and transactions. */
+export class SqliteActivity {
+  readonly #db: Database.Database;
+  readonly #itemsAt: ItemsAt;
+  readonly #statements = new Map<string, Database.Statement>();
+  readonly #sql;
+
+  constructor(db: Database.Database, itemsAt: ItemsAt) {
+    this.#db = db;
+    this.#itemsAt = itemsAt;
+    this.#sql = {
+      addCounts: db.prepare(
+        `INSERT INTO status_hours (scope, hour, status, count) SELECT ?, value ->> 0, value ->> 1, value ->> 2 FROM json_each(?) WHERE true
+         ON CONFLICT (scope, hour, status) DO UPDATE SET count = count + excluded.count`,
+      ),
+      touch: db.prepare(`UPDATE scopes SET last_call_at = ? WHERE id = ? AND (last_call_at IS NULL OR last_call_at < ?)`),
+      scopes: db.prepare(`SELECT id, integration_id, last_call_at FROM scopes WHERE environment_id = ?`),
+    };
+  }
+
+  /** In the transaction that stores the results: they count in their hour. */
+  addResults(scopeId: number, results: readonly AcceptedResult[]): void {
+    if (results.length > 0) this.#sql.addCounts.run(scopeId, JSON.stringify(countByHour(results)));
+  }
+
+  /** In the transaction that stores a call, accepted or refused. */
+  touch(scopeId: number, receivedAt: string): void {
+    this.#sql.touch.run(receivedAt, scopeId, receivedAt);
+  }
+
+  recent(environmentId: string, query: RecentQuery): ActivityPage<RecentItem> {
+    const scopes = this.#scopes(environmentId, query);
+    if (scopes.size === 0) return { data: [], next: null };
+    const where = [`scope IN (${[...scopes.keys()].join(", ")})`];
+    const params: unknown[] = [];
+    const add = (clause: string, ...values: unknown[]) => {
+      where.push(clause);
+      params.push(...values);
+    };
+    if (query.before !== undefined) add("cursor < ?", parseCursor(query.before));
+    if (query.after !== undefined) add("cursor > ?", parseCursor(query.after));
+    if (query.statuses !== undefined) add(`status IN (${query.statuses.map(() => "?").join(", ")})`, ...query.statuses);
+    if (query.externalId !== undefined) add("external_id = ?", query.externalId);
+    if (query.correlationId !== undefined) add("correlation_id = ?", query.correlationId);
+    if (query.recipient !== undefined) add("recipient = ?", query.recipient);
+    if (query.search !== undefined) add("(external_id = ? OR correlation_id = ? OR recipient = ?)", query.search, query.search, query.search);
+    if (query.since !== undefined) add("event_at >= ?", query.since);
+    if (query.until !== undefined) add("event_at < ?", query.until);
+    params.push(query.limit);
+    const rows = this.#statement(`SELECT cursor, scope FROM events WHERE ${where.join(" AND ")} ORDER BY cursor DESC LIMIT ?`).raw().all(...params) as [number, number][];
+    const items = this.#itemsAt(rows.map(([cursor]) => cursor));
+    const data = items.map((item, i) => ({ ...item, integrationId: scopes.get(rows[i]![1])! }));
+    return { data, next: data.length < query.limit ? null : data[data.length - 1]!.cursor };
+  }
+
+  statusCounts(environmentId: string, query: StatusCountsQuery): StatusCount[] {
+    const scopes = this.#scopes(environmentId, query);
+    if (scopes.size === 0) return [];
+    const bucket = query.bucketHours === 24 ? "(hour - ((hour % 24) + 24) % 24)" : "hour";
+    const rows = this.#statement(
+      `SELECT scope, ${bucket} AS bucket, status, sum(count) FROM status_hours
+       WHERE scope IN (${[...scopes.keys()].join(", ")}) AND hour >= ? AND hour < ? GROUP BY scope, bucket, status`,
+    )
+      .raw()
+      .all(query.fromHour, query.untilHour) as [number, number, Status, number][];
+    return rows.map(([scope, hour, status, count]) => ({ integrationId: scopes.get(scope)!, hour, status, count }));
+  }
+
+  lastCalls(environmentId: string): Map<string, string> {
+    const calls = new Map<string, string>();
+    for (const row of this.#sql.scopes.all(environmentId) as { integration_id: string; last_call_at: string | null }[]) {
+      if (row.last_call_at !== null) calls.set(row.integration_id, row.last_call_at);
+    }
+    return calls;
+  }
+
+  rejected(environmentId: string, query: ListQuery): ActivityPage<RejectedItem> {
+    const scopes = this.#scopes(environmentId, query);
+    if (scopes.size === 0) return { data: [], next: null };
+    const before = query.before === undefined ? Number.MAX_SAFE_INTEGER : parseCursor(query.before);
+    const rows = this.#statement(
+      `SELECT seq, scope, received_at, error_code, error_message, method, content_type, headers, substr(body, 1, ${REJECTED_BODY_LIMIT}) AS body, length(body) AS bytes
+       FROM rejected WHERE scope IN (${[...scopes.keys()].join(", ")}) AND seq < ? ORDER BY seq DESC LIMIT ?`,
+    ).all(before, query.limit) as RejectedRow[];
+    const data = rows.map((row) => ({
+      cursor: String(row.seq),
+      integrationId: scopes.get(row.scope)!,
+      receivedAt: row.received_at,
+      code: row.error_code,
+      message: row.error_message,
+      method: row.method,
+      contentType: row.content_type,
+      headers: JSON.parse(row.headers) as Record<string, string>,
+      body: row.body,
+      bodyBytes: row.bytes,
+    }));
+    return { data, next: data.length < query.limit ? null : data[data.length - 1]!.cursor };
+  }
+
+  /** Newest requests first; every kept event of a request is listed with it. */
+  kept(environmentId: string, query: ListQuery): ActivityPage<KeptItem> {
+    const scopes = this.#scopes(environmentId, query);
+    if (scopes.size === 0) return { data: [], next: null };
+    const before = query.before === undefined ? Number.MAX_SAFE_INTEGER : parseCursor(query.before);
+    const rows = this.#statement(
+      `SELECT seq, scope, received_at, kept FROM requests WHERE kept IS NOT NULL AND scope IN (${[...scopes.keys()].join(", ")}) AND seq < ? ORDER BY seq DESC LIMIT ?`,
+    ).all(before, query.limit) as { seq: number; scope: number; received_at: string; kept: string }[];
+    const data = rows.flatMap((row) => {
+      const kept = JSON.parse(row.kept) as { ignored: KeptEntry[]; unmapped: KeptEntry[] };
+      const base = { cursor: String(row.seq), integrationId: scopes.get(row.scope)!, receivedAt: row.received_at };
+      return [...kept.ignored.map((entry) => keptItem(base, "ignored", entry)), ...kept.unmapped.map((entry) => keptItem(base, "unmapped", entry))];
+    });
+    return { data, next: rows.length < query.limit ? null : String(rows[rows.length - 1]!.seq) };
+  }
+
+  /** The environment's scope ids and their integration ids, narrowed to the selection. */
+  #scopes(environmentId: string, selection: IntegrationSelection): Map<number, string> {
+    const wanted = selection.integrationIds === undefined ? undefined : new Set(selection.integrationIds);
+    const scopes = new Map<number, string>();
+    for (const row of this.#sql.scopes.all(environmentId) as { id: number; integration_id: string }[]) {
+      if (wanted === undefined || wanted.has(row.integration_id)) scopes.set(row.id, row.integration_id);
+    }
+    return scopes;
+  }
+
+  /** Prepared once per shape of query (filters given, scope list). */
+  #statement(sql: string): Database.Statement {
+    let statement = this.#statements.get(sql);
+    if (statement === undefined) {
+      statement = this.#db.prepare(sql);
+      if (this.#statements.size > 256) this.#statements.clear();
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+}
+
+interface RejectedRow {
+  seq: number;
+  scope: number;
+  received_at: string;
+  error_code: string;
+  error_message: string;
+  method: string;
+  content_type: string;
+  headers: string;
+  body: Buffer;
+  bytes: number;
+}
+
+interface KeptEntry {
+  id: string;
+  name?: string;
+  code?: string;
+  reason: string;
+  row: string;
+}
+
+function keptItem(base: Pick<KeptItem, "cursor" | "integrationId" | "receivedAt">, kind: KeptItem["kind"], entry: KeptEntry): KeptItem {
+  return {
+    ...base,
+    kind,
+    id: entry.id,
+    ...(entry.name === undefined ? {} : { name: entry.name }),
+    ...(entry.code === undefined ? {} : { code: entry.code }),
+    reason: entry.reason,
+    row: entry.row,
+  };
+}
