@@ -108,7 +108,7 @@ export class ConsoleApi {
     const bucket = parsed.data.bucket ?? (until - since <= HOURLY_UP_TO_MS ? "hour" : "day");
     const bucketHours = bucket === "day" ? 24 : 1;
     const fromHour = Math.floor(hourOf(since) / bucketHours) * bucketHours;
-    const untilHour = Math.ceil(until / HOUR_MS);
+    const untilHour = Math.ceil(Math.ceil(until / HOUR_MS) / bucketHours) * bucketHours;
     return this.#read(async () => {
       const counts = await this.deps.store.statusCounts(env.id, {
         fromHour,

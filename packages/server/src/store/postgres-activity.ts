@@ -13,7 +13,7 @@ import {
 } from "./activity.js";
 import { parseCursor, type FeedItem, type Scope } from "./store.js";
 
-/** The console's tables: the hourly roll-up of results per status, and each scope's last call. */
+/** The console's tables: the roll-up of results per status per hour and per day, and each scope's last call. */
 const ACTIVITY_SCHEMA = `
 CREATE TABLE IF NOT EXISTS tidings_status_hours (
   environment_id TEXT NOT NULL,
@@ -22,6 +22,14 @@ CREATE TABLE IF NOT EXISTS tidings_status_hours (
   status TEXT NOT NULL,
   count BIGINT NOT NULL,
   PRIMARY KEY (environment_id, integration_id, hour, status)
+);
+CREATE TABLE IF NOT EXISTS tidings_status_days (
+  environment_id TEXT NOT NULL,
+  integration_id TEXT NOT NULL,
+  day BIGINT NOT NULL,
+  status TEXT NOT NULL,
+  count BIGINT NOT NULL,
+  PRIMARY KEY (environment_id, integration_id, day, status)
 );
 CREATE TABLE IF NOT EXISTS tidings_scope_activity (
   environment_id TEXT NOT NULL,
@@ -36,6 +44,8 @@ const ACTIVITY_BACKFILL = `
 INSERT INTO tidings_status_hours (environment_id, integration_id, hour, status, count)
 SELECT environment_id, integration_id, floor(event_at / 3600000.0)::bigint, status, count(*)
 FROM tidings_events WHERE kind = 'result' AND status IS NOT NULL AND event_at IS NOT NULL GROUP BY 1, 2, 3, 4;
+INSERT INTO tidings_status_days (environment_id, integration_id, day, status, count)
+SELECT environment_id, integration_id, floor(hour / 24.0)::bigint, status, sum(count) FROM tidings_status_hours GROUP BY 1, 2, 3, 4;
 INSERT INTO tidings_scope_activity (environment_id, integration_id, last_call_at)
 SELECT environment_id, integration_id, max(received_at) FROM tidings_requests WHERE environment_id <> '' GROUP BY 1, 2;
 `;
@@ -53,10 +63,15 @@ export async function prepareActivity(client: pg.PoolClient): Promise<void> {
  * excluded, count in their hour, in the same statement.
  */
 export function withRollup(insertEvents: string): string {
-  return `WITH inserted AS (${insertEvents} RETURNING status, event_at)
-  INSERT INTO tidings_status_hours (environment_id, integration_id, hour, status, count)
-  SELECT $1, $2, floor(event_at / 3600000.0)::bigint, status, count(*) FROM inserted WHERE status IS NOT NULL GROUP BY 3, 4
-  ON CONFLICT (environment_id, integration_id, hour, status) DO UPDATE SET count = tidings_status_hours.count + EXCLUDED.count`;
+  return `WITH inserted AS (${insertEvents} RETURNING status, event_at),
+  hours AS (
+    INSERT INTO tidings_status_hours (environment_id, integration_id, hour, status, count)
+    SELECT $1, $2, floor(event_at / 3600000.0)::bigint, status, count(*) FROM inserted WHERE status IS NOT NULL GROUP BY 3, 4
+    ON CONFLICT (environment_id, integration_id, hour, status) DO UPDATE SET count = tidings_status_hours.count + EXCLUDED.count
+  )
+  INSERT INTO tidings_status_days (environment_id, integration_id, day, status, count)
+  SELECT $1, $2, floor(event_at / 86400000.0)::bigint, status, count(*) FROM inserted WHERE status IS NOT NULL GROUP BY 3, 4
+  ON CONFLICT (environment_id, integration_id, day, status) DO UPDATE SET count = tidings_status_days.count + EXCLUDED.count`;
 }
 
 /** Records the newest call of each scope of a commit, in that commit. */
@@ -114,13 +129,15 @@ export class PostgresActivity {
   }
 
   async statusCounts(environmentId: string, query: StatusCountsQuery): Promise<readonly StatusCount[]> {
-    const bucket = query.bucketHours === 24 ? "hour - ((hour % 24) + 24) % 24" : "hour";
-    const params: unknown[] = [environmentId, query.fromHour, query.untilHour];
+    const daily = query.bucketHours === 24;
+    // Days are whole: a range that starts or ends inside one counts all of it.
+    const params: unknown[] = [environmentId, daily ? Math.floor(query.fromHour / 24) : query.fromHour, daily ? Math.ceil(query.untilHour / 24) : query.untilHour];
     const integrations = query.integrationIds === undefined ? "" : `AND integration_id = ANY($4::text[])`;
     if (query.integrationIds !== undefined) params.push(query.integrationIds);
     const { rows } = await this.query(
-      `SELECT integration_id, ${bucket} AS bucket, status, sum(count)::bigint AS count FROM tidings_status_hours
-       WHERE environment_id = $1 AND hour >= $2 AND hour < $3 ${integrations} GROUP BY 1, 2, 3`,
+      daily
+        ? `SELECT integration_id, day * 24 AS bucket, status, count FROM tidings_status_days WHERE environment_id = $1 AND day >= $2 AND day < $3 ${integrations}`
+        : `SELECT integration_id, hour AS bucket, status, count FROM tidings_status_hours WHERE environment_id = $1 AND hour >= $2 AND hour < $3 ${integrations}`,
       params,
     );
     return (rows as { integration_id: string; bucket: string; status: Status; count: string }[]).map((row) => ({

@@ -16,8 +16,9 @@ import {
 import { parseCursor, type AcceptedResult, type FeedItem } from "./store.js";
 
 /**
- * The console's tables in the SQLite layout: the hourly roll-up of results per status, the last
- * call of each scope, and an index over the requests that kept ignored or unmapped events.
+ * The console's tables in the SQLite layout: the roll-up of results per status per hour (and per
+ * day, so that a chart of months reads days, not hours), the last call of each scope, and an index
+ * over the requests that kept ignored or unmapped events.
  */
 export const ACTIVITY_SCHEMA = `
 CREATE TABLE status_hours (
@@ -26,6 +27,13 @@ CREATE TABLE status_hours (
   status TEXT NOT NULL,
   count INTEGER NOT NULL,
   PRIMARY KEY (scope, hour, status)
+) WITHOUT ROWID;
+CREATE TABLE status_days (
+  scope INTEGER NOT NULL,
+  day INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  count INTEGER NOT NULL,
+  PRIMARY KEY (scope, day, status)
 ) WITHOUT ROWID;
 ALTER TABLE scopes ADD COLUMN last_call_at TEXT;
 CREATE INDEX requests_kept ON requests (scope, seq) WHERE kept IS NOT NULL;
@@ -36,6 +44,8 @@ export const ACTIVITY_BACKFILL = `
 INSERT INTO status_hours (scope, hour, status, count)
 SELECT scope, CASE WHEN event_at >= 0 THEN event_at / 3600000 ELSE -((-event_at - 1) / 3600000) - 1 END AS hour, status, count(*)
 FROM events GROUP BY 1, 2, 3;
+INSERT INTO status_days (scope, day, status, count)
+SELECT scope, CASE WHEN hour >= 0 THEN hour / 24 ELSE -((-hour - 1) / 24) - 1 END AS day, status, sum(count) FROM status_hours GROUP BY 1, 2, 3;
 UPDATE scopes SET last_call_at = (SELECT max(received_at) FROM (
   SELECT received_at FROM requests WHERE requests.scope = scopes.id UNION ALL SELECT received_at FROM rejected WHERE rejected.scope = scopes.id));
 `;
@@ -58,6 +68,10 @@ export class SqliteActivity {
         `INSERT INTO status_hours (scope, hour, status, count) SELECT ?, value ->> 0, value ->> 1, value ->> 2 FROM json_each(?) WHERE true
          ON CONFLICT (scope, hour, status) DO UPDATE SET count = count + excluded.count`,
       ),
+      addDayCounts: db.prepare(
+        `INSERT INTO status_days (scope, day, status, count) SELECT ?, value ->> 0, value ->> 1, value ->> 2 FROM json_each(?) WHERE true
+         ON CONFLICT (scope, day, status) DO UPDATE SET count = count + excluded.count`,
+      ),
       touch: db.prepare(`UPDATE scopes SET last_call_at = ? WHERE id = ? AND (last_call_at IS NULL OR last_call_at < ?)`),
       scopes: db.prepare(`SELECT id, integration_id, last_call_at FROM scopes WHERE environment_id = ?`),
     };
@@ -65,7 +79,10 @@ export class SqliteActivity {
 
   /** In the transaction that stores the results: they count in their hour. */
   addResults(scopeId: number, results: readonly AcceptedResult[]): void {
-    if (results.length > 0) this.#sql.addCounts.run(scopeId, JSON.stringify(countByHour(results)));
+    if (results.length === 0) return;
+    const hours = countByHour(results);
+    this.#sql.addCounts.run(scopeId, JSON.stringify(hours));
+    this.#sql.addDayCounts.run(scopeId, JSON.stringify(byDay(hours)));
   }
 
   /** In the transaction that stores a call, accepted or refused. */
@@ -73,10 +90,16 @@ export class SqliteActivity {
     this.#sql.touch.run(receivedAt, scopeId, receivedAt);
   }
 
+  /**
+   * Newest first. A selective filter (status, ids, recipient, search) is read per scope (and per
+   * status) from the index that leads with it, each read stopping after `limit` rows, and the reads
+   * are merged here: a page costs O(scopes x statuses x limit), not a sort of every match. Without
+   * one, the rows are read backwards in cursor order (the primary key) until the page is full.
+   */
   recent(environmentId: string, query: RecentQuery): ActivityPage<RecentItem> {
     const scopes = this.#scopes(environmentId, query);
     if (scopes.size === 0) return { data: [], next: null };
-    const where = [`scope IN (${[...scopes.keys()].join(", ")})`];
+    const where: string[] = [];
     const params: unknown[] = [];
     const add = (clause: string, ...values: unknown[]) => {
       where.push(clause);
@@ -84,15 +107,37 @@ export class SqliteActivity {
     };
     if (query.before !== undefined) add("cursor < ?", parseCursor(query.before));
     if (query.after !== undefined) add("cursor > ?", parseCursor(query.after));
-    if (query.statuses !== undefined) add(`status IN (${query.statuses.map(() => "?").join(", ")})`, ...query.statuses);
     if (query.externalId !== undefined) add("external_id = ?", query.externalId);
     if (query.correlationId !== undefined) add("correlation_id = ?", query.correlationId);
     if (query.recipient !== undefined) add("recipient = ?", query.recipient);
-    if (query.search !== undefined) add("(external_id = ? OR correlation_id = ? OR recipient = ?)", query.search, query.search, query.search);
-    if (query.since !== undefined) add("event_at >= ?", query.since);
-    if (query.until !== undefined) add("event_at < ?", query.until);
-    params.push(query.limit);
-    const rows = this.#statement(`SELECT cursor, scope FROM events WHERE ${where.join(" AND ")} ORDER BY cursor DESC LIMIT ?`).raw().all(...params) as [number, number][];
+    const selective =
+      where.length > (query.before === undefined ? 0 : 1) + (query.after === undefined ? 0 : 1) || query.statuses !== undefined || query.search !== undefined;
+    // The time range is checked on each row read; its index would hand rows over out of cursor order.
+    if (query.since !== undefined) add("+event_at >= ?", query.since);
+    if (query.until !== undefined) add("+event_at < ?", query.until);
+    let rows: [number, number][];
+    if (selective) {
+      rows = [];
+      for (const scope of scopes.keys()) {
+        // A search reads each of its three indexes (a union); SQLite would walk the whole scope for an OR.
+        const search =
+          query.search === undefined
+            ? []
+            : [`cursor IN (${["external_id", "correlation_id", "recipient"].map((column) => `SELECT cursor FROM events WHERE scope = ${scope} AND ${column} = :search`).join(" UNION ")})`];
+        for (const status of query.statuses ?? [undefined]) {
+          const clauses = ["scope = ?", ...(status === undefined ? [] : ["status = ?"]), ...search, ...where];
+          const sql = `SELECT cursor, scope FROM events WHERE ${clauses.join(" AND ")} ORDER BY cursor DESC LIMIT ?`;
+          const positional = [scope, ...(status === undefined ? [] : [status]), ...params, query.limit];
+          const statement = this.#statement(sql).raw();
+          rows.push(...((query.search === undefined ? statement.all(...positional) : statement.all(...positional, { search: query.search })) as [number, number][]));
+        }
+      }
+      rows.sort((a, b) => b[0] - a[0]);
+      rows.length = Math.min(rows.length, query.limit);
+    } else {
+      const sql = `SELECT cursor, scope FROM events WHERE +scope IN (${[...scopes.keys()].join(", ")})${where.map((clause) => ` AND ${clause}`).join("")} ORDER BY cursor DESC LIMIT ?`;
+      rows = this.#statement(sql).raw().all(...params, query.limit) as [number, number][];
+    }
     const items = this.#itemsAt(rows.map(([cursor]) => cursor));
     const data = items.map((item, i) => ({ ...item, integrationId: scopes.get(rows[i]![1])! }));
     return { data, next: data.length < query.limit ? null : data[data.length - 1]!.cursor };
@@ -101,13 +146,17 @@ export class SqliteActivity {
   statusCounts(environmentId: string, query: StatusCountsQuery): StatusCount[] {
     const scopes = this.#scopes(environmentId, query);
     if (scopes.size === 0) return [];
-    const bucket = query.bucketHours === 24 ? "(hour - ((hour % 24) + 24) % 24)" : "hour";
-    const rows = this.#statement(
-      `SELECT scope, ${bucket} AS bucket, status, sum(count) FROM status_hours
-       WHERE scope IN (${[...scopes.keys()].join(", ")}) AND hour >= ? AND hour < ? GROUP BY scope, bucket, status`,
-    )
-      .raw()
-      .all(query.fromHour, query.untilHour) as [number, number, Status, number][];
+    const scopeList = [...scopes.keys()].join(", ");
+    // Days are whole: a range that starts or ends inside one counts all of it.
+    const rows = (
+      query.bucketHours === 24
+        ? this.#statement(`SELECT scope, day * 24, status, count FROM status_days WHERE scope IN (${scopeList}) AND day >= ? AND day < ?`)
+            .raw()
+            .all(Math.floor(query.fromHour / 24), Math.ceil(query.untilHour / 24))
+        : this.#statement(`SELECT scope, hour, status, count FROM status_hours WHERE scope IN (${scopeList}) AND hour >= ? AND hour < ?`)
+            .raw()
+            .all(query.fromHour, query.untilHour)
+    ) as [number, number, Status, number][];
     return rows.map(([scope, hour, status, count]) => ({ integrationId: scopes.get(scope)!, hour, status, count }));
   }
 
@@ -178,6 +227,19 @@ export class SqliteActivity {
     }
     return statement;
   }
+}
+
+/** Hourly counts summed per day. */
+function byDay(hours: readonly [hour: number, status: string, count: number][]): [day: number, status: string, count: number][] {
+  const days = new Map<string, [number, string, number]>();
+  for (const [hour, status, count] of hours) {
+    const day = Math.floor(hour / 24);
+    const key = `${day}\u0000${status}`;
+    const entry = days.get(key);
+    if (entry === undefined) days.set(key, [day, status, count]);
+    else entry[2] += count;
+  }
+  return [...days.values()];
 }
 
 interface RejectedRow {
