@@ -1,8 +1,19 @@
 import { sign } from "@fastify/cookie";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SessionCodec } from "../../src/console/session.js";
-import { ConsoleEventsSchema, IntegrationsSchema, KeptEventsSchema, RejectedCallsSchema, SessionSchema, StatsSchema } from "../../src/console/schemas.js";
-import { ErrorBodySchema } from "../../src/index.js";
+import type { z } from "zod";
+import {
+  ConsoleEventsSchema,
+  EventsQuerySchema,
+  IntegrationsSchema,
+  KeptEventsSchema,
+  ListQuerySchema,
+  RejectedCallsSchema,
+  SessionSchema,
+  StatsQuerySchema,
+  StatsSchema,
+} from "../../src/console/schemas.js";
+import { buildOpenApi, ErrorBodySchema } from "../../src/index.js";
 import { ENGINES, PG_SKIP_REASON } from "../databases.js";
 import { API_KEY, basic, EVERLYTIC_AUTH, INBOUND, OTHER_API_KEY, removeDir, sendgridBatch, startTestServer, type TestServer } from "../helpers.js";
 
@@ -246,5 +257,27 @@ describe("console sign-in rate limit", () => {
     const out = await fetch(`${server.url}/console/api/session`, { method: "DELETE" });
     expect(out.status).toBe(204);
     expect(out.headers.get("set-cookie")).toMatch(/^tidings_console=;.*Expires=Thu, 01 Jan 1970/);
+  });
+});
+
+describe("the console in OpenAPI", () => {
+  const document = buildOpenApi() as { paths: Record<string, Record<string, { parameters?: { name: string; in: string }[] }>> };
+
+  it("documents every query parameter each endpoint's zod schema accepts, and no other", () => {
+    const cases: [string, z.ZodObject][] = [
+      ["events", EventsQuerySchema as unknown as z.ZodObject],
+      ["stats", StatsQuerySchema as unknown as z.ZodObject],
+      ["rejected", ListQuerySchema],
+      ["kept", ListQuerySchema],
+    ];
+    for (const [endpoint, schema] of cases) {
+      const documented = document.paths[`/console/api/environments/{environmentId}/${endpoint}`]!.get!.parameters!.filter((p) => p.in === "query").map((p) => p.name);
+      const shape = "shape" in schema ? schema.shape : (schema as unknown as { def: { in: z.ZodObject } }).def.in.shape;
+      expect(documented.sort()).toEqual(Object.keys(shape).sort());
+    }
+  });
+
+  it("documents the session endpoints", () => {
+    expect(Object.keys(document.paths["/console/api/session"]!).sort()).toEqual(["delete", "get", "post"]);
   });
 });
