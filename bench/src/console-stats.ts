@@ -9,13 +9,13 @@ import { openStore, type AcceptedRecord, type Store } from "@tidings/server";
  * The console's aggregate query (counts per status per hour or day, from the hourly roll-up) and
  * its newest-first event page, timed against a generated store of 1,000,000 events.
  *
- *   node bench/dist/console-stats.js [--events 1000000] [--db <file | postgres://...>]
+ *   node bench/dist/console-stats.js [--events 1000000] [--db <file | postgres://...>] [--reuse]
  *
  * Events are written through the store (so the roll-up is kept as the receiver keeps it), 100 per
  * request, spread over 90 days, 5 integrations and 10 statuses. Each query runs 20 times after a
  * warm-up; the median and the worst are printed.
  */
-const { values } = parseArgs({ options: { events: { type: "string", default: "1000000" }, db: { type: "string" } } });
+const { values } = parseArgs({ options: { events: { type: "string", default: "1000000" }, db: { type: "string" }, reuse: { type: "boolean" } } });
 const TOTAL = Number(values.events);
 const PER_REQUEST = 100;
 const DAYS = 90;
@@ -25,7 +25,7 @@ const ENV = "bench";
 const HOUR = 3_600_000;
 
 type ActivityStore = Store & {
-  statusCounts(environmentId: string, query: { fromHour: number; untilHour: number; bucketHours: 1 | 24; integrationIds?: string[] }): Promise<readonly unknown[]>;
+  statusCounts(environmentId: string, query: { fromHour: number; untilHour: number; bucketHours: 1 | 24; perIntegration: boolean; integrationIds?: string[] }): Promise<readonly unknown[]>;
   recent(environmentId: string, query: { limit: number; statuses?: Status[]; integrationIds?: string[]; search?: string }): Promise<{ data: readonly unknown[] }>;
 };
 
@@ -59,7 +59,8 @@ function record(request: number): AcceptedRecord {
 }
 
 const fillStarted = performance.now();
-const requests = Math.ceil(TOTAL / PER_REQUEST);
+// --reuse: the --db given was filled by an earlier run with the same --events.
+const requests = values.reuse ? 0 : Math.ceil(TOTAL / PER_REQUEST);
 for (let first = 0; first < requests; first += 64) {
   const batch = [];
   for (let r = first; r < Math.min(requests, first + 64); r++) batch.push(store.commitAccepted(record(r)));
@@ -69,15 +70,17 @@ const fillSeconds = (performance.now() - fillStarted) / 1000;
 // Reopened, as a running receiver's store is: the fill's write-ahead log checkpointed and gone.
 await store.close();
 store = (await openStore(target, { create: false })) as ActivityStore;
-process.stdout.write(`store: ${target.startsWith("postgres") ? "PostgreSQL" : "SQLite"}, ${TOTAL.toLocaleString("en")} events written through the store in ${fillSeconds.toFixed(1)} s\n\n`);
+const filled = values.reuse ? "reused" : `written through the store in ${fillSeconds.toFixed(1)} s`;
+process.stdout.write(`store: ${target.startsWith("postgres") ? "PostgreSQL" : "SQLite"}, ${TOTAL.toLocaleString("en")} events ${filled}\n\n`);
 
 const hourOf = (ms: number) => Math.floor(ms / HOUR);
 const queries: [string, () => Promise<unknown>][] = [
-  ["counts per hour, last 24 hours, all integrations", () => store.statusCounts(ENV, { fromHour: hourOf(now) - 24, untilHour: hourOf(now), bucketHours: 1 })],
-  ["counts per hour, last 7 days, all integrations", () => store.statusCounts(ENV, { fromHour: hourOf(now) - 24 * 7, untilHour: hourOf(now), bucketHours: 1 })],
-  ["counts per day, last 90 days, all integrations", () => store.statusCounts(ENV, { fromHour: hourOf(start), untilHour: hourOf(now), bucketHours: 24 })],
-  ["counts per day, last 90 days, one integration", () => store.statusCounts(ENV, { fromHour: hourOf(start), untilHour: hourOf(now), bucketHours: 24, integrationIds: ["sendgrid"] })],
-  ["counts per day, a whole year, all integrations", () => store.statusCounts(ENV, { fromHour: hourOf(now) - 366 * 24, untilHour: hourOf(now), bucketHours: 24 })],
+  ["counts per integration, last 24 hours (integrations page)", () => store.statusCounts(ENV, { fromHour: hourOf(now) - 24, untilHour: hourOf(now), bucketHours: 1, perIntegration: true })],
+  ["counts per hour, last 24 hours, all integrations", () => store.statusCounts(ENV, { fromHour: hourOf(now) - 24, untilHour: hourOf(now), bucketHours: 1, perIntegration: false })],
+  ["counts per hour, last 7 days, all integrations", () => store.statusCounts(ENV, { fromHour: hourOf(now) - 24 * 7, untilHour: hourOf(now), bucketHours: 1, perIntegration: false })],
+  ["counts per day, last 90 days, all integrations", () => store.statusCounts(ENV, { fromHour: hourOf(start), untilHour: hourOf(now), bucketHours: 24, perIntegration: false })],
+  ["counts per day, last 90 days, one integration", () => store.statusCounts(ENV, { fromHour: hourOf(start), untilHour: hourOf(now), bucketHours: 24, perIntegration: false, integrationIds: ["sendgrid"] })],
+  ["counts per day, a whole year, all integrations", () => store.statusCounts(ENV, { fromHour: hourOf(now) - 366 * 24, untilHour: hourOf(now), bucketHours: 24, perIntegration: false })],
   ["events page (50), newest first", () => store.recent(ENV, { limit: 50 })],
   ["events page (50), status bounced", () => store.recent(ENV, { limit: 50, statuses: ["bounced"] })],
   ["events page (50), one integration, status spam", () => store.recent(ENV, { limit: 50, statuses: ["spam"], integrationIds: ["twilio"] })],

@@ -52,7 +52,7 @@ export class ConsoleApi {
       const now = this.deps.now().getTime();
       const [calls, counts] = await Promise.all([
         this.deps.store.lastCalls(env.id),
-        this.deps.store.statusCounts(env.id, { fromHour: hourOf(now - 24 * HOUR_MS) + 1, untilHour: hourOf(now) + 1, bucketHours: 1 }),
+        this.deps.store.statusCounts(env.id, { fromHour: hourOf(now - 24 * HOUR_MS) + 1, untilHour: hourOf(now) + 1, bucketHours: 1, perIntegration: true }),
       ]);
       const data: z.infer<typeof IntegrationViewSchema>[] = [];
       for (const integration of this.deps.config.integrations.values()) {
@@ -114,17 +114,11 @@ export class ConsoleApi {
         fromHour,
         untilHour,
         bucketHours,
+        perIntegration: false,
         ...(integration === undefined ? {} : { integrationIds: [integration] }),
       });
-      const totals = new Map<string, { hour: number; status: Status; count: number }>();
-      for (const row of counts) {
-        const key = `${row.hour}\u0000${row.status}`;
-        const total = totals.get(key);
-        if (total === undefined) totals.set(key, { hour: row.hour, status: row.status, count: row.count });
-        else total.count += row.count;
-      }
       const order = (status: Status) => STATUSES.indexOf(status);
-      const data = [...totals.values()]
+      const data = [...counts]
         .sort((a, b) => a.hour - b.hour || order(a.status) - order(b.status))
         .map(({ hour, status, count }) => ({ at: new Date(hour * HOUR_MS).toISOString(), status, count }));
       const answer: z.infer<typeof StatsSchema> = { bucket, since: new Date(fromHour * HOUR_MS).toISOString(), until: new Date(untilHour * HOUR_MS).toISOString(), data };

@@ -42,10 +42,13 @@ export interface StatusCountsQuery extends IntegrationSelection {
   readonly untilHour: number;
   /** Counts per hour, or per day (24 hours from midnight UTC). */
   readonly bucketHours: 1 | 24;
+  /** Counts of each integration apart, or summed over the selection (fewer rows for a chart). */
+  readonly perIntegration: boolean;
 }
 
 export interface StatusCount {
-  readonly integrationId: string;
+  /** Set when counted per integration. */
+  readonly integrationId?: string;
   readonly status: Status;
   /** The first hour of the bucket. */
   readonly hour: number;

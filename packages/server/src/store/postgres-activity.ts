@@ -134,14 +134,17 @@ export class PostgresActivity {
     const params: unknown[] = [environmentId, daily ? Math.floor(query.fromHour / 24) : query.fromHour, daily ? Math.ceil(query.untilHour / 24) : query.untilHour];
     const integrations = query.integrationIds === undefined ? "" : `AND integration_id = ANY($4::text[])`;
     if (query.integrationIds !== undefined) params.push(query.integrationIds);
+    const [table, unit] = daily ? ["tidings_status_days", "day"] : ["tidings_status_hours", "hour"];
+    const toHour = daily ? `${unit} * 24` : unit;
+    const where = `WHERE environment_id = $1 AND ${unit} >= $2 AND ${unit} < $3 ${integrations}`;
     const { rows } = await this.query(
-      daily
-        ? `SELECT integration_id, day * 24 AS bucket, status, count FROM tidings_status_days WHERE environment_id = $1 AND day >= $2 AND day < $3 ${integrations}`
-        : `SELECT integration_id, hour AS bucket, status, count FROM tidings_status_hours WHERE environment_id = $1 AND hour >= $2 AND hour < $3 ${integrations}`,
+      query.perIntegration
+        ? `SELECT integration_id, ${toHour} AS bucket, status, count FROM ${table} ${where}`
+        : `SELECT NULL AS integration_id, ${toHour} AS bucket, status, sum(count)::bigint AS count FROM ${table} ${where} GROUP BY ${unit}, status`,
       params,
     );
-    return (rows as { integration_id: string; bucket: string; status: Status; count: string }[]).map((row) => ({
-      integrationId: row.integration_id,
+    return (rows as { integration_id: string | null; bucket: string; status: Status; count: string }[]).map((row) => ({
+      ...(row.integration_id === null ? {} : { integrationId: row.integration_id }),
       hour: Number(row.bucket),
       status: row.status,
       count: Number(row.count),

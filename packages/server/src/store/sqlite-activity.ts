@@ -147,17 +147,17 @@ export class SqliteActivity {
     const scopes = this.#scopes(environmentId, query);
     if (scopes.size === 0) return [];
     const scopeList = [...scopes.keys()].join(", ");
+    const [table, unit, from, until] =
+      query.bucketHours === 24 ? ["status_days", "day", Math.floor(query.fromHour / 24), Math.ceil(query.untilHour / 24)] : ["status_hours", "hour", query.fromHour, query.untilHour];
     // Days are whole: a range that starts or ends inside one counts all of it.
-    const rows = (
-      query.bucketHours === 24
-        ? this.#statement(`SELECT scope, day * 24, status, count FROM status_days WHERE scope IN (${scopeList}) AND day >= ? AND day < ?`)
-            .raw()
-            .all(Math.floor(query.fromHour / 24), Math.ceil(query.untilHour / 24))
-        : this.#statement(`SELECT scope, hour, status, count FROM status_hours WHERE scope IN (${scopeList}) AND hour >= ? AND hour < ?`)
-            .raw()
-            .all(query.fromHour, query.untilHour)
-    ) as [number, number, Status, number][];
-    return rows.map(([scope, hour, status, count]) => ({ integrationId: scopes.get(scope)!, hour, status, count }));
+    const where = `WHERE scope IN (${scopeList}) AND ${unit} >= ? AND ${unit} < ?`;
+    const toHour = query.bucketHours === 24 ? `${unit} * 24` : unit;
+    if (query.perIntegration) {
+      const rows = this.#statement(`SELECT scope, ${toHour}, status, count FROM ${table} ${where}`).raw().all(from, until) as [number, number, Status, number][];
+      return rows.map(([scope, hour, status, count]) => ({ integrationId: scopes.get(scope)!, hour, status, count }));
+    }
+    const rows = this.#statement(`SELECT ${toHour}, status, sum(count) FROM ${table} ${where} GROUP BY ${unit}, status`).raw().all(from, until) as [number, Status, number][];
+    return rows.map(([hour, status, count]) => ({ hour, status, count }));
   }
 
   lastCalls(environmentId: string): Map<string, string> {
