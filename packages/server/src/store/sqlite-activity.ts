@@ -20,27 +20,28 @@ import { parseCursor, type AcceptedResult, type FeedItem } from "./store.js";
  * day, so that a chart of months reads days, not hours), the last call of each scope, and an index
  * over the requests that kept ignored or unmapped events.
  */
-export const ACTIVITY_SCHEMA = `
-CREATE TABLE status_hours (
+const ACTIVITY_SCHEMA = `
+CREATE TABLE IF NOT EXISTS status_hours (
   scope INTEGER NOT NULL,
   hour INTEGER NOT NULL,
   status TEXT NOT NULL,
   count INTEGER NOT NULL,
   PRIMARY KEY (scope, hour, status)
 ) WITHOUT ROWID;
-CREATE TABLE status_days (
+CREATE TABLE IF NOT EXISTS status_days (
   scope INTEGER NOT NULL,
   day INTEGER NOT NULL,
   status TEXT NOT NULL,
   count INTEGER NOT NULL,
   PRIMARY KEY (scope, day, status)
 ) WITHOUT ROWID;
-ALTER TABLE scopes ADD COLUMN last_call_at TEXT;
-CREATE INDEX requests_kept ON requests (scope, seq) WHERE kept IS NOT NULL;
+CREATE INDEX IF NOT EXISTS requests_kept ON requests (scope, seq) WHERE kept IS NOT NULL;
 `;
 
-/** Fills the roll-up from the events already stored (a database of an earlier layout). */
+/** Fills the roll-up from the events already stored (a database of an earlier layout); run again, it rebuilds. */
 export const ACTIVITY_BACKFILL = `
+DELETE FROM status_hours;
+DELETE FROM status_days;
 INSERT INTO status_hours (scope, hour, status, count)
 SELECT scope, CASE WHEN event_at >= 0 THEN event_at / 3600000 ELSE -((-event_at - 1) / 3600000) - 1 END AS hour, status, count(*)
 FROM events GROUP BY 1, 2, 3;
@@ -49,6 +50,13 @@ SELECT scope, CASE WHEN hour >= 0 THEN hour / 24 ELSE -((-hour - 1) / 24) - 1 EN
 UPDATE scopes SET last_call_at = (SELECT max(received_at) FROM (
   SELECT received_at FROM requests WHERE requests.scope = scopes.id UNION ALL SELECT received_at FROM rejected WHERE rejected.scope = scopes.id));
 `;
+
+/** Creates the console's tables and columns where missing (new databases, and earlier layouts before their backfill). */
+export function createActivityTables(db: Database.Database): void {
+  db.exec(ACTIVITY_SCHEMA);
+  const columns = db.prepare(`SELECT name FROM pragma_table_info('scopes')`).pluck().all() as string[];
+  if (!columns.includes("last_call_at")) db.exec(`ALTER TABLE scopes ADD COLUMN last_call_at TEXT`);
+}
 
 /** A result's full content lives in its request's row; the store reads it back by cursor. */
 type ItemsAt = (cursors: readonly number[]) => FeedItem[];

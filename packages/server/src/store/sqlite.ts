@@ -8,7 +8,7 @@ import { digest128 } from "./digest.js";
 import { GroupCommit } from "./group-commit.js";
 import { HeldClaims, type HeldClaim } from "./held-claims.js";
 import type { ActivityPage, ActivityStore, KeptItem, ListQuery, RecentItem, RecentQuery, RejectedItem, StatusCount, StatusCountsQuery } from "./activity.js";
-import { ACTIVITY_BACKFILL, ACTIVITY_SCHEMA, SqliteActivity } from "./sqlite-activity.js";
+import { ACTIVITY_BACKFILL, createActivityTables, SqliteActivity } from "./sqlite-activity.js";
 import { DigestSet, SeenKeys } from "./seen-keys.js";
 import {
   bodyBuffer,
@@ -681,14 +681,14 @@ function prepareLayout(db: Database.Database, path: string): number {
     }
     db.transaction(() => {
       db.exec(SCHEMA);
-      db.exec(ACTIVITY_SCHEMA);
+      createActivityTables(db);
       db.prepare(`INSERT INTO meta (key, value) VALUES ('digest_seed', ?)`).run(String(randomInt(0, 2 ** 32)));
       db.pragma(`user_version = ${LAYOUT}`);
     })();
   } else if (version === 3 || version === 4) {
     db.transaction(() => {
       if (version === 3) db.exec(EVENTS_SCHEMA);
-      db.exec(ACTIVITY_SCHEMA);
+      createActivityTables(db);
       db.exec(ACTIVITY_BACKFILL);
       db.pragma(`user_version = ${LAYOUT}`);
     })();
