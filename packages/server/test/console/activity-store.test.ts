@@ -118,4 +118,3 @@ describe("the roll-up on a database of an earlier layout", () => {
     await reopened.close();
   });
 });
-});
