@@ -133,7 +133,9 @@ export class SqliteActivity {
             ? []
             : [`cursor IN (${["external_id", "correlation_id", "recipient"].map((column) => `SELECT cursor FROM events WHERE scope = ${scope} AND ${column} = :search`).join(" UNION ")})`];
         for (const status of query.statuses ?? [undefined]) {
-          const clauses = ["scope = ?", ...(status === undefined ? [] : ["status = ?"]), ...search, ...where];
+          // With a search, its union is the one index read; the scope and status are checked on its few rows.
+          const plus = search.length === 0 ? "" : "+";
+          const clauses = [`${plus}scope = ?`, ...(status === undefined ? [] : [`${plus}status = ?`]), ...search, ...where];
           const sql = `SELECT cursor, scope FROM events WHERE ${clauses.join(" AND ")} ORDER BY cursor DESC LIMIT ?`;
           const positional = [scope, ...(status === undefined ? [] : [status]), ...params, query.limit];
           const statement = this.#statement(sql).raw();

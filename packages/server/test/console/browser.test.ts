@@ -95,11 +95,13 @@ describe.skipIf("missing" in browserFound)(`the console in Chromium${reason}`, (
     expect(cursors).toEqual([...cursors].sort((a, b) => b - a));
     await page.getByLabel("Status").selectOption("bounced");
     await page.getByRole("button", { name: "Apply" }).click();
-    await page.waitForFunction(() => location.hash.includes("status=bounced"));
-    await page.waitForFunction(() => {
-      const statuses = [...document.querySelectorAll("table.events tbody tr .status")].map((cell) => cell.textContent);
-      return statuses.length > 0 && statuses.every((status) => status === "bounced");
-    });
+    await page.waitForURL(/status=bounced/);
+    await expect
+      .poll(async () => {
+        const statuses = await page.locator("table.events tbody tr .status").allTextContents();
+        return statuses.length > 0 && statuses.every((status) => status === "bounced");
+      })
+      .toBe(true);
     await page.screenshot({ path: join(SHOTS, "events-bounced.png") });
   });
 
@@ -154,7 +156,7 @@ describe.skipIf("missing" in browserFound)(`the console in Chromium${reason}`, (
     await page.setViewportSize({ width: 390, height: 844 });
     await page.getByRole("link", { name: "Events", exact: true }).click();
     await page.locator("table.events tbody tr").first().waitFor();
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await page.locator("html").evaluate((html) => html.scrollWidth - html.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     await page.screenshot({ path: join(SHOTS, "phone-events.png") });
     await page.setViewportSize({ width: 1280, height: 900 });
