@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
-import fastifyCookie from "@fastify/cookie";
+import { fastifyCookie, unsign } from "@fastify/cookie";
 import fastifyRateLimit from "@fastify/rate-limit";
 import fastifyStatic from "@fastify/static";
 import type { FastifyInstance, FastifyRequest } from "fastify";
@@ -53,15 +53,17 @@ export function mountConsole(app: FastifyInstance, options: ConsoleOptions, send
   const assets = findConsoleAssets();
   const environments = options.config.environments;
 
-  const sessionOf: SessionReader = (request) => {
+  /** The session's claims: the cookie's signature checked (@fastify/cookie's unsign), then its content. */
+  const claimsOf = (request: FastifyRequest) => {
     const header = request.headers.cookie;
     if (header === undefined) return undefined;
-    const raw = app.parseCookie(header)[SESSION_COOKIE];
+    const raw = fastifyCookie.parse(header)[SESSION_COOKIE];
     if (raw === undefined) return undefined;
-    const unsigned = app.unsignCookie(raw);
+    const unsigned = unsign(raw, secret);
     if (!unsigned.valid || unsigned.value === null) return undefined;
-    return codec.verify(unsigned.value, environments, options.now().getTime())?.environmentId;
+    return codec.verify(unsigned.value, environments, options.now().getTime());
   };
+  const sessionOf: SessionReader = (request) => claimsOf(request)?.environmentId;
   const consoleRequest = (request: FastifyRequest): ConsoleRequest => {
     const session = sessionOf(request);
     return {
@@ -75,9 +77,10 @@ export function mountConsole(app: FastifyInstance, options: ConsoleOptions, send
     };
   };
 
-  app.register(fastifyCookie, { secret });
-  app.register(fastifyRateLimit, { global: false });
+  // Registered inside the console's scope: their hooks run on its routes only, never on a webhook.
   app.register(async (scope) => {
+    await scope.register(fastifyCookie, { secret });
+    await scope.register(fastifyRateLimit, { global: false });
     if (assets.index !== undefined) {
       // Vite names each asset by its content hash, so an asset never changes under its URL.
       await scope.register(fastifyStatic, { root: join(assets.dir, "assets"), prefix: `${CONSOLE_PATH}/assets/`, index: false, immutable: true, maxAge: "365d" });
@@ -96,10 +99,7 @@ export function mountConsole(app: FastifyInstance, options: ConsoleOptions, send
     scope.get(`${CONSOLE_PATH}/`, page);
 
     scope.get(SESSION_PATH, (request, reply) => {
-      const header = request.headers.cookie;
-      const raw = header === undefined ? undefined : app.parseCookie(header)[SESSION_COOKIE];
-      const unsigned = raw === undefined ? undefined : app.unsignCookie(raw);
-      const claims = unsigned?.valid && unsigned.value !== null ? codec.verify(unsigned.value, environments, options.now().getTime()) : undefined;
+      const claims = claimsOf(request);
       if (claims === undefined) return send(reply, errorResponse("unauthorized", "not signed in"));
       const session: z.infer<typeof SessionSchema> = { environmentId: claims.environmentId, expiresAt: new Date(claims.expiresAt).toISOString() };
       return send(reply, { statusCode: 200, body: JSON.stringify(session) });
