@@ -13,7 +13,11 @@ import {
 } from "./activity.js";
 import { parseCursor, type FeedItem, type Scope } from "./store.js";
 
-/** The console's tables: the roll-up of results per status per hour and per day, and each scope's last call. */
+/**
+ * The console's tables: the roll-up of results per status per hour and per day (keyed by time
+ * before integration, so that a chart of the whole environment reads one range of the key), and
+ * each scope's last call.
+ */
 const ACTIVITY_SCHEMA = `
 CREATE TABLE IF NOT EXISTS tidings_status_hours (
   environment_id TEXT NOT NULL,
@@ -21,7 +25,7 @@ CREATE TABLE IF NOT EXISTS tidings_status_hours (
   hour BIGINT NOT NULL,
   status TEXT NOT NULL,
   count BIGINT NOT NULL,
-  PRIMARY KEY (environment_id, integration_id, hour, status)
+  PRIMARY KEY (environment_id, hour, integration_id, status)
 );
 CREATE TABLE IF NOT EXISTS tidings_status_days (
   environment_id TEXT NOT NULL,
@@ -29,7 +33,7 @@ CREATE TABLE IF NOT EXISTS tidings_status_days (
   day BIGINT NOT NULL,
   status TEXT NOT NULL,
   count BIGINT NOT NULL,
-  PRIMARY KEY (environment_id, integration_id, day, status)
+  PRIMARY KEY (environment_id, day, integration_id, status)
 );
 CREATE TABLE IF NOT EXISTS tidings_scope_activity (
   environment_id TEXT NOT NULL,
@@ -67,11 +71,11 @@ export function withRollup(insertEvents: string): string {
   hours AS (
     INSERT INTO tidings_status_hours (environment_id, integration_id, hour, status, count)
     SELECT $1, $2, floor(event_at / 3600000.0)::bigint, status, count(*) FROM inserted WHERE status IS NOT NULL GROUP BY 3, 4
-    ON CONFLICT (environment_id, integration_id, hour, status) DO UPDATE SET count = tidings_status_hours.count + EXCLUDED.count
+    ON CONFLICT (environment_id, hour, integration_id, status) DO UPDATE SET count = tidings_status_hours.count + EXCLUDED.count
   )
   INSERT INTO tidings_status_days (environment_id, integration_id, day, status, count)
   SELECT $1, $2, floor(event_at / 86400000.0)::bigint, status, count(*) FROM inserted WHERE status IS NOT NULL GROUP BY 3, 4
-  ON CONFLICT (environment_id, integration_id, day, status) DO UPDATE SET count = tidings_status_days.count + EXCLUDED.count`;
+  ON CONFLICT (environment_id, day, integration_id, status) DO UPDATE SET count = tidings_status_days.count + EXCLUDED.count`;
 }
 
 /** Records the newest call of each scope of a commit, in that commit. */
@@ -116,7 +120,19 @@ export class PostgresActivity {
     if (query.externalId !== undefined) add((at) => `external_id = ${at}`, query.externalId);
     if (query.correlationId !== undefined) add((at) => `correlation_id = ${at}`, query.correlationId);
     if (query.recipient !== undefined) add((at) => `recipient = ${at}`, query.recipient);
-    if (query.search !== undefined) add((at) => `(external_id = ${at} OR correlation_id = ${at} OR recipient = ${at})`, query.search);
+    if (query.search !== undefined) {
+      // Each of the three indexes leads with the integration: the search names every one of the
+      // environment's (those ever called), and the union reads each index instead of walking the table.
+      params.push(query.search);
+      const search = `$${params.length}`;
+      let among = "ARRAY(SELECT integration_id FROM tidings_scope_activity WHERE environment_id = $1)";
+      if (query.integrationIds !== undefined) {
+        params.push(query.integrationIds);
+        among = `$${params.length}::text[]`;
+      }
+      const probe = (column: string) => `SELECT seq FROM tidings_events WHERE environment_id = $1 AND integration_id = ANY(${among}) AND kind = 'result' AND ${column} = ${search}`;
+      where.push(`seq IN (${["external_id", "correlation_id", "recipient"].map(probe).join(" UNION ")})`);
+    }
     if (query.since !== undefined) add((at) => `event_at >= ${at}`, query.since);
     if (query.until !== undefined) add((at) => `event_at < ${at}`, query.until);
     params.push(query.limit);
