@@ -3,10 +3,11 @@ import { join } from "node:path";
 import { fastifyCookie, unsign } from "@fastify/cookie";
 import fastifyRateLimit from "@fastify/rate-limit";
 import fastifyStatic from "@fastify/static";
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Logger } from "pino";
-import type { ResolvedConfig } from "../config/load.js";
 import { matchesSecret } from "@tidings/core";
+import type { z } from "zod";
+import type { ResolvedConfig } from "../config/load.js";
 import { errorResponse } from "../receiver/errors.js";
 import type { ReceiverResponse } from "../receiver/http-types.js";
 import { describeIssue } from "../receiver/receiver.js";
@@ -15,7 +16,6 @@ import { CONSOLE_CSP, findConsoleAssets } from "./assets.js";
 import { ConsoleApi, type ConsoleRequest } from "./console-api.js";
 import { SignInSchema, type SessionSchema } from "./schemas.js";
 import { SESSION_COOKIE, SESSION_TTL_MS, SessionCodec } from "./session.js";
-import type { z } from "zod";
 
 export const CONSOLE_PATH = "/console";
 export const CONSOLE_API = `${CONSOLE_PATH}/api`;
@@ -39,7 +39,7 @@ export interface ConsoleOptions {
 /** Reads the verified console session of a request: the environment it grants, or undefined. */
 export type SessionReader = (request: FastifyRequest) => string | undefined;
 
-type Send = (reply: import("fastify").FastifyReply, response: ReceiverResponse) => unknown;
+type Send = (reply: FastifyReply, response: ReceiverResponse) => unknown;
 
 /**
  * Mounts the console: its page and assets under /console, its JSON endpoints under /console/api,
@@ -85,7 +85,7 @@ export function mountConsole(app: FastifyInstance, options: ConsoleOptions, send
       // Vite names each asset by its content hash, so an asset never changes under its URL.
       await scope.register(fastifyStatic, { root: join(assets.dir, "assets"), prefix: `${CONSOLE_PATH}/assets/`, index: false, immutable: true, maxAge: "365d" });
     }
-    const page = (_request: FastifyRequest, reply: import("fastify").FastifyReply) => {
+    const page = (_request: FastifyRequest, reply: FastifyReply) => {
       if (assets.index === undefined) {
         return send(reply, errorResponse("not_found", "the console was not built: run `pnpm install` (it builds packages/console)"));
       }

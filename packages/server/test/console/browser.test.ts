@@ -132,6 +132,21 @@ describe.skipIf("missing" in browserFound)(`the console in Chromium${reason}`, (
     expect(await page.locator("table.events tbody tr").count()).toBeGreaterThan(before);
   });
 
+  it("works from the keyboard: a skip link first, rows open with Enter, Escape returns to the row", async () => {
+    await page.getByRole("link", { name: "Events", exact: true }).click();
+    await page.reload();
+    await page.locator("table.events tbody tr").first().waitFor();
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string } } }).document.activeElement.textContent)).toBe("Skip to content");
+    const opener = page.locator("table.events tbody tr").first().getByRole("button");
+    await opener.focus();
+    await page.keyboard.press("Enter");
+    await page.getByRole("dialog").waitFor();
+    await page.keyboard.press("Escape");
+    await page.getByRole("dialog").waitFor({ state: "detached" });
+    await expect(opener.evaluate((element) => element === (globalThis as unknown as { document: { activeElement: unknown } }).document.activeElement)).resolves.toBe(true);
+  });
+
   it("charts status over time", async () => {
     await page.getByRole("link", { name: "Status over time" }).click();
     await page.locator(".chart canvas").waitFor();
