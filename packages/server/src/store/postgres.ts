@@ -301,7 +301,7 @@ export class PostgresStore implements Store, ActivityStore {
       ];
       if (rows.length > 0) {
         // One statement per request: each column travels as one array.
-        // The results inserted (re-deliveries are not) count in the console's hourly roll-up.
+        // The results inserted (re-deliveries are not) count in the console's roll-ups.
         await client.query(
           withRollup(`INSERT INTO tidings_events (environment_id, integration_id, request_seq, received_at, kind, id, body, provider, details, status, event_at, external_id, correlation_id, recipient)
            SELECT $1, $2, $3, $4, t.* FROM unnest($5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::bigint[], $12::text[], $13::text[], $14::text[])

@@ -55,8 +55,8 @@ const WRITER_CHECKPOINT_BYTES = 32 * 1024 * 1024;
 
 /**
  * `PRAGMA user_version` of this layout: one row per request, its events stored with it, a
- * per-event index row for filtering, and the console's hourly roll-up. Layouts 3 (without the
- * per-event index) and 4 (without the roll-up) are migrated on open.
+ * per-event index row for filtering, and the console's hourly and daily roll-ups. Layouts 3 (without the
+ * per-event index) and 4 (without the roll-ups) are migrated on open.
  */
 const LAYOUT = 5;
 /** A feed cursor is `seq * SLOTS + events already read from that request` (maxEvents is far below). */
