@@ -107,16 +107,3 @@ export interface ActivityStore {
 export function isActivityStore(store: object): store is ActivityStore {
   return ["recent", "statusCounts", "lastCalls", "rejected", "kept"].every((name) => typeof (store as Record<string, unknown>)[name] === "function");
 }
-
-/** Counts of new results per (hour, status), as both engines add them to the roll-up. */
-export function countByHour(results: readonly { readonly event: { readonly status: string; readonly date: string } }[]): [hour: number, status: string, count: number][] {
-  const counts = new Map<string, [number, string, number]>();
-  for (const { event } of results) {
-    const hour = hourOf(Date.parse(event.date));
-    const key = `${hour}\u0000${event.status}`;
-    const entry = counts.get(key);
-    if (entry === undefined) counts.set(key, [hour, event.status, 1]);
-    else entry[2]++;
-  }
-  return [...counts.values()];
-}

@@ -1,7 +1,7 @@
 import type Database from "better-sqlite3";
 import type { Status } from "@tidings/core";
 import {
-  countByHour,
+  hourOf,
   REJECTED_BODY_LIMIT,
   type ActivityPage,
   type IntegrationSelection,
@@ -58,6 +58,27 @@ export function createActivityTables(db: Database.Database): void {
   if (!columns.includes("last_call_at")) db.exec(`ALTER TABLE scopes ADD COLUMN last_call_at TEXT`);
 }
 
+/** What the writes of one commit add to the console's tables: counts per (scope, hour, status), and each scope's newest call. */
+export class ActivityTally {
+  readonly hours = new Map<string, [scope: number, hour: number, status: string, count: number]>();
+  readonly calls = new Map<number, string>();
+
+  results(scopeId: number, results: readonly AcceptedResult[]): void {
+    for (const { event } of results) {
+      const hour = hourOf(Date.parse(event.date));
+      const key = `${scopeId}\u0000${hour}\u0000${event.status}`;
+      const entry = this.hours.get(key);
+      if (entry === undefined) this.hours.set(key, [scopeId, hour, event.status, 1]);
+      else entry[3]++;
+    }
+  }
+
+  call(scopeId: number, receivedAt: string): void {
+    const known = this.calls.get(scopeId);
+    if (known === undefined || known < receivedAt) this.calls.set(scopeId, receivedAt);
+  }
+}
+
 /** A result's full content lives in its request's row; the store reads it back by cursor. */
 type ItemsAt = (cursors: readonly number[]) => FeedItem[];
 
@@ -73,11 +94,11 @@ export class SqliteActivity {
     this.#itemsAt = itemsAt;
     this.#sql = {
       addCounts: db.prepare(
-        `INSERT INTO status_hours (scope, hour, status, count) SELECT ?, value ->> 0, value ->> 1, value ->> 2 FROM json_each(?) WHERE true
+        `INSERT INTO status_hours (scope, hour, status, count) SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?) WHERE true
          ON CONFLICT (scope, hour, status) DO UPDATE SET count = count + excluded.count`,
       ),
       addDayCounts: db.prepare(
-        `INSERT INTO status_days (scope, day, status, count) SELECT ?, value ->> 0, value ->> 1, value ->> 2 FROM json_each(?) WHERE true
+        `INSERT INTO status_days (scope, day, status, count) SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?) WHERE true
          ON CONFLICT (scope, day, status) DO UPDATE SET count = count + excluded.count`,
       ),
       touch: db.prepare(`UPDATE scopes SET last_call_at = ? WHERE id = ? AND (last_call_at IS NULL OR last_call_at < ?)`),
@@ -85,17 +106,14 @@ export class SqliteActivity {
     };
   }
 
-  /** In the transaction that stores the results: they count in their hour. */
-  addResults(scopeId: number, results: readonly AcceptedResult[]): void {
-    if (results.length === 0) return;
-    const hours = countByHour(results);
-    this.#sql.addCounts.run(scopeId, JSON.stringify(hours));
-    this.#sql.addDayCounts.run(scopeId, JSON.stringify(byDay(hours)));
-  }
-
-  /** In the transaction that stores a call, accepted or refused. */
-  touch(scopeId: number, receivedAt: string): void {
-    this.#sql.touch.run(receivedAt, scopeId, receivedAt);
+  /** Writes what one commit tallied, at its end and in its transaction: a few statements per commit, none per request. */
+  write(tally: ActivityTally): void {
+    if (tally.hours.size > 0) {
+      const hours = [...tally.hours.values()];
+      this.#sql.addCounts.run(JSON.stringify(hours));
+      this.#sql.addDayCounts.run(JSON.stringify(byDay(hours)));
+    }
+    for (const [scopeId, receivedAt] of tally.calls) this.#sql.touch.run(receivedAt, scopeId, receivedAt);
   }
 
   /**
@@ -240,14 +258,14 @@ export class SqliteActivity {
 }
 
 /** Hourly counts summed per day. */
-function byDay(hours: readonly [hour: number, status: string, count: number][]): [day: number, status: string, count: number][] {
-  const days = new Map<string, [number, string, number]>();
-  for (const [hour, status, count] of hours) {
+function byDay(hours: readonly [scope: number, hour: number, status: string, count: number][]): [scope: number, day: number, status: string, count: number][] {
+  const days = new Map<string, [number, number, string, number]>();
+  for (const [scope, hour, status, count] of hours) {
     const day = Math.floor(hour / 24);
-    const key = `${day}\u0000${status}`;
+    const key = `${scope}\u0000${day}\u0000${status}`;
     const entry = days.get(key);
-    if (entry === undefined) days.set(key, [day, status, count]);
-    else entry[2] += count;
+    if (entry === undefined) days.set(key, [scope, day, status, count]);
+    else entry[3] += count;
   }
   return [...days.values()];
 }

@@ -8,7 +8,7 @@ import { digest128 } from "./digest.js";
 import { GroupCommit } from "./group-commit.js";
 import { HeldClaims, type HeldClaim } from "./held-claims.js";
 import type { ActivityPage, ActivityStore, KeptItem, ListQuery, RecentItem, RecentQuery, RejectedItem, StatusCount, StatusCountsQuery } from "./activity.js";
-import { ACTIVITY_BACKFILL, createActivityTables, SqliteActivity } from "./sqlite-activity.js";
+import { ACTIVITY_BACKFILL, ActivityTally, createActivityTables, SqliteActivity } from "./sqlite-activity.js";
 import { DigestSet, SeenKeys } from "./seen-keys.js";
 import {
   bodyBuffer,
@@ -154,6 +154,8 @@ CREATE TABLE idempotency (
 interface Staging {
   readonly set: DigestSet;
   readonly keys: Uint32Array[];
+  /** The console's counts and last calls, written once at the end of the transaction. */
+  readonly activity: ActivityTally;
 }
 
 /**
@@ -275,6 +277,7 @@ export class SqliteStore implements Store, ActivityStore {
     this.#loadRecentKeys(dedupWindowMs);
     const writeAll = db.transaction((writes: readonly ((staging: Staging) => void)[], staging: Staging, now: number) => {
       for (const write of writes) write(staging);
+      this.#activity.write(staging.activity);
       if (staging.keys.length > 0) this.#sql.insertKeys.run(now, concatKeys(staging.keys));
       if (++this.#commitsSincePrune >= 1000) {
         this.#commitsSincePrune = 0;
@@ -284,7 +287,7 @@ export class SqliteStore implements Store, ActivityStore {
     this.#writes = new GroupCommit({
       engine: "SQLite",
       commit: (writes) => {
-        const staging: Staging = { set: new DigestSet(64), keys: [] };
+        const staging: Staging = { set: new DigestSet(64), keys: [], activity: new ActivityTally() };
         const now = this.#now();
         writeAll(writes, staging, now);
         // Checked after the commit: one that went to a file no longer at the path is not acknowledged.
@@ -322,10 +325,10 @@ export class SqliteStore implements Store, ActivityStore {
   }
 
   recordRejected(record: RejectedRecord): Promise<void> {
-    return this.#queueWrite(record.scope, (scopeId) => {
+    return this.#queueWrite(record.scope, (scopeId, staging) => {
       const { request } = record;
       this.#sql.insertRejected.run(scopeId, request.receivedAt, record.code, record.message, ...requestColumns(request), bodyBuffer(request.body));
-      this.#activity.touch(scopeId, request.receivedAt);
+      staging.activity.call(scopeId, request.receivedAt);
       if (++this.#rejectedSincePrune >= PRUNE_REJECTED_EVERY) {
         this.#rejectedSincePrune = 0;
         this.#sql.pruneRejected.run(this.#maxRejected);
@@ -491,9 +494,9 @@ export class SqliteStore implements Store, ActivityStore {
     );
     if (freshResults.length > 0) {
       this.#sql.insertEvents.run(Number(seq) * SLOTS + 1, scopeId, request.receivedAt, JSON.stringify(freshResults.map(indexColumns)));
-      this.#activity.addResults(scopeId, freshResults);
+      staging.activity.results(scopeId, freshResults);
     }
-    this.#activity.touch(scopeId, request.receivedAt);
+    staging.activity.call(scopeId, request.receivedAt);
     const { idempotencyKey: key, response } = record;
     if (key === undefined) return;
     // Without a claim held here, only a row an earlier version claimed in the table is completed.
