@@ -13,10 +13,13 @@ import { plivo } from "@tidings/plugin-plivo";
 import { postal } from "@tidings/plugin-postal";
 import { postmark } from "@tidings/plugin-postmark";
 import { resend } from "@tidings/plugin-resend";
+import { ringcentral } from "@tidings/plugin-ringcentral";
 import { sendgrid } from "@tidings/plugin-sendgrid";
 import { ses } from "@tidings/plugin-ses";
+import { sinch } from "@tidings/plugin-sinch";
 import { sparkpost } from "@tidings/plugin-sparkpost";
 import { telnyx } from "@tidings/plugin-telnyx";
+import { termii } from "@tidings/plugin-termii";
 import { twilio } from "@tidings/plugin-twilio";
 import { unisenderGo } from "@tidings/plugin-unisender-go";
 import { vonage } from "@tidings/plugin-vonage";
@@ -44,4 +47,7 @@ export const BUILTIN_PLUGINS: readonly AnyPlugin[] = [
   plivo,
   vonage,
   infobip,
+  termii,
+  ringcentral,
+  sinch,
 ];

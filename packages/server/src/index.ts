@@ -5,10 +5,11 @@ export { buildOpenApi } from "./openapi.js";
 export { inboundPath } from "./http/routes.js";
 export { ErrorBodySchema, HTTP_ERRORS, HttpErrorCodeSchema, errorBody, type ErrorBody, type HttpErrorCode } from "./receiver/errors.js";
 export { Receiver } from "./receiver/receiver.js";
-export { SqliteStore, type SqliteStoreOptions } from "./store/sqlite.js";
-export { PostgresStore, type PostgresStoreOptions } from "./store/postgres.js";
+export { SqliteStore, type SqliteStoreOptions } from "./store/sqlite/index.js";
+export { PostgresStore, type PostgresStoreOptions } from "./store/postgres/index.js";
 export { openStore } from "./store/open.js";
 export { DatabaseNotFoundError, InvalidCursorError, StorageUnavailableError, type AcceptedRecord, type FeedPage, type IdempotencyClaim, type RejectedRecord, type Scope, type Store, type StoredRequest, type StoreOptions } from "./store/store.js";
+export { composeServer, type CompositionOptions } from "./composition.js";
 export { createLogger } from "./logger.js";
 export { REDACTED_PATHS, SECRET_HEADERS } from "./redaction.js";
 export {

@@ -1,51 +1,24 @@
-import { createHostContainer, TOKENS, type Engine } from "@tidings/core/host";
-import { instanceCachingFactory, type DependencyContainer } from "tsyringe";
-import type { HostServices } from "@tidings/core";
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
-import { loadConfig, type ResolvedConfig } from "./config/load.js";
+import type { DependencyContainer } from "tsyringe";
+import { composeServer, DEFAULT_BODY_LIMIT, SERVER_TOKENS, type CompositionOptions } from "./composition.js";
+import type { ResolvedConfig } from "./config/load.js";
 import { buildHttpApp } from "./http/app.js";
-import { createHostServices } from "./host/index.js";
-import { createLogger } from "./logger.js";
-import { Receiver } from "./receiver/receiver.js";
-import { openStore } from "./store/open.js";
-import type { SqliteStoreOptions } from "./store/sqlite.js";
+import type { Receiver } from "./receiver/receiver.js";
 import type { Store } from "./store/store.js";
 import { isActivityStore } from "./store/activity.js";
 
-export const SERVER_TOKENS = {
-  Config: Symbol.for("tidings.server.Config"),
-  Store: Symbol.for("tidings.server.Store"),
-  Logger: Symbol.for("tidings.server.Logger"),
-  Receiver: Symbol.for("tidings.server.Receiver"),
-} as const;
+export { DEFAULT_BODY_LIMIT, DEFAULT_DB, SERVER_TOKENS } from "./composition.js";
 
 export const DEFAULT_PORT = 8787;
 export const DEFAULT_HOST = "127.0.0.1";
-export const DEFAULT_DB = "./data/tidings.db";
-export const DEFAULT_BODY_LIMIT = 5 * 1024 * 1024;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 /** In-flight requests get this long to finish on SIGTERM before their connections are cut. */
 export const SHUTDOWN_DEADLINE_MS = 30_000;
 
-export interface ServerOptions {
-  readonly config?: ResolvedConfig;
-  /** Read when `config` is not given; default TIDINGS_CONFIG, else the demo config. */
-  readonly configPath?: string;
-  /** A SQLite file path or a postgres:// URL (default ./data/tidings.db). */
-  readonly database?: string;
-  /**
-   * Create the SQLite database when there is no file at `database` (default true). `tidings serve`
-   * passes false unless told to, so that a moved or deleted database is not replaced by an empty one.
-   */
-  readonly createDatabase?: boolean;
-  readonly store?: Store;
-  readonly logger?: Logger;
+export interface ServerOptions extends CompositionOptions {
   readonly port?: number;
   readonly host?: string;
-  readonly now?: () => Date;
-  /** What plugins may ask of the host (certificates by URL); tests inject a fake. */
-  readonly hostServices?: HostServices;
   /** Signs console session cookies (default TIDINGS_SESSION_SECRET, else a new random secret each start). */
   readonly sessionSecret?: string;
   /** Console sign-in attempts allowed per client address per minute (default 10). */
@@ -61,44 +34,13 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Composes the receiver (tsyringe: config, store, logger, engine, receiver) and starts listening. */
+/** Composes the receiver (see composition.ts) and starts listening. */
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
-  const config = options.config ?? (await loadConfig(options.configPath));
-  const logger = options.logger ?? createLogger();
+  const container = await composeServer(options);
+  const config = container.resolve<ResolvedConfig>(SERVER_TOKENS.Config);
+  const logger = container.resolve<Logger>(SERVER_TOKENS.Logger);
   const limits = config.raw.limits ?? {};
   const bodyLimit = limits.maxBodyBytes ?? DEFAULT_BODY_LIMIT;
-  const hostConfig = config.raw.host ?? {};
-  const hostServices =
-    options.hostServices ??
-    createHostServices({
-      logger,
-      ...(hostConfig.certificates === undefined ? {} : { certificates: hostConfig.certificates }),
-      ...(hostConfig.fetchTimeoutMs === undefined ? {} : { timeoutMs: hostConfig.fetchTimeoutMs }),
-    });
-  const container = createHostContainer({
-    hostServices,
-    registry: config.registry,
-    ...(options.now === undefined ? {} : { clock: { now: options.now } }),
-    limits: { maxBytes: bodyLimit, ...(limits.maxDepth === undefined ? {} : { maxDepth: limits.maxDepth }) },
-  });
-  container.register(SERVER_TOKENS.Config, { useValue: config });
-  container.register(SERVER_TOKENS.Logger, { useValue: logger });
-  container.register(SERVER_TOKENS.Store, { useValue: options.store ?? (await openStore(options.database ?? DEFAULT_DB, storeOptions(config, logger, options.createDatabase ?? true))) });
-  container.register(SERVER_TOKENS.Receiver, {
-    useFactory: instanceCachingFactory(
-      (c) =>
-        new Receiver({
-          config: c.resolve<ResolvedConfig>(SERVER_TOKENS.Config),
-          engine: c.resolve<Engine>(TOKENS.Engine),
-          store: c.resolve<Store>(SERVER_TOKENS.Store),
-          logger: c.resolve<Logger>(SERVER_TOKENS.Logger),
-          now: options.now ?? (() => new Date()),
-          hostServices: c.resolve<HostServices>(TOKENS.HostServices),
-          hostActions: hostConfig.actions ?? true,
-        }),
-    ),
-  });
-
   warnAboutWeakIntegrations(config, logger);
   const store = container.resolve<Store>(SERVER_TOKENS.Store);
   const sessionSecret = options.sessionSecret ?? process.env.TIDINGS_SESSION_SECRET;
@@ -113,7 +55,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
             config,
             store,
             logger,
-            now: options.now ?? (() => new Date()),
+            now: container.resolve<() => Date>(SERVER_TOKENS.Now),
             ...(sessionSecret === undefined || sessionSecret === "" ? {} : { sessionSecret }),
             ...(options.signInsPerMinute === undefined ? {} : { signInsPerMinute: options.signInsPerMinute }),
           },
@@ -148,15 +90,6 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       }
       await store.close();
     },
-  };
-}
-
-function storeOptions(config: ResolvedConfig, logger: Logger, create: boolean): SqliteStoreOptions {
-  const hours = config.raw.storage?.dedupWindowHours;
-  return {
-    create,
-    onCheckpointError: (error) => logger.warn({ err: error.message }, "the SQLite checkpoint worker failed; the writer checkpoints by itself"),
-    ...(hours === undefined ? {} : { dedupWindowMs: hours * 3_600_000 }),
   };
 }
 

@@ -1,8 +1,8 @@
 import Database from "better-sqlite3";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
-import { postgresFeedQuery, POSTGRES_TIMELINE } from "../src/store/postgres.js";
-import { SQLITE_TIMELINE, sqliteFilteredFeed } from "../src/store/sqlite.js";
+import { postgresFeedQuery, POSTGRES_TIMELINE } from "../src/store/postgres/index.js";
+import { SQLITE_TIMELINE, sqliteFilteredFeed } from "../src/store/sqlite/index.js";
 import { MAX_TIMELINE, type AcceptedRecord, type FeedFilter, type Scope } from "../src/store/store.js";
 import { PostgresStore, SqliteStore } from "../src/index.js";
 import { freshPostgres, freshSqlite, PG_SKIP_REASON, PG_URL } from "./databases.js";

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import stableStringify from "fast-json-stable-stringify";
-import { inboundRequest, toWire, type EngineError, type HostServices, type InboundRequest, type Normalized, type NormalizedResult, type VerifyResult, type WebhookResultDto } from "@tidings/core";
+import { inboundRequest, toWire, type EngineError, type Handshake, type HostServices, type InboundRequest, type Normalized, type NormalizedResult, type VerifyResult, type WebhookResultDto } from "@tidings/core";
 import type { Engine } from "@tidings/core/host";
 import type { Logger } from "pino";
 import type { z } from "zod";
@@ -60,6 +60,11 @@ export class Receiver {
     const stored = this.#toStored(request);
     const reject = (code: HttpErrorCode, message: string) => this.#reject(scope, stored, code, message);
 
+    const handshake = this.#handshake(integration, request);
+    if (handshake !== undefined) {
+      this.deps.logger.info({ ...scope, provider: integration.plugin.id }, `answered a set-up handshake: ${handshake.reason}`);
+      return { statusCode: 200, headers: handshake.headers, body: "[]" };
+    }
     const apiKey = checkApiKey(headers["authorization"], environment);
     if (apiKey === "invalid") {
       // Not stored: a caller without this environment's key has no claim on its storage.
@@ -208,6 +213,24 @@ export class Receiver {
     return response;
   }
 
+  /**
+   * A provider's set-up probe (RingCentral's Validation-Token), answered before authorization: it
+   * carries no events and reveals nothing the caller did not send. Headers that could not be
+   * written safely make it a normal request, and a plugin that throws here is logged, not fatal.
+   */
+  #handshake(integration: ResolvedIntegration, request: InboundRequest): Handshake | undefined {
+    const { plugin } = integration;
+    if (plugin.handshake === undefined) return undefined;
+    let handshake: Handshake | undefined;
+    try {
+      handshake = plugin.handshake(request);
+    } catch (thrown) {
+      this.deps.logger.warn({ provider: plugin.id, err: thrown instanceof Error ? thrown.message : String(thrown) }, "a plugin's handshake check failed; treated as a normal request");
+      return undefined;
+    }
+    return handshake !== undefined && Object.entries(handshake.headers).every(([name, value]) => isWritableHeader(name, value)) ? handshake : undefined;
+  }
+
   /** Kept (bounded retention) so a legitimate caller's request is never lost, then answered. */
   async #reject(scope: Scope, stored: StoredRequest, code: HttpErrorCode, message: string): Promise<ReceiverResponse> {
     this.deps.logger.warn({ ...scope, code }, message);
@@ -283,6 +306,14 @@ function answer(results: readonly NormalizedResult[], integration: ResolvedInteg
 /** Same body, same fingerprint: key order in JSON does not matter, and form bodies compare decoded. */
 function fingerprint(request: InboundRequest, body: unknown): string {
   return createHash("sha256").update(request.contentType).update("\n").update(stableStringify(body)).digest("base64url");
+}
+
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$/;
+const HEADER_VALUE = /^[\x20-\x7e]{1,1024}$/;
+
+/** A token name and a printable value of bounded length: what may be echoed into an answer. */
+function isWritableHeader(name: string, value: unknown): boolean {
+  return HEADER_NAME.test(name) && typeof value === "string" && HEADER_VALUE.test(value);
 }
 
 function authorizationOf(req: ReceiverRequest): string | undefined {

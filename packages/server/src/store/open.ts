@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
-import { PostgresStore } from "./postgres.js";
-import { SqliteStore, type SqliteStoreOptions } from "./sqlite.js";
+import { PostgresStore } from "./postgres/index.js";
+import { SqliteStore, type SqliteStoreOptions } from "./sqlite/index.js";
 import type { Store } from "./store.js";
 
 /**

@@ -10,8 +10,8 @@ import {
   type RejectedItem,
   type StatusCount,
   type StatusCountsQuery,
-} from "./activity.js";
-import { parseCursor, type FeedItem, type Scope } from "./store.js";
+} from "../activity.js";
+import { parseCursor, type FeedItem, type Scope } from "../store.js";
 
 /**
  * The console's tables: the roll-up of results per status per hour and per day (keyed by time

@@ -12,8 +12,8 @@ import {
   type RejectedItem,
   type StatusCount,
   type StatusCountsQuery,
-} from "./activity.js";
-import { parseCursor, type AcceptedResult, type FeedItem } from "./store.js";
+} from "../activity.js";
+import { parseCursor, type AcceptedResult, type FeedItem } from "../store.js";
 
 /**
  * The console's tables in the SQLite layout: the roll-up of results per status per hour (and per

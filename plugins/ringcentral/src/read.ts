@@ -1,0 +1,153 @@
+import { WIRE_LIMITS, count, field, firstAt, fitting, isRecord, lower, text, type EventDetails } from "@tidings/core";
+import { errorCodeInfo } from "./error-codes.js";
+import { UNCONFIRMED_CODES } from "./mapping.js";
+
+/**
+ * Every notification is an envelope (`uuid`, `event`, `timestamp`, `subscriptionId`, `ownerId`)
+ * around `body`, the event filter's payload (https://developers.ringcentral.com/guide/notifications/event-filters).
+ * For SMS that payload is a message record, or the message store's change counts.
+ */
+function record(raw: unknown): unknown {
+  return field(raw, "body");
+}
+
+/** The message store event: `changes[]` of counts per message type, no message and no status. */
+function isChangeSummary(raw: unknown): boolean {
+  return Array.isArray(field(record(raw), "changes"));
+}
+
+function isInbound(raw: unknown): boolean {
+  return lower(field(record(raw), "direction")) === "inbound";
+}
+
+/**
+ * A message store record lists each recipient in `to[]` with its own `messageStatus` (API
+ * reference, MessageStoreCallerInfoResponseTo); the record's own status is an aggregate ("if a
+ * status for at least one recipient is Queued, then Queued is returned"). RingCentral documents no
+ * recipient limit for a group message; this bounds how often one notification is copied.
+ */
+export const MAX_RECIPIENTS = 50;
+
+/** Where a fanned-out copy's recipient stood in the original `to[]`; keyed by the copies `split` makes. */
+const positions = new WeakMap<object, number>();
+
+/**
+ * One raw event per recipient of an outbound message. High Volume SMS sends one message per
+ * recipient (`to` holds one number), so most notifications pass through as received; a record
+ * listing several recipients is copied once per recipient, `to` narrowed to that one entry.
+ * Inbound messages list every party of a group conversation and stay whole.
+ */
+export function split(body: unknown): unknown[] {
+  const message = record(body);
+  const to = field(message, "to");
+  if (!isRecord(body) || !isRecord(message) || !Array.isArray(to) || to.length <= 1 || to.length > MAX_RECIPIENTS) return [body];
+  if (isInbound(body) || isChangeSummary(body)) return [body];
+  return to.map((entry, index) => {
+    // Spreads define own data properties, so a `__proto__` key in the payload stays a plain key.
+    const event = { ...body, body: { ...message, to: [entry] } };
+    positions.set(event, index);
+    return event;
+  });
+}
+
+/** The one recipient an outbound event is about: a number (High Volume SMS) or a caller-info record. */
+function recipientEntry(raw: unknown): unknown {
+  const to = field(record(raw), "to");
+  return Array.isArray(to) && to.length === 1 ? to[0] : undefined;
+}
+
+function recipientNumber(raw: unknown): string | undefined {
+  const entry = recipientEntry(raw);
+  return text(isRecord(entry) ? field(entry, "phoneNumber") : entry);
+}
+
+/** RingCentral's status names, compared case-insensitively. */
+const STATUS_NAMES: ReadonlyMap<string, string> = new Map(
+  ["Queued", "Sent", "Delivered", "DeliveryFailed", "SendingFailed", "Received"].map((name) => [name.toLowerCase(), name]),
+);
+
+/** The recipient's own status when its entry carries one, else the message's. */
+function messageStatus(raw: unknown): string | undefined {
+  const entry = recipientEntry(raw);
+  return text(isRecord(entry) ? field(entry, "messageStatus") : undefined) ?? text(field(record(raw), "messageStatus"));
+}
+
+/** `errorCode` (High Volume SMS) or `deliveryErrorCode` (message store), e.g. `SMS-CAR-411`. */
+export function errorCode(raw: unknown): string | undefined {
+  return text(firstAt(record(raw), [["errorCode"], ["deliveryErrorCode"]]));
+}
+
+/**
+ * `changes` for the message store's summaries, `Inbound` for messages the customer received, and
+ * otherwise the message status: `DeliveryFailed:unconfirmed` when the carrier only said it does
+ * not know. A record about several recipients at once has no single status: no name.
+ */
+export function eventName(raw: unknown): string | undefined {
+  if (isChangeSummary(raw)) return "changes";
+  if (isInbound(raw)) return "Inbound";
+  const to = field(record(raw), "to");
+  if (Array.isArray(to) && to.length > 1) return undefined;
+  const status = messageStatus(raw);
+  if (status === undefined) return undefined;
+  const name = STATUS_NAMES.get(status.toLowerCase()) ?? status;
+  const code = errorCode(raw);
+  return name === "DeliveryFailed" && code !== undefined && UNCONFIRMED_CODES.has(code.toUpperCase()) ? "DeliveryFailed:unconfirmed" : name;
+}
+
+/**
+ * When the status changed: `smsDeliveryTime` for a delivery ("when outbound SMS was delivered to
+ * recipient's handset"), else `lastModifiedTime` ("when this message was last updated"), else the
+ * envelope's `timestamp` (when the notification was sent). Times carry microseconds
+ * (`2021-05-26T04:16:08.107007Z`); the engine keeps the milliseconds and drops the rest.
+ */
+export function date(raw: unknown): string | undefined {
+  const message = record(raw);
+  const delivered = lower(messageStatus(raw)) === "delivered" ? dateText(field(message, "smsDeliveryTime")) : undefined;
+  return delivered ?? dateText(field(message, "lastModifiedTime")) ?? dateText(field(raw, "timestamp"));
+}
+
+/** RingCentral writes every time as ISO 8601 text; a number there is not one of its times. */
+function dateText(value: unknown): string | undefined {
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+/** `body.id`, the message id the send API returns (a number in the message store, text in High Volume SMS). */
+export function externalId(raw: unknown): string | undefined {
+  return fitting(text(field(record(raw), "id")), WIRE_LIMITS.externalId);
+}
+
+/**
+ * The notification's `uuid`; a copy made for one recipient adds the recipient's number (its
+ * position when it has none): `<uuid>#+16501112222`.
+ */
+export function eventId(raw: unknown): string | undefined {
+  const uuid = text(field(raw, "uuid"));
+  const position = isRecord(raw) ? positions.get(raw) : undefined;
+  if (uuid === undefined || position === undefined) return uuid;
+  return fitting(`${uuid}#${recipientNumber(raw) ?? position}`, WIRE_LIMITS.resultId);
+}
+
+/** `smsSendingAttemptsCount`: "attempts made to send an outbound SMS to the Gateway". */
+export function attempts(raw: unknown): number | undefined {
+  return count(field(record(raw), "smsSendingAttemptsCount"));
+}
+
+/** The error code with RingCentral's description of it: `SMS-CAR-411: Destination number invalid, ...`. */
+export function response(raw: unknown): string | undefined {
+  const code = errorCode(raw);
+  if (code === undefined) return undefined;
+  const info = errorCodeInfo(code.toUpperCase());
+  return fitting(info === undefined ? code : `${code}: ${info.description}`, WIRE_LIMITS.text);
+}
+
+const FAILURES: ReadonlySet<string> = new Set(["DeliveryFailed", "SendingFailed"]);
+
+export function details(raw: unknown): EventDetails {
+  const code = errorCode(raw);
+  const failed = FAILURES.has(eventName(raw) ?? "");
+  return {
+    recipient: fitting(recipientNumber(raw), WIRE_LIMITS.recipient),
+    description: response(raw),
+    rejectReason: failed ? errorCodeInfo(code?.toUpperCase())?.rejectReason : undefined,
+  };
+}
