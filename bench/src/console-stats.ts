@@ -26,7 +26,7 @@ const HOUR = 3_600_000;
 
 type ActivityStore = Store & {
   statusCounts(environmentId: string, query: { fromHour: number; untilHour: number; bucketHours: 1 | 24; perIntegration: boolean; integrationIds?: string[] }): Promise<readonly unknown[]>;
-  recent(environmentId: string, query: { limit: number; statuses?: Status[]; integrationIds?: string[]; search?: string }): Promise<{ data: readonly unknown[] }>;
+  recent(environmentId: string, query: { limit: number; statuses?: Status[]; integrationIds?: string[]; search?: string; since?: number; until?: number }): Promise<{ data: readonly unknown[] }>;
 };
 
 const dir = values.db === undefined ? mkdtempSync(join(tmpdir(), "tidings-console-bench-")) : undefined;
@@ -85,6 +85,8 @@ const queries: [string, () => Promise<unknown>][] = [
   ["events page (50), status bounced", () => store.recent(ENV, { limit: 50, statuses: ["bounced"] })],
   ["events page (50), one integration, status spam", () => store.recent(ENV, { limit: 50, statuses: ["spam"], integrationIds: ["twilio"] })],
   ["events page (50), search by recipient", () => store.recent(ENV, { limit: 50, search: "user4242@example.com" })],
+  ["events page (50), one day 60 days ago", () => store.recent(ENV, { limit: 50, since: now - 60 * 24 * HOUR, until: now - 59 * 24 * HOUR })],
+  ["events page (50), one week 60 days ago", () => store.recent(ENV, { limit: 50, since: now - 60 * 24 * HOUR, until: now - 53 * 24 * HOUR })],
 ];
 
 process.stdout.write(`${"query".padEnd(52)} ${"median".padStart(9)} ${"worst".padStart(9)}\n`);

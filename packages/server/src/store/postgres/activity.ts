@@ -1,6 +1,7 @@
 import type pg from "pg";
 import type { Status } from "@tidings/core";
 import {
+  hourOf,
   REJECTED_BODY_LIMIT,
   type ActivityPage,
   type KeptItem,
@@ -98,6 +99,9 @@ export async function touchScopes(client: pg.PoolClient, calls: readonly { scope
 
 type Query = (sql: string, params: unknown[]) => Promise<{ rows: unknown[] }>;
 
+/** A time range holding at most this many events is read from the time index (see recent). */
+const NARROW_RANGE = 200_000;
+
 /** The console's reads; `toItem` turns an event row (the store's item columns) into a feed item. */
 export class PostgresActivity {
   constructor(
@@ -133,15 +137,40 @@ export class PostgresActivity {
       const probe = (column: string) => `SELECT seq FROM tidings_events WHERE environment_id = $1 AND integration_id = ANY(${among}) AND kind = 'result' AND ${column} = ${search}`;
       where.push(`seq IN (${["external_id", "correlation_id", "recipient"].map(probe).join(" UNION ")})`);
     }
+    const selective = [query.statuses, query.externalId, query.correlationId, query.recipient, query.search].some((filter) => filter !== undefined);
+    const ranged = query.since !== undefined || query.until !== undefined;
     if (query.since !== undefined) add((at) => `event_at >= ${at}`, query.since);
     if (query.until !== undefined) add((at) => `event_at < ${at}`, query.until);
+    // A narrow time range is read from the time index (its integration listed, as the index leads
+    // with it) behind a fence (OFFSET 0), its newest kept; PostgreSQL would otherwise walk the
+    // primary key back from the newest event, through every event after the range.
+    const narrow = ranged && !selective && (await this.#countInRange(environmentId, query)) <= NARROW_RANGE;
+    if (narrow && query.integrationIds === undefined) where.push("integration_id = ANY(ARRAY(SELECT integration_id FROM tidings_scope_activity WHERE environment_id = $1))");
     params.push(query.limit);
+    const limit = `$${params.length}`;
     const { rows } = await this.query(
-      `SELECT ${this.itemColumns}, integration_id FROM tidings_events WHERE ${where.join(" AND ")} ORDER BY seq DESC LIMIT $${params.length}`,
+      narrow
+        ? `SELECT ${this.itemColumns}, integration_id FROM tidings_events WHERE seq IN (
+             SELECT seq FROM (SELECT seq FROM tidings_events WHERE ${where.join(" AND ")} OFFSET 0) AS range ORDER BY seq DESC LIMIT ${limit}
+           ) ORDER BY seq DESC`
+        : `SELECT ${this.itemColumns}, integration_id FROM tidings_events WHERE ${where.join(" AND ")} ORDER BY seq DESC LIMIT ${limit}`,
       params,
     );
     const data = (rows as ({ integration_id: string } & Record<string, unknown>)[]).map((row) => ({ ...this.toItem(row as never), integrationId: row.integration_id }));
     return { data, next: data.length < query.limit ? null : data[data.length - 1]!.cursor };
+  }
+
+  /** Events in the hours a time range touches, from the roll-up: O(hours), an upper bound of the range's events. */
+  async #countInRange(environmentId: string, query: RecentQuery): Promise<number> {
+    const from = query.since === undefined ? Number.MIN_SAFE_INTEGER : hourOf(query.since);
+    const to = query.until === undefined ? Number.MAX_SAFE_INTEGER : hourOf(query.until - 1) + 1;
+    const params: unknown[] = [environmentId, from, to];
+    if (query.integrationIds !== undefined) params.push(query.integrationIds);
+    const { rows } = await this.query(
+      `SELECT coalesce(sum(count), 0)::bigint AS n FROM tidings_status_hours WHERE environment_id = $1 AND hour >= $2 AND hour < $3${query.integrationIds === undefined ? "" : " AND integration_id = ANY($4::text[])"}`,
+      params,
+    );
+    return Number((rows[0] as { n: string }).n);
   }
 
   async statusCounts(environmentId: string, query: StatusCountsQuery): Promise<readonly StatusCount[]> {
