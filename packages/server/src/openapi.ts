@@ -1,5 +1,8 @@
 import { EventBodySchema, EventDetailsSchema, STATUSES, StatusSchema, WebhookResultDtoSchema } from "@tidings/core";
 import { z } from "zod";
+import { consolePaths } from "./console/openapi.js";
+import { SESSION_COOKIE } from "./console/session.js";
+import { ConsoleEventsSchema, IntegrationsSchema, KeptEventsSchema, RejectedCallsSchema, SessionSchema, SignInSchema, StatsSchema } from "./console/schemas.js";
 import { INBOUND_PREFIX } from "./http/routes.js";
 import { MAX_TIMELINE } from "./store/store.js";
 import { ErrorBodySchema as ErrorSchema, HttpErrorCodeSchema } from "./receiver/errors.js";
@@ -32,6 +35,13 @@ function componentSchemas(): Record<string, unknown> {
   registry.add(HttpErrorCodeSchema, { id: "ErrorCode" });
   registry.add(ErrorSchema, { id: "Error" });
   registry.add(FeedPageSchema, { id: "FeedPage" });
+  registry.add(SignInSchema, { id: "ConsoleSignIn" });
+  registry.add(SessionSchema, { id: "ConsoleSession" });
+  registry.add(IntegrationsSchema, { id: "ConsoleIntegrations" });
+  registry.add(ConsoleEventsSchema, { id: "ConsoleEvents" });
+  registry.add(StatsSchema, { id: "ConsoleStats" });
+  registry.add(RejectedCallsSchema, { id: "ConsoleRejectedCalls" });
+  registry.add(KeptEventsSchema, { id: "ConsoleKeptEvents" });
   const { schemas } = z.toJSONSchema(registry, { target: "draft-2020-12", uri: (id) => `#/components/schemas/${id}` });
   for (const schema of Object.values(schemas)) delete (schema as Record<string, unknown>).$schema;
   return schemas;
@@ -59,6 +69,7 @@ export function buildOpenApi(serverUrl?: string): Record<string, unknown> {
       securitySchemes: {
         ApiKey: { type: "apiKey", in: "header", name: "Authorization", description: 'The environment key as "ApiKey <key>" (or "Bearer <key>")' },
         ProviderBasicAuth: { type: "http", scheme: "basic", description: "The credentials the provider was registered with (Everlytic auth_details)" },
+        ConsoleSession: { type: "apiKey", in: "cookie", name: SESSION_COOKIE, description: "The console session (POST /console/api/session); also read by the feed and the timeline" },
       },
     },
     paths: {
@@ -99,7 +110,7 @@ export function buildOpenApi(serverUrl?: string): Record<string, unknown> {
           operationId: "InboundWebhooksController_listEvents",
           summary: "Read normalized events back, in the order they were stored",
           description: "Every filter given must match. Any other query parameter is refused (400 invalid_request), as is a value over 1024 characters.",
-          security: [{ ApiKey: [] }],
+          security: [{ ApiKey: [] }, { ConsoleSession: [] }],
           parameters: [
             ...pathParams,
             ...Object.entries(FEED_PARAMETERS).map(([name, { description, ...schema }]) => ({ name, in: "query", required: false, schema, ...(description === undefined ? {} : { description }) })),
@@ -118,7 +129,7 @@ export function buildOpenApi(serverUrl?: string): Record<string, unknown> {
           operationId: "InboundWebhooksController_messageEvents",
           summary: "Every event of one message, in provider-time order",
           description: `The integration's events whose externalId or correlationId is the id, ordered by event.date then stored order (at most the earliest ${MAX_TIMELINE}).`,
-          security: [{ ApiKey: [] }],
+          security: [{ ApiKey: [] }, { ConsoleSession: [] }],
           parameters: [
             ...pathParams,
             { name: "messageId", in: "path", required: true, schema: { type: "string", minLength: 1, maxLength: MAX_QUERY_VALUE }, description: "The provider's message id or the sender's correlation id" },
@@ -132,6 +143,7 @@ export function buildOpenApi(serverUrl?: string): Record<string, unknown> {
           },
         },
       },
+      ...consolePaths(ref, errorResponse),
       "/health": {
         get: {
           operationId: "health",

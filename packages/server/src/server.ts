@@ -6,6 +6,7 @@ import type { ResolvedConfig } from "./config/load.js";
 import { buildHttpApp } from "./http/app.js";
 import type { Receiver } from "./receiver/receiver.js";
 import type { Store } from "./store/store.js";
+import { isActivityStore } from "./store/activity.js";
 
 export { DEFAULT_BODY_LIMIT, DEFAULT_DB, SERVER_TOKENS } from "./composition.js";
 
@@ -18,6 +19,10 @@ export const SHUTDOWN_DEADLINE_MS = 30_000;
 export interface ServerOptions extends CompositionOptions {
   readonly port?: number;
   readonly host?: string;
+  /** Signs console session cookies (default TIDINGS_SESSION_SECRET, else a new random secret each start). */
+  readonly sessionSecret?: string;
+  /** Console sign-in attempts allowed per client address per minute (default 10). */
+  readonly signInsPerMinute?: number;
 }
 
 export interface RunningServer {
@@ -38,10 +43,24 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const bodyLimit = limits.maxBodyBytes ?? DEFAULT_BODY_LIMIT;
   warnAboutWeakIntegrations(config, logger);
   const store = container.resolve<Store>(SERVER_TOKENS.Store);
+  const sessionSecret = options.sessionSecret ?? process.env.TIDINGS_SESSION_SECRET;
+  if (!isActivityStore(store)) logger.warn("the store cannot answer the console's reads: /console is not served");
   const app = buildHttpApp(container.resolve<Receiver>(SERVER_TOKENS.Receiver), {
     logger,
     bodyLimit,
     requestTimeoutMs: limits.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    ...(isActivityStore(store)
+      ? {
+          console: {
+            config,
+            store,
+            logger,
+            now: container.resolve<() => Date>(SERVER_TOKENS.Now),
+            ...(sessionSecret === undefined || sessionSecret === "" ? {} : { sessionSecret }),
+            ...(options.signInsPerMinute === undefined ? {} : { signInsPerMinute: options.signInsPerMinute }),
+          },
+        }
+      : {}),
   });
   try {
     await app.listen({ port: options.port ?? DEFAULT_PORT, host: options.host ?? DEFAULT_HOST });

@@ -47,7 +47,7 @@ export interface FeedBody {
 
 /** The real server on a loopback port, with a temporary SQLite file and captured logs. */
 export async function startTestServer(
-  options: { config?: unknown; dir?: string; store?: Store; database?: string } & Pick<ServerOptions, "now" | "configure"> = {},
+  options: { config?: unknown; dir?: string; store?: Store; database?: string } & Pick<ServerOptions, "now" | "configure" | "sessionSecret" | "signInsPerMinute"> = {},
 ): Promise<TestServer> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), "tidings-test-"));
   const database = options.database ?? join(dir, "tidings.db");
@@ -68,6 +68,8 @@ export async function startTestServer(
     ...(options.store === undefined ? {} : { store: options.store }),
     ...(options.now === undefined ? {} : { now: options.now }),
     ...(options.configure === undefined ? {} : { configure: options.configure }),
+    ...(options.sessionSecret === undefined ? {} : { sessionSecret: options.sessionSecret }),
+    ...(options.signInsPerMinute === undefined ? {} : { signInsPerMinute: options.signInsPerMinute }),
   });
   return {
     ...server,

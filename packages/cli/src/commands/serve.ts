@@ -56,10 +56,10 @@ export async function serve(argv: string[]): Promise<number> {
     }
     throw thrown;
   }
-  const lines = [`Tidings receiver listening on ${server.url}`, `  config: ${configPath}`];
+  const lines = [`Tidings receiver listening on ${server.url}`, `  console: ${server.url}/console (sign in with an environment's API key)`, `  config: ${configPath}`];
   if (configPath === DEMO_CONFIG_PATH) {
     const demo = config.raw.environments[0]!;
-    lines.push(`  demo environment "${demo.id}", API key: ${demo.apiKeys[0]}`);
+    lines.push(`  demo environment "${demo.id}", API key: ${demo.apiKeys[0]}  (also the console's sign-in key)`);
     for (const integration of config.integrations.values()) {
       lines.push(`  POST ${server.url}${inboundPath(integration.environmentId, integration.id)}  (${integration.plugin.displayName})`);
     }

@@ -1,5 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { Logger } from "pino";
+import { mountConsole, type ConsoleOptions, type SessionReader } from "../console/http.js";
 import { buildOpenApi } from "../openapi.js";
 import { errorBody, errorResponse, type HttpErrorCode } from "../receiver/errors.js";
 import type { ReceiverRequest, ReceiverResponse } from "../receiver/http-types.js";
@@ -11,6 +12,8 @@ export interface HttpOptions {
   readonly bodyLimit: number;
   /** A request whose body has not fully arrived by then gets 408 (slow-body protection). */
   readonly requestTimeoutMs: number;
+  /** The operator console (/console), when the store can answer its reads. */
+  readonly console?: ConsoleOptions;
 }
 
 /**
@@ -59,10 +62,16 @@ export function buildHttpApp(receiver: Receiver, options: HttpOptions): FastifyI
     );
   });
 
+  const sessionOf: SessionReader = options.console === undefined ? () => undefined : mountConsole(app, options.console, send);
+  // Reads accept a console session of their environment as they accept its API key; the webhook itself never does.
+  const reader = (request: FastifyRequest): ReceiverRequest => {
+    const session = sessionOf(request);
+    return session === undefined ? toReceiverRequest(request) : { ...toReceiverRequest(request), sessionEnvironmentId: session };
+  };
   const inbound = onceEachTurn((request: ReceiverRequest) => receiver.inbound(request));
   app.post(INBOUND_PATH, (request, reply) => inbound(toReceiverRequest(request)).then((response) => send(reply, response)));
-  app.get(`${INBOUND_PATH}/events`, (request, reply) => receiver.feed(toReceiverRequest(request)).then((response) => send(reply, response)));
-  app.get(TIMELINE_PATH, (request, reply) => receiver.timeline(toReceiverRequest(request)).then((response) => send(reply, response)));
+  app.get(`${INBOUND_PATH}/events`, (request, reply) => receiver.feed(reader(request)).then((response) => send(reply, response)));
+  app.get(TIMELINE_PATH, (request, reply) => receiver.timeline(reader(request)).then((response) => send(reply, response)));
   app.get("/health", (_request, reply) => receiver.health().then((response) => send(reply, response)));
   const openApi = JSON.stringify(buildOpenApi());
   app.get("/openapi.json", (_request, reply) => send(reply, { statusCode: 200, body: openApi }));
@@ -81,6 +90,8 @@ export function buildHttpApp(receiver: Receiver, options: HttpOptions): FastifyI
     }
     // fastify refuses a content-type header it cannot parse (`a/b/c`) before any parser runs.
     if (error.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE") return sendError(reply, "unsupported_content_type", error.message);
+    // @fastify/rate-limit (console sign-in) throws its 429; its retry-after header is already set.
+    if (error.statusCode === 429) return sendError(reply, "rate_limited", error.message);
     if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) return sendError(reply, "invalid_request", error.message);
     // Without a per-request child logger (see childLoggerFactory) the request id is added here.
     const bound = request.log !== (options.logger as FastifyBaseLogger);

@@ -5,6 +5,8 @@ export interface ReceiverRequest {
   readonly params: Readonly<Record<string, string | undefined>>;
   readonly query: Readonly<Record<string, string | readonly string[] | undefined>>;
   readonly rawBody: Uint8Array;
+  /** The environment of the caller's console session, when the HTTP layer verified one. */
+  readonly sessionEnvironmentId?: string;
 }
 
 export interface ReceiverResponse {

@@ -141,10 +141,11 @@ export class Receiver {
     }
   }
 
-  /** The integration a read names, when the caller holds its environment's API key. */
+  /** The integration a read names, when the caller holds its environment's API key or a console session of that environment. */
   #locateReader(req: ReceiverRequest): Located | ReceiverResponse {
     const located = this.#locate(req);
     if ("statusCode" in located) return located;
+    if (req.sessionEnvironmentId === located.scope.environmentId) return located;
     if (checkApiKey(authorizationOf(req), located.environment) !== "valid") {
       return errorResponse("unauthorized", "reading events needs this environment's API key");
     }
@@ -285,7 +286,7 @@ function toItem(item: FeedItem, { scope, integration }: Located): FeedItemDto {
 }
 
 /** The first problem with a query, named by its parameter. */
-function describeIssue(error: z.ZodError): string {
+export function describeIssue(error: z.ZodError): string {
   const issue = error.issues[0]!;
   if (issue.code === "unrecognized_keys") return `unknown query parameter${issue.keys.length > 1 ? "s" : ""}: ${issue.keys.join(", ")}`;
   const name = issue.path[0];

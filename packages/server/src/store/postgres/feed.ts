@@ -1,6 +1,6 @@
 import type { FeedItem, FeedQuery, Scope } from "../store.js";
 
-const ITEM_COLUMNS = "seq, id, body, details, provider, correlation_id, received_at, event_at";
+export const ITEM_COLUMNS = "seq, id, body, details, provider, correlation_id, received_at, event_at";
 
 /** A message's events: each half reads its own index (external id, correlation id). */
 export const POSTGRES_TIMELINE = `SELECT ${ITEM_COLUMNS} FROM tidings_events WHERE environment_id = $1 AND integration_id = $2 AND kind = 'result' AND external_id = $3

@@ -3,6 +3,7 @@ import pg from "pg";
 import { AdvisoryLocks } from "../advisory-locks.js";
 import { judgeClaim, type ClaimRow } from "../claims.js";
 import { GroupCommit } from "../group-commit.js";
+import type { ActivityPage, ActivityStore, KeptItem, ListQuery, RecentItem, RecentQuery, RejectedItem, StatusCount, StatusCountsQuery } from "../activity.js";
 import { HeldClaims, type HeldClaim } from "../held-claims.js";
 import {
   parseCursor,
@@ -22,7 +23,8 @@ import {
   type StoreOptions,
 } from "../store.js";
 import { isUnavailable, transaction } from "./connection.js";
-import { feedItem, POSTGRES_TIMELINE, postgresFeedQuery, type EventRow } from "./feed.js";
+import { PostgresActivity, prepareActivity, touchScopes } from "./activity.js";
+import { feedItem, ITEM_COLUMNS, POSTGRES_TIMELINE, postgresFeedQuery, type EventRow } from "./feed.js";
 import { FEED_LOCK, SCHEMA } from "./schema.js";
 import { completeClaim, insertEvents, insertRequest, pruneRejected } from "./writes.js";
 
@@ -45,7 +47,7 @@ type Pending = { readonly record: AcceptedRecord | RejectedRecord; readonly acce
  * held in this process's memory and, for the other instances, by a session advisory lock; only
  * its outcome is stored, in the transaction that stores its request.
  */
-export class PostgresStore implements Store {
+export class PostgresStore implements Store, ActivityStore {
   readonly #pool: pg.Pool;
   readonly #locks: AdvisoryLocks;
   readonly #held = new HeldClaims();
@@ -53,6 +55,7 @@ export class PostgresStore implements Store {
   readonly #maxRejected: number;
   readonly #inFlightTtlMs: number;
   readonly #writes: GroupCommit<Pending>;
+  readonly #activity = new PostgresActivity((sql, params) => this.#guard(() => this.#pool.query(sql, params)), ITEM_COLUMNS, feedItem);
   #rejectedSincePrune = 0;
   #probe: Promise<void> | undefined;
 
@@ -79,6 +82,7 @@ export class PostgresStore implements Store {
       await store.#transaction(async (client) => {
         await client.query("SELECT pg_advisory_xact_lock($1)", [FEED_LOCK + 1]);
         await client.query(SCHEMA);
+        await prepareActivity(client);
       });
       await store.#probeWrite().catch((thrown: Error) => {
         throw new StorageUnavailableError(`cannot write to the PostgreSQL database: ${thrown.message}`, { cause: thrown });
@@ -160,6 +164,26 @@ export class PostgresStore implements Store {
     return (rows as EventRow[]).map(feedItem);
   }
 
+  recent(environmentId: string, query: RecentQuery): Promise<ActivityPage<RecentItem>> {
+    return this.#activity.recent(environmentId, query);
+  }
+
+  statusCounts(environmentId: string, query: StatusCountsQuery): Promise<readonly StatusCount[]> {
+    return this.#activity.statusCounts(environmentId, query);
+  }
+
+  lastCalls(environmentId: string): Promise<ReadonlyMap<string, string>> {
+    return this.#activity.lastCalls(environmentId);
+  }
+
+  rejected(environmentId: string, query: ListQuery): Promise<ActivityPage<RejectedItem>> {
+    return this.#activity.rejected(environmentId, query);
+  }
+
+  kept(environmentId: string, query: ListQuery): Promise<ActivityPage<KeptItem>> {
+    return this.#activity.kept(environmentId, query);
+  }
+
   async ping(): Promise<void> {
     await this.#guard(() => this.#pool.query("SELECT 1"));
   }
@@ -211,6 +235,7 @@ export class PostgresStore implements Store {
       await insertEvents(client, accepted, seq);
       if (accepted.idempotencyKey !== undefined) await completeClaim(client, accepted, pending.claim);
     }
+    await touchScopes(client, batch.map(({ record }) => ({ scope: record.scope, receivedAt: record.request.receivedAt })));
     this.#rejectedSincePrune += rejected;
     if (this.#rejectedSincePrune >= PRUNE_REJECTED_EVERY) {
       this.#rejectedSincePrune = 0;

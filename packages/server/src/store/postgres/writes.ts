@@ -1,6 +1,7 @@
 import type pg from "pg";
 import type { HeldClaim } from "../held-claims.js";
 import { bodyBuffer, indexColumns, type AcceptedRecord, type RejectedRecord, type Scope, type StoredRequest } from "../store.js";
+import { withRollup } from "./activity.js";
 
 /** The per-row values of an event insert, in the order of its unnest arrays. */
 const COLUMNS = ["kind", "id", "body", "provider", "details", "status", "event_at", "external_id", "correlation_id", "recipient"] as const;
@@ -17,11 +18,12 @@ export async function insertEvents(client: pg.PoolClient, record: AcceptedRecord
     ...record.unmapped.map((u) => ["unmapped", u.id, JSON.stringify(u), ...none]),
   ];
   if (rows.length === 0) return;
+  // The results actually inserted (re-deliveries are not) count in the console's roll-ups, in the same statement.
   await client.query(
-    `INSERT INTO tidings_events (environment_id, integration_id, request_seq, received_at, kind, id, body, provider, details, status, event_at, external_id, correlation_id, recipient)
+    withRollup(`INSERT INTO tidings_events (environment_id, integration_id, request_seq, received_at, kind, id, body, provider, details, status, event_at, external_id, correlation_id, recipient)
      SELECT $1, $2, $3, $4, t.* FROM unnest($5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::bigint[], $12::text[], $13::text[], $14::text[])
        AS t(kind, id, body, provider, details, status, event_at, external_id, correlation_id, recipient)
-     ON CONFLICT (environment_id, integration_id, kind, id) DO NOTHING`,
+     ON CONFLICT (environment_id, integration_id, kind, id) DO NOTHING`),
     [record.scope.environmentId, record.scope.integrationId, requestSeq, record.request.receivedAt, ...COLUMNS.map((_, c) => rows.map((r) => r[c]))],
   );
 }

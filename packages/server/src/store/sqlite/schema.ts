@@ -1,12 +1,14 @@
 import { randomInt } from "node:crypto";
 import type Database from "better-sqlite3";
 import { StorageUnavailableError } from "../store.js";
+import { ACTIVITY_BACKFILL, createActivityTables } from "./activity.js";
 
 /**
- * `PRAGMA user_version` of this layout: one row per request, its events stored with it, and a
- * per-event index row for filtering. Layout 3 (without the index) is migrated on open.
+ * `PRAGMA user_version` of this layout: one row per request, its events stored with it, a
+ * per-event index row for filtering, and the console's hourly and daily roll-ups. Layouts 3
+ * (without the per-event index) and 4 (without the roll-ups) are migrated on open.
  */
-export const LAYOUT = 4;
+export const LAYOUT = 5;
 /** A feed cursor is `seq * SLOTS + events already read from that request` (maxEvents is far below). */
 export const SLOTS = 2 ** 20;
 
@@ -104,12 +106,15 @@ export function prepareLayout(db: Database.Database, path: string): number {
     }
     db.transaction(() => {
       db.exec(SCHEMA);
+      createActivityTables(db);
       db.prepare(`INSERT INTO meta (key, value) VALUES ('digest_seed', ?)`).run(String(randomInt(0, 2 ** 32)));
       db.pragma(`user_version = ${LAYOUT}`);
     })();
-  } else if (version === 3) {
+  } else if (version === 3 || version === 4) {
     db.transaction(() => {
-      db.exec(EVENTS_SCHEMA);
+      if (version === 3) db.exec(EVENTS_SCHEMA);
+      createActivityTables(db);
+      db.exec(ACTIVITY_BACKFILL);
       db.pragma(`user_version = ${LAYOUT}`);
     })();
   } else if (version !== LAYOUT) {

@@ -2,6 +2,7 @@ import type Database from "better-sqlite3";
 import { startCheckpointer, type Checkpointer } from "../checkpointer.js";
 import { judgeClaim, type ClaimRow } from "../claims.js";
 import { GroupCommit } from "../group-commit.js";
+import type { ActivityPage, ActivityStore, KeptItem, ListQuery, RecentItem, RecentQuery, RejectedItem, StatusCount, StatusCountsQuery } from "../activity.js";
 import { HeldClaims } from "../held-claims.js";
 import {
   InvalidCursorError,
@@ -18,6 +19,7 @@ import {
   type Store,
   type StoreOptions,
 } from "../store.js";
+import { ActivityTally, SqliteActivity } from "./activity.js";
 import { EventKeys, type Staging } from "./dedup.js";
 import { SqliteFeed } from "./feed.js";
 import { checkFreeSpace, fileIdentity, isStorageFault, openDatabase, PROBE_SQL } from "./file.js";
@@ -38,8 +40,8 @@ export interface SqliteStoreOptions extends StoreOptions {
 
 const DEFAULT_DEDUP_WINDOW_MS = 72 * 3_600_000;
 
-/** One write of a group commit, given the commit's staged event keys. */
-type Write = (staging: Staging) => void;
+/** One write of a group commit, given the commit's staged event keys and its tally for the console's tables. */
+type Write = (staging: Staging, activity: ActivityTally) => void;
 
 /**
  * The embedded default store: one SQLite file in WAL mode (file.ts), one row per request holding
@@ -52,7 +54,7 @@ type Write = (staging: Staging) => void;
  * still names the file it opened, and fails (503) when it does not rather than acknowledge data
  * that the next start would not find.
  */
-export class SqliteStore implements Store {
+export class SqliteStore implements Store, ActivityStore {
   readonly #db: Database.Database;
   readonly #lock: Database.Database | undefined;
   readonly #checkpointer: Checkpointer | undefined;
@@ -65,6 +67,7 @@ export class SqliteStore implements Store {
   readonly #keys: EventKeys;
   readonly #rows: SqliteWrites;
   readonly #feed: SqliteFeed;
+  readonly #activity: SqliteActivity;
   readonly #scopes = new Map<string, number>();
   readonly #sql;
   readonly #writes: GroupCommit<Write>;
@@ -91,8 +94,11 @@ export class SqliteStore implements Store {
     this.#keys = new EventKeys(db, seed, options.dedupWindowMs ?? DEFAULT_DEDUP_WINDOW_MS, this.#now);
     this.#rows = new SqliteWrites(db, this.#keys, settings.maxRejected);
     this.#feed = new SqliteFeed(db);
+    this.#activity = new SqliteActivity(db, (cursors) => this.#feed.itemsAt(cursors));
     const writeAll = db.transaction((writes: readonly Write[], staging: Staging, now: number) => {
-      for (const write of writes) write(staging);
+      const activity = new ActivityTally();
+      for (const write of writes) write(staging, activity);
+      this.#activity.write(activity);
       this.#keys.store(staging, now);
     });
     this.#writes = new GroupCommit({
@@ -130,25 +136,30 @@ export class SqliteStore implements Store {
   commitAccepted(record: AcceptedRecord): Promise<void> {
     const key = record.idempotencyKey;
     const claim = key === undefined ? undefined : this.#held.get(record.scope, key);
-    const committed = this.#queueWrite(record.scope, (scopeId, staging) => {
-      this.#rows.accepted(scopeId, record, claim, staging);
+    const committed = this.#queueWrite(record.scope, (scopeId, staging, activity) => {
+      const { fresh } = this.#rows.accepted(scopeId, record, claim, staging);
+      activity.results(scopeId, fresh);
+      activity.call(scopeId, record.request.receivedAt);
     });
     return claim === undefined ? committed : committed.finally(() => this.#held.end(record.scope, key!, claim));
   }
 
   recordRejected(record: RejectedRecord): Promise<void> {
-    return this.#queueWrite(record.scope, (scopeId) => this.#rows.rejected(scopeId, record));
+    return this.#queueWrite(record.scope, (scopeId, _staging, activity) => {
+      this.#rows.rejected(scopeId, record);
+      activity.call(scopeId, record.request.receivedAt);
+    });
   }
 
   /** Queues a write for the next group commit, its scope's row resolved first: never rolled back with a batch. */
-  #queueWrite(scope: Scope, write: (scopeId: number, staging: Staging) => void): Promise<void> {
+  #queueWrite(scope: Scope, write: (scopeId: number, staging: Staging, activity: ActivityTally) => void): Promise<void> {
     let scopeId: number;
     try {
       scopeId = this.#guard(() => this.#scopeId(scope));
     } catch (thrown) {
       return Promise.reject(thrown);
     }
-    return this.#writes.add((staging) => write(scopeId, staging));
+    return this.#writes.add((staging, activity) => write(scopeId, staging, activity));
   }
 
   async feed(scope: Scope, query: FeedQuery): Promise<FeedPage> {
@@ -165,6 +176,34 @@ export class SqliteStore implements Store {
       this.#checkFile();
       const scopeId = this.#knownScopeId(scope);
       return scopeId === undefined ? [] : this.#feed.timeline(scopeId, messageId);
+    });
+  }
+
+  async recent(environmentId: string, query: RecentQuery): Promise<ActivityPage<RecentItem>> {
+    return this.#read(() => this.#activity.recent(environmentId, query));
+  }
+
+  async statusCounts(environmentId: string, query: StatusCountsQuery): Promise<readonly StatusCount[]> {
+    return this.#read(() => this.#activity.statusCounts(environmentId, query));
+  }
+
+  async lastCalls(environmentId: string): Promise<ReadonlyMap<string, string>> {
+    return this.#read(() => this.#activity.lastCalls(environmentId));
+  }
+
+  async rejected(environmentId: string, query: ListQuery): Promise<ActivityPage<RejectedItem>> {
+    return this.#read(() => this.#activity.rejected(environmentId, query));
+  }
+
+  async kept(environmentId: string, query: ListQuery): Promise<ActivityPage<KeptItem>> {
+    return this.#read(() => this.#activity.kept(environmentId, query));
+  }
+
+  /** A read, on the file this store opened. */
+  #read<T>(run: () => T): T {
+    return this.#guard(() => {
+      this.#checkFile();
+      return run();
     });
   }
 
