@@ -4,6 +4,8 @@ import type { DependencyContainer } from "tsyringe";
 import { composeServer, DEFAULT_BODY_LIMIT, SERVER_TOKENS, type CompositionOptions } from "./composition.js";
 import type { ResolvedConfig } from "./config/load.js";
 import { buildHttpApp } from "./http/app.js";
+import type { DeliveryOperations } from "./outbound/operations.js";
+import type { DeliveryWorker } from "./outbound/worker.js";
 import type { Receiver } from "./receiver/receiver.js";
 import type { Store } from "./store/store.js";
 
@@ -38,7 +40,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const bodyLimit = limits.maxBodyBytes ?? DEFAULT_BODY_LIMIT;
   warnAboutWeakIntegrations(config, logger);
   const store = container.resolve<Store>(SERVER_TOKENS.Store);
-  const app = buildHttpApp(container.resolve<Receiver>(SERVER_TOKENS.Receiver), {
+  const deliveries = container.resolve<DeliveryWorker | null>(SERVER_TOKENS.Deliveries);
+  const app = buildHttpApp(container.resolve<Receiver>(SERVER_TOKENS.Receiver), container.resolve<DeliveryOperations>(SERVER_TOKENS.DeliveryOperations), {
     logger,
     bodyLimit,
     requestTimeoutMs: limits.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
@@ -49,6 +52,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     await store.close();
     throw thrown;
   }
+  deliveries?.start();
   const address = app.server.address();
   const port = typeof address === "object" && address !== null ? address.port : options.port;
   const host = options.host ?? DEFAULT_HOST;
@@ -69,6 +73,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         clearInterval(sweep);
         clearTimeout(deadline);
       }
+      // Attempts in flight finish and are recorded (each bounded by the delivery timeout); one cut
+      // short would be sent again after its lease anyway.
+      await deliveries?.stop();
       await store.close();
     },
   };

@@ -23,6 +23,8 @@ import {
 } from "../store.js";
 import { isUnavailable, transaction } from "./connection.js";
 import { feedItem, POSTGRES_TIMELINE, postgresFeedQuery, type EventRow } from "./feed.js";
+import { newDeliveries } from "../../outbound/payload.js";
+import { insertDeliveries, OUTBOX_SCHEMA, PostgresOutbox } from "./outbox.js";
 import { FEED_LOCK, SCHEMA } from "./schema.js";
 import { completeClaim, insertEvents, insertRequest, pruneRejected } from "./writes.js";
 
@@ -53,6 +55,7 @@ export class PostgresStore implements Store {
   readonly #maxRejected: number;
   readonly #inFlightTtlMs: number;
   readonly #writes: GroupCommit<Pending>;
+  readonly outbox: PostgresOutbox;
   #rejectedSincePrune = 0;
   #probe: Promise<void> | undefined;
 
@@ -60,6 +63,7 @@ export class PostgresStore implements Store {
     this.#pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
     // An idle client losing its connection must not crash the process; the next query reports it.
     this.#pool.on("error", () => undefined);
+    this.outbox = new PostgresOutbox(this.#pool);
     this.#locks = new AdvisoryLocks({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
     ({ now: this.#now, maxRejected: this.#maxRejected, inFlightTtlMs: this.#inFlightTtlMs } = storeSettings(options));
     this.#writes = new GroupCommit({
@@ -79,6 +83,7 @@ export class PostgresStore implements Store {
       await store.#transaction(async (client) => {
         await client.query("SELECT pg_advisory_xact_lock($1)", [FEED_LOCK + 1]);
         await client.query(SCHEMA);
+        await client.query(OUTBOX_SCHEMA);
       });
       await store.#probeWrite().catch((thrown: Error) => {
         throw new StorageUnavailableError(`cannot write to the PostgreSQL database: ${thrown.message}`, { cause: thrown });
@@ -208,7 +213,11 @@ export class PostgresStore implements Store {
         continue;
       }
       const accepted = record as AcceptedRecord;
-      await insertEvents(client, accepted, seq);
+      // The outbox's jobs for the new results, in this same transaction: committed with them or not at
+      // all; due from the time the receiver stamped (the worker reads the same clock).
+      const delivered = accepted.results.some((result) => result.subscriptions !== undefined && result.subscriptions.length > 0);
+      const fresh = await insertEvents(client, accepted, seq, delivered);
+      if (fresh.length > 0) await insertDeliveries(client, newDeliveries(accepted, fresh), Date.parse(accepted.request.receivedAt));
       if (accepted.idempotencyKey !== undefined) await completeClaim(client, accepted, pending.claim);
     }
     this.#rejectedSincePrune += rejected;

@@ -20,6 +20,7 @@ import {
 } from "../store.js";
 import { EventKeys, type Staging } from "./dedup.js";
 import { SqliteFeed } from "./feed.js";
+import { SqliteOutbox } from "./outbox.js";
 import { fileIdentity, isStorageFault, openDatabase, PROBE_SQL } from "./file.js";
 import { SqliteWrites } from "./writes.js";
 
@@ -65,6 +66,7 @@ export class SqliteStore implements Store {
   readonly #keys: EventKeys;
   readonly #rows: SqliteWrites;
   readonly #feed: SqliteFeed;
+  readonly outbox: SqliteOutbox;
   readonly #scopes = new Map<string, number>();
   readonly #sql;
   readonly #writes: GroupCommit<Write>;
@@ -89,7 +91,15 @@ export class SqliteStore implements Store {
     };
     this.#checkpointer = identity === undefined ? undefined : startCheckpointer(path, options.onCheckpointError ?? (() => undefined));
     this.#keys = new EventKeys(db, seed, options.dedupWindowMs ?? DEFAULT_DEDUP_WINDOW_MS, this.#now);
-    this.#rows = new SqliteWrites(db, this.#keys, settings.maxRejected);
+    this.outbox = new SqliteOutbox(
+      db,
+      (write) => this.#writes.add(() => write()),
+      async (read) => this.#guard(() => {
+        this.#checkFile();
+        return read();
+      }),
+    );
+    this.#rows = new SqliteWrites(db, this.#keys, this.outbox, settings.maxRejected);
     this.#feed = new SqliteFeed(db);
     const writeAll = db.transaction((writes: readonly Write[], staging: Staging, now: number) => {
       for (const write of writes) write(staging);
