@@ -67,7 +67,7 @@ if ([load.storeless, load.receiver, load.batches].some((r) => r.non2xx + r.error
 }
 
 print();
-print(`Delivery: a subscription whose endpoint never answers vs none, ${loadSeconds} s of 32 connections each`);
+print(`Delivery: a subscription whose endpoint never answers vs none, ${loadSeconds} s each at 500 req/s`);
 const delivery = await deliveryFigures(loadSeconds);
 show("receiver, no subscription", delivery.none);
 show("receiver, subscription to a dead endpoint", delivery.dead);

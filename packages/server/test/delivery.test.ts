@@ -14,7 +14,7 @@ function configFor(endpoint: Endpoint, subscription: Record<string, unknown> = {
   return {
     ...TEST_CONFIG,
     subscriptions: [{ id: "app", environmentId: "env-a", url: endpoint.url, secret: SECRET, allowPrivateNetwork: true, retrySchedule: [0, 0, 0], ...subscription }],
-    delivery: { pollMs: 20, timeoutMs: 2000 },
+    delivery: { pollMs: 20, timeoutMs: 2000, outboxAlarm: 2 },
   };
 }
 
@@ -125,6 +125,18 @@ for (const engine of ENGINES) {
       expect((await server.post(`${OPS}/replay`, JSON.stringify({ since: "2100-01-01T00:00:00Z" }), AUTH)).status).toBe(200);
       expect((await server.post(`${OPS}/replay`, "{}", AUTH)).status).toBe(400);
       expect((await server.post(`${OPS}/replay`, "{}", {})).status).toBe(401);
+    });
+
+    it("raises the outbox alarm in /health and the logs while more deliveries wait than its size", async () => {
+      const { server } = await setUp(engine, () => 500, { retrySchedule: [3600] });
+      const health = async () => ((await (await server.get("/health")).json()) as { details?: { outbox: { pending: number; alarm: boolean; threshold: number } } }).details?.outbox;
+      await until(async () => (await health()) !== undefined, "the outbox measured");
+      expect(await health()).toMatchObject({ pending: 0, alarm: false });
+      const events = ["a-1", "a-2", "a-3"].map((id) => ({ event: "bounce", id }));
+      expect((await server.post(SENDGRID, sendgridBatch(events), AUTH)).status).toBe(200);
+      await until(async () => (await health())?.alarm === true, "the alarm raised");
+      expect(await health()).toMatchObject({ pending: 3, threshold: 2 });
+      expect(server.logs()).toContain("the delivery outbox is over its alarm size");
     });
 
     it("queues nothing for a request it refuses, nor for statuses and integrations the subscription filters out", async () => {

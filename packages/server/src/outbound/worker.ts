@@ -22,8 +22,8 @@ export interface DeliverySettings {
 
 export const DELIVERY_DEFAULTS: DeliverySettings = { timeoutMs: 10_000, concurrency: 8, pollMs: 1_000, outboxAlarm: 10_000 };
 
-/** How often the outbox's size is measured for the alarm. */
-const SIZE_EVERY_MS = 5_000;
+/** The outbox's size is measured for the alarm every this many polls. */
+const SIZE_EVERY_POLLS = 5;
 
 export interface DeliveryWorkerOptions {
   readonly subscriptions: readonly ResolvedSubscription[];
@@ -37,6 +37,7 @@ export interface DeliveryWorkerOptions {
   readonly send?: (delivery: Delivery, options: SendOptions) => Promise<SendResult>;
 }
 
+/** Pending and dead are counted up to the alarm size plus one, so measuring a large outbox stays cheap. */
 export interface OutboxStatus extends OutboxSize {
   /** True while more jobs wait than the alarm threshold. */
   readonly alarm: boolean;
@@ -135,7 +136,7 @@ export class DeliveryWorker {
   async #tick(): Promise<void> {
     const { outbox, logger, now, settings } = this.#options;
     try {
-      if (now() - this.#sizedAt >= SIZE_EVERY_MS) await this.#measure();
+      if (now() - this.#sizedAt >= SIZE_EVERY_POLLS * settings.pollMs) await this.#measure();
       // A disabled subscription's jobs are left by the claim itself, so a retry's re-enabling counts at once.
       for (const subscription of this.#options.subscriptions) {
         const free = settings.concurrency - (this.#inFlight.get(subscription.id) ?? 0);
@@ -151,7 +152,7 @@ export class DeliveryWorker {
   async #measure(): Promise<void> {
     const { outbox, logger, now, settings } = this.#options;
     this.#sizedAt = now();
-    const [size, disabled] = await Promise.all([outbox.size(), outbox.disabled()]);
+    const [size, disabled] = await Promise.all([outbox.size(settings.outboxAlarm + 1), outbox.disabled()]);
     for (const [id, reason] of disabled) if (!this.#disabled.has(id)) logger.warn({ subscriptionId: id, reason }, "subscription disabled: nothing is delivered to it until a dead delivery is retried");
     this.#disabled = disabled;
     const alarm = size.pending > settings.outboxAlarm;

@@ -64,7 +64,8 @@ export interface Outbox {
   list(subscriptionId: string, query: { readonly before?: string; readonly limit: number; readonly state?: DeliveryState }): Promise<{ data: DeliveryView[]; next: string | null }>;
   /** A dead job of the subscription back to pending, due now; also ends the subscription's disabling. False when there is no such dead job. */
   retry(subscriptionId: string, id: string, now: number): Promise<boolean>;
-  size(): Promise<OutboxSize>;
+  /** Jobs pending and dead, each counted up to `cap` (a count is a scan; past the alarm the exact number matters less than the work). */
+  size(cap: number): Promise<OutboxSize>;
   /** The subscriptions disabled (their endpoint answered 410), with why. */
   disabled(): Promise<ReadonlyMap<string, string>>;
 }

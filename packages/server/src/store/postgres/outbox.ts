@@ -184,9 +184,13 @@ export class PostgresOutbox implements Outbox {
     );
   }
 
-  async size(): Promise<OutboxSize> {
+  async size(cap: number): Promise<OutboxSize> {
     const { rows } = await this.#guard(() =>
-      this.#pool.query(`SELECT (SELECT count(*) FROM tidings_deliveries WHERE state = 'pending') AS pending, (SELECT count(*) FROM tidings_deliveries WHERE state = 'dead') AS dead`),
+      this.#pool.query(
+        `SELECT (SELECT count(*) FROM (SELECT 1 FROM tidings_deliveries WHERE state = 'pending' LIMIT $1) p) AS pending,
+                (SELECT count(*) FROM (SELECT 1 FROM tidings_deliveries WHERE state = 'dead' LIMIT $1) d) AS dead`,
+        [cap],
+      ),
     );
     const row = rows[0] as { pending: string; dead: string };
     return { pending: Number(row.pending), dead: Number(row.dead) };
