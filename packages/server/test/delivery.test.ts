@@ -29,11 +29,12 @@ interface DeliveryDto {
 let servers: TestServer[] = [];
 let endpoints: Endpoint[] = [];
 afterEach(async () => {
+  // Endpoints first: a server's stop waits for its attempts in flight, which a hanging endpoint holds.
+  for (const endpoint of endpoints) await endpoint.close();
   for (const server of servers) {
     await server.stop();
     removeDir(server.dir);
   }
-  for (const endpoint of endpoints) await endpoint.close();
   servers = [];
   endpoints = [];
 });
@@ -137,6 +138,28 @@ for (const engine of ENGINES) {
       await until(async () => (await health())?.alarm === true, "the alarm raised");
       expect(await health()).toMatchObject({ pending: 3, threshold: 2 });
       expect(server.logs()).toContain("the delivery outbox is over its alarm size");
+    });
+
+    it("keeps delivering to one subscription while another's endpoint holds every slot it has", async () => {
+      const stuck = await startEndpoint(() => "hang");
+      endpoints.push(stuck);
+      const healthy = await startEndpoint(() => 200);
+      endpoints.push(healthy);
+      const config = configFor(healthy);
+      const server = await startTestServer({
+        config: {
+          ...config,
+          subscriptions: [...config.subscriptions, { ...config.subscriptions[0], id: "stuck", url: stuck.url }],
+          delivery: { ...config.delivery, concurrency: 2, timeoutMs: 60_000 },
+        },
+        database: await engine.fresh(),
+      });
+      servers.push(server);
+      const events = Array.from({ length: 10 }, (_, i) => ({ event: "delivered", id: `s-${i}` }));
+      expect((await server.post(SENDGRID, sendgridBatch(events), AUTH)).status).toBe(200);
+      await until(() => healthy.delivered().length === 10, "every event at the healthy endpoint");
+      await until(() => stuck.received.length === 2, "the stuck endpoint holding both of its slots");
+      expect(stuck.received).toHaveLength(2);
     });
 
     it("queues nothing for a request it refuses, nor for statuses and integrations the subscription filters out", async () => {

@@ -28,16 +28,23 @@ interface AttemptRow {
 
 /**
  * The SQLite outbox. Jobs are inserted by SqliteWrites in the transaction of their request (see
- * `insert`); claims and attempts go through the store's group commit, so the worker's writes share
- * the receiver's syncs rather than adding their own. One process owns the file, so a lease found
- * at open was taken by a process that is gone: it is cleared, and its job is due again.
+ * `insert`). Claims and attempts are committed without a sync of their own (`synchronous =
+ * NORMAL` for their transactions; the next request's commit syncs them with its own): losing one
+ * to a power cut only repeats a delivery, which at-least-once allows, while a sync per claim and
+ * per attempt would stall the event loop, and so the receiver's answers, on every delivery.
+ * Attempts finished in one turn share one transaction. Replays and retries, which an operator was
+ * told succeeded, go through the store's group commit like requests. One process owns the file, so
+ * a lease found at open was taken by a process that is gone: it is cleared, and its job is due again.
  */
 export class SqliteOutbox implements Outbox {
+  readonly #db: Database.Database;
   readonly #commit: Commit;
   readonly #read: <T>(run: () => T) => Promise<T>;
   readonly #sql;
+  #records: { job: ClaimedDelivery; attempt: AttemptRecord; outcome: AttemptOutcome; done: (recorded: boolean) => void; fail: (error: unknown) => void }[] = [];
 
   constructor(db: Database.Database, commit: Commit, read: <T>(run: () => T) => Promise<T>) {
+    this.#db = db;
     this.#commit = commit;
     this.#read = read;
     this.#sql = {
@@ -81,23 +88,44 @@ export class SqliteOutbox implements Outbox {
 
   async claim(subscriptionId: string, limit: number, now: number, leaseMs: number): Promise<ClaimedDelivery[]> {
     const token = randomUUID();
-    let rows: { id: number; subscription_id: string; message_id: string; payload: string; attempts: number }[] = [];
-    await this.#commit(() => {
-      rows = this.#sql.claim.all({ until: now + leaseMs, token, subscription: subscriptionId, now, limit }) as typeof rows;
-    });
+    type Row = { id: number; subscription_id: string; message_id: string; payload: string; attempts: number };
+    const rows = await this.#read(() => this.#unsynced(() => this.#sql.claim.all({ until: now + leaseMs, token, subscription: subscriptionId, now, limit }) as Row[]));
     return rows.map((row) => ({ id: String(row.id), subscriptionId: row.subscription_id, messageId: row.message_id, payload: row.payload, attempts: row.attempts, leaseToken: token }));
   }
 
-  async record(job: ClaimedDelivery, attempt: AttemptRecord, outcome: AttemptOutcome): Promise<boolean> {
-    let recorded = false;
-    await this.#commit(() => {
-      const nextAt = outcome.state === "pending" ? outcome.nextAt : 0;
-      recorded = this.#sql.finish.run(outcome.state, nextAt, attempt.at, Number(job.id), job.leaseToken).changes === 1;
-      if (!recorded) return;
-      this.#sql.attempt.run(Number(job.id), job.attempts + 1, attempt.at, attempt.statusCode, attempt.latencyMs, attempt.error, attempt.response);
-      if (outcome.state === "dead" && outcome.disableSubscription !== undefined) this.#sql.disable.run(job.subscriptionId, attempt.at, outcome.disableSubscription);
+  record(job: ClaimedDelivery, attempt: AttemptRecord, outcome: AttemptOutcome): Promise<boolean> {
+    return new Promise((done, fail) => {
+      if (this.#records.push({ job, attempt, outcome, done, fail }) === 1) setImmediate(() => void this.#flushRecords());
     });
-    return recorded;
+  }
+
+  async #flushRecords(): Promise<void> {
+    const batch = this.#records;
+    this.#records = [];
+    try {
+      const recorded = await this.#read(() => this.#unsynced(() => batch.map(({ job, attempt, outcome }) => this.#recordOne(job, attempt, outcome))));
+      batch.forEach((pending, i) => pending.done(recorded[i]!));
+    } catch (thrown) {
+      for (const pending of batch) pending.fail(thrown);
+    }
+  }
+
+  #recordOne(job: ClaimedDelivery, attempt: AttemptRecord, outcome: AttemptOutcome): boolean {
+    const nextAt = outcome.state === "pending" ? outcome.nextAt : 0;
+    if (this.#sql.finish.run(outcome.state, nextAt, attempt.at, Number(job.id), job.leaseToken).changes !== 1) return false;
+    this.#sql.attempt.run(Number(job.id), job.attempts + 1, attempt.at, attempt.statusCode, Math.round(attempt.latencyMs), attempt.error, attempt.response);
+    if (outcome.state === "dead" && outcome.disableSubscription !== undefined) this.#sql.disable.run(job.subscriptionId, attempt.at, outcome.disableSubscription);
+    return true;
+  }
+
+  /** One transaction committed without its own sync (see the class comment); the connection's FULL sync is restored after it. */
+  #unsynced<T>(run: () => T): T {
+    this.#db.pragma("synchronous = NORMAL");
+    try {
+      return this.#db.transaction(run)();
+    } finally {
+      this.#db.pragma("synchronous = FULL");
+    }
   }
 
   async enqueue(deliveries: readonly NewDelivery[], now: number): Promise<number> {
