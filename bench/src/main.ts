@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { deliveryFigures } from "./delivery.js";
 import { engineFigures, novuFigure } from "./engine.js";
 import { memoryFigure } from "./memory.js";
 import { providerFigures } from "./providers.js";
@@ -15,7 +16,7 @@ const loadSeconds = quick ? 3 : 10;
 const memoryEvents = quick ? 20_000 : 100_000;
 const memoryRuns = quick ? 1 : 3;
 
-const targets = { engineRatio: 3.0, providerRatio: 3.0, receiverRatio: 0.6, receiverP99Ms: 25, batchEventsPerSec: 100_000, novuRatio: 1.0, memoryMultiple: 4 };
+const targets = { deadEndpointP99Ratio: 1.5, engineRatio: 3.0, providerRatio: 3.0, receiverRatio: 0.6, receiverP99Ms: 25, batchEventsPerSec: 100_000, novuRatio: 1.0, memoryMultiple: 4 };
 
 const fmt = (n: number, digits = 2) => n.toFixed(digits);
 const lines: string[] = [];
@@ -66,6 +67,14 @@ if ([load.storeless, load.receiver, load.batches].some((r) => r.non2xx + r.error
 }
 
 print();
+print(`Delivery: a subscription whose endpoint never answers vs none, ${loadSeconds} s each at 500 req/s`);
+const delivery = await deliveryFigures(loadSeconds);
+show("receiver, no subscription", delivery.none);
+show("receiver, subscription to a dead endpoint", delivery.dead);
+print(`  p99 ratio dead/none ${fmt(delivery.p99Ratio)}`);
+if ([delivery.none, delivery.dead].some((r) => r.non2xx + r.errors > 0)) print("  WARNING: some requests failed; the delivery figures are not valid");
+
+print();
 const memory = memoryFigure(memoryEvents, memoryRuns);
 const memoryRunsText = memory.runs.length > 1 ? ` (median of ${memory.runs.map((m) => fmt(m)).join(", ")})` : "";
 print(`Memory: ${memory.events.toLocaleString("en")}-event SendGrid body of ${(memory.bodyBytes / 1048576).toFixed(1)} MiB: peak RSS added ${fmt(memory.peakRssPerBodyByte)}x the body${memoryRunsText}`);
@@ -81,11 +90,13 @@ const summary = {
   novuRatio: novu.ratio,
   memoryMultiple: memory.peakRssPerBodyByte,
   storelessRatio,
+  deadEndpointP99Ratio: delivery.p99Ratio,
   targets,
   engine,
   providers,
   novu,
   receiver: load,
+  delivery,
   memory,
 };
 print();
@@ -97,6 +108,7 @@ const verdicts: [string, boolean][] = [
   ["batchEventsPerSec", batchEventsPerSec >= targets.batchEventsPerSec],
   ["novuRatio", novu.ratio < targets.novuRatio],
   ["memoryMultiple", memory.peakRssPerBodyByte <= targets.memoryMultiple],
+  ["deadEndpointP99Ratio", delivery.p99Ratio <= targets.deadEndpointP99Ratio],
 ];
 if (quick) {
   // Fewer rounds, shorter loads and a smaller memory body: the figures show that every benchmark

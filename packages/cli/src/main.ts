@@ -12,6 +12,7 @@ Commands:
   everlytic ...           manage Everlytic webhooks; connect one to a Tidings integration
   simulate ...            send realistic Everlytic or SendGrid traffic to a receiver
   plugin new <id>         scaffold a provider plugin package
+  subscriptions test <id> send a signed test event to a subscription's URL
 
 Run "tidings <command> --help" for a command's options.
 
@@ -25,6 +26,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   everlytic: async () => (await import("./commands/everlytic.js")).everlytic,
   simulate: async () => (await import("./commands/simulate.js")).simulate,
   plugin: async () => (await import("./commands/plugin.js")).plugin,
+  subscriptions: async () => (await import("./commands/subscriptions.js")).subscriptions,
 };
 
 async function main(argv: string[]): Promise<number> {

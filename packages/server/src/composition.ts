@@ -5,6 +5,8 @@ import type { Logger } from "pino";
 import { loadConfig, type ResolvedConfig } from "./config/load.js";
 import { createHostServices } from "./host/index.js";
 import { createLogger } from "./logger.js";
+import { DeliveryOperations } from "./outbound/operations.js";
+import { DELIVERY_DEFAULTS, DeliveryWorker, type DeliveryWorkerOptions } from "./outbound/worker.js";
 import { Receiver } from "./receiver/receiver.js";
 import { openStore } from "./store/open.js";
 import type { SqliteStoreOptions } from "./store/sqlite/index.js";
@@ -18,6 +20,11 @@ export const SERVER_TOKENS = {
   Receiver: Symbol.for("tidings.server.Receiver"),
   /** `() => Date`: the time the receiver stamps on what it stores. */
   Now: Symbol.for("tidings.server.Now"),
+  /** The DeliveryWorker, or null when no subscription is configured. */
+  Deliveries: Symbol.for("tidings.server.Deliveries"),
+  /** `Partial<DeliveryWorkerOptions>` merged over the worker's (tests: a send, a jitter source). */
+  DeliveryOverrides: Symbol.for("tidings.server.DeliveryOverrides"),
+  DeliveryOperations: Symbol.for("tidings.server.DeliveryOperations"),
 } as const;
 
 export const DEFAULT_DB = "./data/tidings.db";
@@ -75,6 +82,36 @@ export async function composeServer(options: CompositionOptions = {}): Promise<D
   container.register(SERVER_TOKENS.Logger, { useValue: logger });
   container.register(SERVER_TOKENS.Now, { useValue: options.now ?? (() => new Date()) });
   if (options.store !== undefined) container.register(SERVER_TOKENS.Store, { useValue: options.store });
+  container.register(SERVER_TOKENS.DeliveryOverrides, { useValue: {} });
+  container.register(SERVER_TOKENS.Deliveries, {
+    useFactory: instanceCachingFactory((c) => {
+      const { subscriptions, raw } = c.resolve<ResolvedConfig>(SERVER_TOKENS.Config);
+      if (subscriptions.length === 0) return null;
+      const outbox = c.resolve<Store>(SERVER_TOKENS.Store).outbox;
+      if (outbox === undefined) throw new Error("subscriptions are configured, but the store keeps no delivery outbox");
+      const now = c.resolve<() => Date>(SERVER_TOKENS.Now);
+      return new DeliveryWorker({
+        subscriptions,
+        outbox,
+        logger: c.resolve<Logger>(SERVER_TOKENS.Logger),
+        now: () => now().getTime(),
+        settings: { ...DELIVERY_DEFAULTS, ...raw.delivery },
+        ...c.resolve<Partial<DeliveryWorkerOptions>>(SERVER_TOKENS.DeliveryOverrides),
+      });
+    }),
+  });
+  container.register(SERVER_TOKENS.DeliveryOperations, {
+    useFactory: instanceCachingFactory(
+      (c) =>
+        new DeliveryOperations({
+          config: c.resolve<ResolvedConfig>(SERVER_TOKENS.Config),
+          store: c.resolve<Store>(SERVER_TOKENS.Store),
+          logger: c.resolve<Logger>(SERVER_TOKENS.Logger),
+          now: c.resolve<() => Date>(SERVER_TOKENS.Now),
+          wake: () => c.resolve<DeliveryWorker | null>(SERVER_TOKENS.Deliveries)?.wake(),
+        }),
+    ),
+  });
   container.register(SERVER_TOKENS.Receiver, {
     useFactory: instanceCachingFactory(
       (c) =>
@@ -86,6 +123,7 @@ export async function composeServer(options: CompositionOptions = {}): Promise<D
           now: c.resolve<() => Date>(SERVER_TOKENS.Now),
           hostServices: c.resolve<HostServices>(TOKENS.HostServices),
           hostActions: c.resolve<ResolvedConfig>(SERVER_TOKENS.Config).raw.host?.actions ?? true,
+          ...deliveriesOf(c),
         }),
     ),
   });
@@ -95,6 +133,12 @@ export async function composeServer(options: CompositionOptions = {}): Promise<D
     container.register(SERVER_TOKENS.Store, { useValue: store });
   }
   return container;
+}
+
+/** The worker as the receiver sees it, when there is one. */
+function deliveriesOf(c: DependencyContainer): { deliveries?: DeliveryWorker } {
+  const worker = c.resolve<DeliveryWorker | null>(SERVER_TOKENS.Deliveries);
+  return worker === null ? {} : { deliveries: worker };
 }
 
 function storeOptions(config: ResolvedConfig, logger: Logger, create: boolean): SqliteStoreOptions {

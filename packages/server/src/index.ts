@@ -11,6 +11,11 @@ export { openStore } from "./store/open.js";
 export { DatabaseNotFoundError, InvalidCursorError, StorageUnavailableError, type AcceptedRecord, type FeedPage, type IdempotencyClaim, type RejectedRecord, type Scope, type Store, type StoredRequest, type StoreOptions } from "./store/store.js";
 export { composeServer, type CompositionOptions } from "./composition.js";
 export { createLogger } from "./logger.js";
+export { type ResolvedSubscription } from "./config/subscriptions.js";
+export { sendTestDelivery, type TestDeliveryOutcome } from "./outbound/test-delivery.js";
+export { DELIVERY_DEFAULTS, DeliveryWorker, type DeliveryWorkerOptions, type OutboxStatus } from "./outbound/worker.js";
+export type { Outbox } from "./store/outbox.js";
+
 export { REDACTED_PATHS, SECRET_HEADERS } from "./redaction.js";
 export {
   DEFAULT_BODY_LIMIT,

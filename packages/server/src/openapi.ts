@@ -4,6 +4,7 @@ import { consolePaths } from "./console/openapi.js";
 import { SESSION_COOKIE } from "./console/session.js";
 import { ConsoleEventsSchema, IntegrationsSchema, KeptEventsSchema, RejectedCallsSchema, SessionSchema, SignInSchema, StatsSchema } from "./console/schemas.js";
 import { INBOUND_PREFIX } from "./http/routes.js";
+import { AttemptSchema, DEFAULT_DELIVERY_PAGE, DeliveryPageSchema, DeliverySchema, DeliveryStateSchema, MAX_DELIVERY_PAGE, ReplayRequestSchema, ReplayResultSchema, RetryResultSchema, type DeliveriesQuerySchema } from "./outbound/schemas.js";
 import { MAX_TIMELINE } from "./store/store.js";
 import { ErrorBodySchema as ErrorSchema, HttpErrorCodeSchema } from "./receiver/errors.js";
 import { DEFAULT_PAGE, FeedItemSchema, FeedPageSchema, type FeedQuerySchema, MAX_PAGE, MAX_QUERY_VALUE, TimelineSchema } from "./receiver/feed-schemas.js";
@@ -24,6 +25,13 @@ export const FEED_PARAMETERS: Record<keyof z.infer<typeof FeedQuerySchema>, Reco
   until: queryValue("Events whose provider time (event.date) is before this ISO 8601 instant", { format: "date-time" }),
 };
 
+/** The delivery list's query parameters, one per key of DeliveriesQuerySchema (a test holds them equal). */
+export const DELIVERY_PARAMETERS: Record<keyof z.infer<typeof DeliveriesQuerySchema>, Record<string, unknown>> = {
+  before: { type: "string", pattern: "^\\d{1,16}$", description: "A `next` value from the previous page: older deliveries" },
+  limit: { type: "integer", minimum: 1, maximum: MAX_DELIVERY_PAGE, default: DEFAULT_DELIVERY_PAGE },
+  state: { type: "string", enum: DeliveryStateSchema.options, description: "Only deliveries in this state" },
+};
+
 function componentSchemas(): Record<string, unknown> {
   const registry = z.registry<{ id: string }>();
   registry.add(StatusSchema, { id: "Status" });
@@ -42,12 +50,23 @@ function componentSchemas(): Record<string, unknown> {
   registry.add(StatsSchema, { id: "ConsoleStats" });
   registry.add(RejectedCallsSchema, { id: "ConsoleRejectedCalls" });
   registry.add(KeptEventsSchema, { id: "ConsoleKeptEvents" });
+  registry.add(AttemptSchema, { id: "DeliveryAttempt" });
+  registry.add(DeliverySchema, { id: "Delivery" });
+  registry.add(DeliveryPageSchema, { id: "DeliveryPage" });
+  registry.add(ReplayRequestSchema, { id: "ReplayRequest" });
+  registry.add(ReplayResultSchema, { id: "ReplayResult" });
+  registry.add(RetryResultSchema, { id: "RetryResult" });
   const { schemas } = z.toJSONSchema(registry, { target: "draft-2020-12", uri: (id) => `#/components/schemas/${id}` });
   for (const schema of Object.values(schemas)) delete (schema as Record<string, unknown>).$schema;
   return schemas;
 }
 
 const INBOUND = `${INBOUND_PREFIX}/{environmentId}/{integrationId}`;
+const SUBSCRIPTION = "/v2/environments/{environmentId}/subscriptions/{subscriptionId}";
+const subscriptionParams = [
+  { name: "environmentId", in: "path", required: true, schema: { type: "string" }, description: "The environment identifier" },
+  { name: "subscriptionId", in: "path", required: true, schema: { type: "string" }, description: "The subscription's id in the configuration" },
+];
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
 const errorResponse = (description: string) => ({ description, content: { "application/json": { schema: ref("Error") } } });
 const pathParams = [
@@ -144,9 +163,60 @@ export function buildOpenApi(serverUrl?: string): Record<string, unknown> {
         },
       },
       ...consolePaths(ref, errorResponse),
+      [`${SUBSCRIPTION}/deliveries`]: {
+        get: {
+          operationId: "Deliveries_list",
+          summary: "A subscription's deliveries, newest first, each with its attempts",
+          description: "Each attempt has its time, the endpoint's status code (null when it did not answer, with the error), the latency and the first 1 KiB of the answer.",
+          security: [{ ApiKey: [] }],
+          parameters: [
+            ...subscriptionParams,
+            ...Object.entries(DELIVERY_PARAMETERS).map(([name, { description, ...schema }]) => ({ name, in: "query", required: false, schema, ...(description === undefined ? {} : { description }) })),
+          ],
+          responses: {
+            "200": { description: "A page of deliveries", content: { "application/json": { schema: ref("DeliveryPage") } } },
+            "400": errorResponse("Unknown parameter, or an invalid limit, state or cursor"),
+            "401": errorResponse("Missing or wrong API key"),
+            "404": errorResponse("Unknown environment or subscription"),
+            "503": errorResponse("Storage unavailable"),
+          },
+        },
+      },
+      [`${SUBSCRIPTION}/deliveries/{deliveryId}/retry`]: {
+        post: {
+          operationId: "Deliveries_retry",
+          summary: "Queue a dead delivery again (and end the subscription's disabling after a 410)",
+          security: [{ ApiKey: [] }],
+          parameters: [...subscriptionParams, { name: "deliveryId", in: "path", required: true, schema: { type: "string" }, description: "The delivery's id" }],
+          responses: {
+            "200": { description: "Queued: attempted again now", content: { "application/json": { schema: ref("RetryResult") } } },
+            "401": errorResponse("Missing or wrong API key"),
+            "404": errorResponse("Unknown environment or subscription, or no dead delivery with this id"),
+            "503": errorResponse("Storage unavailable"),
+          },
+        },
+      },
+      [`${SUBSCRIPTION}/replay`]: {
+        post: {
+          operationId: "Deliveries_replay",
+          summary: "Queue again the events of the subscription's integrations and statuses from a time onward",
+          description: "Each replayed event gets a new webhook-id, so endpoints that discard repeats take it.",
+          security: [{ ApiKey: [] }],
+          parameters: subscriptionParams,
+          requestBody: { required: true, content: { "application/json": { schema: ref("ReplayRequest") } } },
+          responses: {
+            "200": { description: "How many deliveries were queued", content: { "application/json": { schema: ref("ReplayResult") } } },
+            "400": errorResponse("A body that is not JSON or not a replay request"),
+            "401": errorResponse("Missing or wrong API key"),
+            "404": errorResponse("Unknown environment or subscription"),
+            "503": errorResponse("Storage unavailable"),
+          },
+        },
+      },
       "/health": {
         get: {
           operationId: "health",
+          description: "With subscriptions configured, `details.outbox` holds the deliveries pending and dead, whether the pending count is over the alarm size (`delivery.outboxAlarm`), and the subscriptions disabled by a 410.",
           responses: { "200": { description: "Serving: a write can be committed now" }, "503": errorResponse("Storage cannot commit a write (down, full, read-only, or its file moved)") },
         },
       },

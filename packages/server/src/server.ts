@@ -4,6 +4,8 @@ import type { DependencyContainer } from "tsyringe";
 import { composeServer, DEFAULT_BODY_LIMIT, SERVER_TOKENS, type CompositionOptions } from "./composition.js";
 import type { ResolvedConfig } from "./config/load.js";
 import { buildHttpApp } from "./http/app.js";
+import type { DeliveryOperations } from "./outbound/operations.js";
+import type { DeliveryWorker } from "./outbound/worker.js";
 import type { Receiver } from "./receiver/receiver.js";
 import type { Store } from "./store/store.js";
 import { isActivityStore } from "./store/activity.js";
@@ -45,7 +47,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const store = container.resolve<Store>(SERVER_TOKENS.Store);
   const sessionSecret = options.sessionSecret ?? process.env.TIDINGS_SESSION_SECRET;
   if (!isActivityStore(store)) logger.warn("the store cannot answer the console's reads: /console is not served");
-  const app = buildHttpApp(container.resolve<Receiver>(SERVER_TOKENS.Receiver), {
+  const deliveries = container.resolve<DeliveryWorker | null>(SERVER_TOKENS.Deliveries);
+  const app = buildHttpApp(container.resolve<Receiver>(SERVER_TOKENS.Receiver), container.resolve<DeliveryOperations>(SERVER_TOKENS.DeliveryOperations), {
     logger,
     bodyLimit,
     requestTimeoutMs: limits.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
@@ -68,6 +71,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     await store.close();
     throw thrown;
   }
+  deliveries?.start();
   const address = app.server.address();
   const port = typeof address === "object" && address !== null ? address.port : options.port;
   const host = options.host ?? DEFAULT_HOST;
@@ -88,6 +92,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         clearInterval(sweep);
         clearTimeout(deadline);
       }
+      // Attempts in flight finish and are recorded (each bounded by the delivery timeout); one cut
+      // short would be sent again after its lease anyway.
+      await deliveries?.stop();
       await store.close();
     },
   };

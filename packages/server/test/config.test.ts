@@ -37,6 +37,26 @@ describe("configuration", () => {
     await expect(resolveConfig(document, "cfg.json")).rejects.toThrow(message);
   });
 
+  const SUBSCRIPTION = { id: "app", environmentId: "env-a", url: "https://app.example.com/hooks", secret: `whsec_${Buffer.alloc(32, 1).toString("base64")}` };
+  it.each([
+    ["loopback without allowPrivateNetwork", { url: "http://127.0.0.1:9000/hooks" }, /\/subscriptions\/0\/url: http:\/\/127\.0\.0\.1:9000 is the address 127\.0\.0\.1, which is not public .*"allowPrivateNetwork": true/],
+    ["a private IPv6 address", { url: "https://[fd00::1]/hooks" }, /\/subscriptions\/0\/url: .*fd00::1, which is not public/],
+    ["localhost", { url: "https://localhost/hooks" }, /\/subscriptions\/0\/url: .*localhost, which is loopback/],
+    ["plain http to a public host", { url: "http://app.example.com/hooks" }, /\/subscriptions\/0\/url: http:\/\/app\.example\.com is plain http/],
+    ["a secret of 16 bytes", { secret: `whsec_${Buffer.alloc(16, 1).toString("base64")}` }, /\/subscriptions\/0\/secret: the secret holds 16 bytes/],
+    ["an unknown environment", { environmentId: "zzz" }, /\/subscriptions\/0\/environmentId: no environment "zzz"/],
+    ["an integration of another environment", { integrations: ["legacy", "nope"] }, /\/subscriptions\/0\/integrations: no integration "nope" in environment "env-a"/],
+  ])("refuses a subscription at start: %s", async (_, override, message) => {
+    const document = { ...TEST_CONFIG, subscriptions: [{ ...SUBSCRIPTION, ...override }] };
+    await expect(resolveConfig(document, "cfg.json")).rejects.toThrow(ConfigError);
+    await expect(resolveConfig(document, "cfg.json")).rejects.toThrow(message);
+  });
+
+  it("accepts a private address with allowPrivateNetwork, and fills in the default retry schedule", async () => {
+    const config = await resolveConfig({ ...TEST_CONFIG, subscriptions: [{ ...SUBSCRIPTION, url: "http://127.0.0.1:9000/hooks", allowPrivateNetwork: true }] }, "cfg.json");
+    expect(config.subscriptions.map((s) => [s.url.href, s.retrySchedule])).toEqual([["http://127.0.0.1:9000/hooks", [5, 300, 1800, 7200, 18000, 36000, 36000]]]);
+  });
+
   it.each([
     ["an unknown provider", { provider: "nope" }, /\/integrations\/0\/provider: no plugin "nope"/],
     ["credentials the plugin rejects", { provider: "everlytic-standard", credentials: { username: "u" } }, /\/integrations\/0\/credentials: not valid credentials for everlytic-standard/],

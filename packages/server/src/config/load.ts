@@ -7,6 +7,7 @@ import { loadPlugins, PluginRegistry } from "@tidings/core/host";
 import { BUILTIN_PLUGINS } from "../builtin-plugins.js";
 import { credentialsProblems } from "./credentials-problems.js";
 import { configJsonSchema, type Config, type EnvironmentConfig } from "./schema.js";
+import { resolveSubscriptions, type ResolvedSubscription } from "./subscriptions.js";
 
 /** The demo configuration that `pnpm start` uses when TIDINGS_CONFIG is not set. */
 export const DEMO_CONFIG_PATH = fileURLToPath(new URL("../../config/demo.json", import.meta.url));
@@ -35,6 +36,7 @@ export interface ResolvedConfig {
   /** Keyed by `${environmentId}/${integrationId}`. */
   readonly integrations: ReadonlyMap<string, ResolvedIntegration>;
   readonly registry: PluginRegistry;
+  readonly subscriptions: readonly ResolvedSubscription[];
 }
 
 export function integrationKey(environmentId: string, integrationId: string): string {
@@ -116,5 +118,9 @@ export async function resolveConfig(document: unknown, source: string): Promise<
       responseId: integration.responseId ?? "event",
     });
   }
-  return { source, raw: config, environments, integrations, registry };
+  const subscriptions = resolveSubscriptions(config.subscriptions ?? [], environments, (environmentId) =>
+    new Set([...integrations.values()].filter((integration) => integration.environmentId === environmentId).map((integration) => integration.id)),
+  );
+  if ("problem" in subscriptions) throw new ConfigError(`${source}: ${subscriptions.at}: ${subscriptions.problem}`);
+  return { source, raw: config, environments, integrations, registry, subscriptions };
 }

@@ -1,3 +1,4 @@
+import { StatusSchema } from "@tidings/core";
 import { z } from "zod";
 
 /**
@@ -46,11 +47,38 @@ export const IntegrationSchema = z
   })
   .strict();
 
+/** Seconds between attempts: about three days in all (jittered by up to a fifth each way). */
+export const DEFAULT_RETRY_SCHEDULE = [5, 300, 1800, 7200, 18000, 36000, 36000] as const;
+
+export const SubscriptionSchema = z
+  .object({
+    id: Id,
+    environmentId: Id,
+    url: z.string().regex(/^https?:\/\/[^\s/?#]+[^\s]*$/, "expected an http(s) URL").max(2048).meta({ description: "Where each event is POSTed; https, or http only with allowPrivateNetwork" }),
+    secret: z
+      .string()
+      .regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, "expected whsec_ followed by base64 of 24 to 64 random bytes")
+      .meta({ description: "The Standard Webhooks signing secret: `whsec_` and the base64 of 24 to 64 random bytes" }),
+    statuses: z.array(StatusSchema).min(1).optional().meta({ description: "Deliver only events of these statuses (default all)" }),
+    integrations: z.array(Id).min(1).optional().meta({ description: "Deliver only events of these integrations of the environment (default all)" }),
+    retrySchedule: z
+      .array(z.number().min(0).max(7 * 86_400))
+      .max(50)
+      .optional()
+      .meta({ description: "Seconds to wait before each retry, jittered by up to a fifth (default [5, 300, 1800, 7200, 18000, 36000, 36000], about three days)" }),
+    allowPrivateNetwork: z
+      .boolean()
+      .optional()
+      .meta({ description: "Allow delivery to loopback, private and link-local addresses, and over plain http (default false)" }),
+  })
+  .strict();
+
 export const ConfigSchema = z
   .object({
     $schema: z.string().optional(),
     environments: z.array(EnvironmentSchema).min(1),
     integrations: z.array(IntegrationSchema),
+    subscriptions: z.array(SubscriptionSchema).optional().meta({ description: "Endpoints that receive each new event as a signed POST (Standard Webhooks)" }),
     plugins: z.array(z.string().min(1)).optional().meta({ description: "Community plugins: npm package names or paths (relative to the config file)" }),
     limits: z
       .object({
@@ -68,6 +96,15 @@ export const ConfigSchema = z
           .meta({ description: "Text the host gives plugins by URL instead of fetching it (Amazon SNS signing certificates as PEM): air-gapped hosts" }),
         actions: z.boolean().optional().meta({ description: "Perform plugins' follow-ups, such as confirming Amazon SNS subscriptions (default true)" }),
         fetchTimeoutMs: z.int().min(100).max(60_000).optional().meta({ description: "Time for one fetch on a plugin's behalf (default 5000)" }),
+      })
+      .strict()
+      .optional(),
+    delivery: z
+      .object({
+        timeoutMs: z.int().min(100).max(120_000).optional().meta({ description: "Time for one delivery attempt, answer included (default 10000)" }),
+        concurrency: z.int().min(1).max(256).optional().meta({ description: "Attempts in flight per subscription (default 8)" }),
+        outboxAlarm: z.int().min(1).optional().meta({ description: "Deliveries waiting beyond which /health and the logs raise the alarm (default 10000)" }),
+        pollMs: z.int().min(10).max(60_000).optional().meta({ description: "How often the outbox is read for due deliveries (default 1000)" }),
       })
       .strict()
       .optional(),
@@ -89,6 +126,7 @@ export const ConfigSchema = z
 export type Config = z.infer<typeof ConfigSchema>;
 export type EnvironmentConfig = z.infer<typeof EnvironmentSchema>;
 export type IntegrationConfig = z.infer<typeof IntegrationSchema>;
+export type SubscriptionConfig = z.infer<typeof SubscriptionSchema>;
 
 export function configJsonSchema(): Record<string, unknown> {
   return z.toJSONSchema(ConfigSchema, { target: "draft-2020-12", io: "input" }) as Record<string, unknown>;

@@ -4,8 +4,9 @@ import { mountConsole, type ConsoleOptions, type SessionReader } from "../consol
 import { buildOpenApi } from "../openapi.js";
 import { errorBody, errorResponse, type HttpErrorCode } from "../receiver/errors.js";
 import type { ReceiverRequest, ReceiverResponse } from "../receiver/http-types.js";
+import type { DeliveryOperations } from "../outbound/operations.js";
 import type { Receiver } from "../receiver/receiver.js";
-import { INBOUND_PATH, TIMELINE_PATH } from "./routes.js";
+import { DELIVERIES_PATH, INBOUND_PATH, REPLAY_PATH, RETRY_PATH, TIMELINE_PATH } from "./routes.js";
 
 export interface HttpOptions {
   readonly logger: Logger;
@@ -20,7 +21,7 @@ export interface HttpOptions {
  * The thin HTTP layer: fastify keeps the raw body bytes (signatures are over them) and hands
  * framework-free requests to the Receiver. Nothing here knows about plugins or storage.
  */
-export function buildHttpApp(receiver: Receiver, options: HttpOptions): FastifyInstance {
+export function buildHttpApp(receiver: Receiver, operations: DeliveryOperations, options: HttpOptions): FastifyInstance {
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
     bodyLimit: options.bodyLimit,
@@ -72,6 +73,9 @@ export function buildHttpApp(receiver: Receiver, options: HttpOptions): FastifyI
   app.post(INBOUND_PATH, (request, reply) => inbound(toReceiverRequest(request)).then((response) => send(reply, response)));
   app.get(`${INBOUND_PATH}/events`, (request, reply) => receiver.feed(reader(request)).then((response) => send(reply, response)));
   app.get(TIMELINE_PATH, (request, reply) => receiver.timeline(reader(request)).then((response) => send(reply, response)));
+  app.get(DELIVERIES_PATH, (request, reply) => operations.list(reader(request)).then((response) => send(reply, response)));
+  app.post(RETRY_PATH, (request, reply) => operations.retry(reader(request)).then((response) => send(reply, response)));
+  app.post(REPLAY_PATH, (request, reply) => operations.replay(reader(request)).then((response) => send(reply, response)));
   app.get("/health", (_request, reply) => receiver.health().then((response) => send(reply, response)));
   const openApi = JSON.stringify(buildOpenApi());
   app.get("/openapi.json", (_request, reply) => send(reply, { statusCode: 200, body: openApi }));

@@ -4,6 +4,12 @@ export const INBOUND_PATH = `${INBOUND_PREFIX}/:environmentId/:integrationId`;
 /** Every event of one message (by provider message id or sender's correlation id). */
 export const TIMELINE_PATH = `${INBOUND_PATH}/messages/:messageId/events`;
 
+/** A subscription's deliveries (the delivery operations), and what can be done to them. */
+export const SUBSCRIPTION_PATH = "/v2/environments/:environmentId/subscriptions/:subscriptionId";
+export const DELIVERIES_PATH = `${SUBSCRIPTION_PATH}/deliveries`;
+export const RETRY_PATH = `${DELIVERIES_PATH}/:deliveryId/retry`;
+export const REPLAY_PATH = `${SUBSCRIPTION_PATH}/replay`;
+
 /** The path of one integration's webhook URL. */
 export function inboundPath(environmentId: string, integrationId: string): string {
   return `${INBOUND_PREFIX}/${encodeURIComponent(environmentId)}/${encodeURIComponent(integrationId)}`;

@@ -5,6 +5,8 @@ import type { Engine } from "@tidings/core/host";
 import type { Logger } from "pino";
 import type { z } from "zod";
 import { integrationKey, type ResolvedConfig, type ResolvedIntegration } from "../config/load.js";
+import { subscribes, type ResolvedSubscription } from "../config/subscriptions.js";
+import type { OutboxStatus } from "../outbound/worker.js";
 import type { EnvironmentConfig } from "../config/schema.js";
 import { InvalidCursorError, StorageUnavailableError, type AcceptedResult, type FeedItem, type Scope, type Store, type StoredRequest } from "../store/store.js";
 import { performActions } from "../host/index.js";
@@ -42,6 +44,8 @@ export interface ReceiverDeps {
   readonly hostServices: HostServices;
   /** Whether plugins' follow-ups (SNS subscription confirmation) are performed. */
   readonly hostActions: boolean;
+  /** The delivery worker, when subscriptions are configured: woken after a commit that queued jobs, and its outbox reported by /health. */
+  readonly deliveries?: { wake(): void; status(): OutboxStatus | undefined };
 }
 
 /**
@@ -49,7 +53,15 @@ export interface ReceiverDeps {
  * turns its requests into ReceiverRequest and writes back the ReceiverResponse.
  */
 export class Receiver {
-  constructor(private readonly deps: ReceiverDeps) {}
+  /** The subscriptions that may take an integration's events, by integrationKey. */
+  readonly #subscriptions = new Map<string, readonly ResolvedSubscription[]>();
+
+  constructor(private readonly deps: ReceiverDeps) {
+    for (const integration of deps.config.integrations.values()) {
+      const taking = deps.config.subscriptions.filter((s) => s.environmentId === integration.environmentId && (s.integrations?.has(integration.id) ?? true));
+      if (taking.length > 0) this.#subscriptions.set(integrationKey(integration.environmentId, integration.id), taking);
+    }
+  }
 
   async inbound(req: ReceiverRequest): Promise<ReceiverResponse> {
     const located = this.#locate(req);
@@ -135,7 +147,9 @@ export class Receiver {
     try {
       const { store } = this.deps;
       await (store.probeWrite === undefined ? store.ping() : store.probeWrite());
-      return { statusCode: 200, body: JSON.stringify({ status: "ok" }) };
+      // The outbox's alarm is reported, not failed on: an endpoint being down is no reason to take this instance out.
+      const outbox = this.deps.deliveries?.status();
+      return { statusCode: 200, body: JSON.stringify(outbox === undefined ? { status: "ok" } : { status: "ok", details: { outbox } }) };
     } catch (thrown) {
       return this.#storageDown(thrown);
     }
@@ -193,7 +207,7 @@ export class Receiver {
         scope,
         request: stored,
         provider: integration.plugin.id,
-        results: withCorrelation(outcome.results, integration.correlationKey),
+        results: this.#forDelivery(scope, withCorrelation(outcome.results, integration.correlationKey)),
         ignored: outcome.ignored,
         unmapped: outcome.unmapped,
         response,
@@ -203,6 +217,7 @@ export class Receiver {
       // The key's claim ended with the failed commit: the client's retry is processed afresh.
       return this.#storageDown(thrown);
     }
+    if (this.#subscriptions.has(integrationKey(scope.environmentId, scope.integrationId)) && outcome.results.length > 0) this.deps.deliveries?.wake();
     if (outcome.actions.length > 0) {
       // After the commit, never awaited: a provider's confirmation URL must not hold its own answer.
       void performActions(outcome.actions, this.deps.hostServices, { enabled: this.deps.hostActions, logger: this.deps.logger.child(scope) });
@@ -229,6 +244,16 @@ export class Receiver {
       return undefined;
     }
     return handshake !== undefined && Object.entries(handshake.headers).every(([name, value]) => isWritableHeader(name, value)) ? handshake : undefined;
+  }
+
+  /** Each result with the subscriptions that take it (the store queues a delivery for each new one). */
+  #forDelivery(scope: Scope, results: readonly AcceptedResult[]): readonly AcceptedResult[] {
+    const taking = this.#subscriptions.get(integrationKey(scope.environmentId, scope.integrationId));
+    if (taking === undefined) return results;
+    return results.map((result) => {
+      const ids = taking.filter((s) => subscribes(s, scope.integrationId, result.event.status)).map((s) => s.id);
+      return ids.length === 0 ? result : { ...result, subscriptions: ids };
+    });
   }
 
   /** Kept (bounded retention) so a legitimate caller's request is never lost, then answered. */

@@ -1,3 +1,4 @@
+import type { Outbox } from "./outbox.js";
 import type { EventDetails, IgnoredEvent, NormalizedResult, Status, UnmappedEvent, WebhookResultDto } from "@tidings/core";
 
 /**
@@ -24,8 +25,11 @@ export interface StoredResponse {
   readonly body: string;
 }
 
-/** A result as stored: the engine's, with the sender's correlation id the receiver read from it. */
-export type AcceptedResult = NormalizedResult & { readonly correlationId?: string };
+/**
+ * A result as stored: the engine's, with the sender's correlation id the receiver read from it,
+ * and the subscriptions it is delivered to (when it is new: a re-delivery is not delivered again).
+ */
+export type AcceptedResult = NormalizedResult & { readonly correlationId?: string; readonly subscriptions?: readonly string[] };
 
 export interface AcceptedRecord {
   readonly scope: Scope;
@@ -145,6 +149,8 @@ export interface Store {
   feed(scope: Scope, query: FeedQuery): Promise<FeedPage>;
   /** The results whose externalId or correlationId is `messageId`, in provider-time then stored order (at most MAX_TIMELINE). */
   timeline(scope: Scope, messageId: string): Promise<readonly FeedItem[]>;
+  /** The delivery outbox; its jobs are written in the commits of the events they carry. */
+  readonly outbox?: Outbox;
   /** Resolves when the database answers a read. */
   ping(): Promise<void>;
   /**

@@ -63,20 +63,23 @@ export async function prepareActivity(client: pg.PoolClient): Promise<void> {
 }
 
 /**
- * Wraps the statement that inserts a request's events (parameters $1 environment, $2 integration,
- * rows RETURNING status and event_at) so that the results it actually inserted, duplicates
- * excluded, count in their hour, in the same statement.
+ * Wraps the statement that inserts a request's events (parameters $1 environment, $2 integration)
+ * so that the results it actually inserted, duplicates excluded, count in their hour and day, in
+ * the same statement; it answers the inserted results' ids only when `returnFresh` asks.
  */
-export function withRollup(insertEvents: string): string {
-  return `WITH inserted AS (${insertEvents} RETURNING status, event_at),
+export function withRollup(insertEvents: string, returnFresh: boolean): string {
+  return `WITH inserted AS (${insertEvents} RETURNING kind, id, status, event_at),
   hours AS (
     INSERT INTO tidings_status_hours (environment_id, integration_id, hour, status, count)
     SELECT $1, $2, floor(event_at / 3600000.0)::bigint, status, count(*) FROM inserted WHERE status IS NOT NULL GROUP BY 3, 4
     ON CONFLICT (environment_id, hour, integration_id, status) DO UPDATE SET count = tidings_status_hours.count + EXCLUDED.count
+  ),
+  days AS (
+    INSERT INTO tidings_status_days (environment_id, integration_id, day, status, count)
+    SELECT $1, $2, floor(event_at / 86400000.0)::bigint, status, count(*) FROM inserted WHERE status IS NOT NULL GROUP BY 3, 4
+    ON CONFLICT (environment_id, day, integration_id, status) DO UPDATE SET count = tidings_status_days.count + EXCLUDED.count
   )
-  INSERT INTO tidings_status_days (environment_id, integration_id, day, status, count)
-  SELECT $1, $2, floor(event_at / 86400000.0)::bigint, status, count(*) FROM inserted WHERE status IS NOT NULL GROUP BY 3, 4
-  ON CONFLICT (environment_id, day, integration_id, status) DO UPDATE SET count = tidings_status_days.count + EXCLUDED.count`;
+  SELECT kind, id FROM inserted WHERE ${returnFresh ? "kind = 'result'" : "false"}`;
 }
 
 /** Records the newest call of each scope of a commit, in that commit. */

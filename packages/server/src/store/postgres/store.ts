@@ -25,6 +25,8 @@ import {
 import { isUnavailable, transaction } from "./connection.js";
 import { PostgresActivity, prepareActivity, touchScopes } from "./activity.js";
 import { feedItem, ITEM_COLUMNS, POSTGRES_TIMELINE, postgresFeedQuery, type EventRow } from "./feed.js";
+import { newDeliveries } from "../../outbound/payload.js";
+import { insertDeliveries, OUTBOX_SCHEMA, PostgresOutbox } from "./outbox.js";
 import { FEED_LOCK, SCHEMA } from "./schema.js";
 import { completeClaim, insertEvents, insertRequest, pruneRejected } from "./writes.js";
 
@@ -56,6 +58,7 @@ export class PostgresStore implements Store, ActivityStore {
   readonly #inFlightTtlMs: number;
   readonly #writes: GroupCommit<Pending>;
   readonly #activity = new PostgresActivity((sql, params) => this.#guard(() => this.#pool.query(sql, params)), ITEM_COLUMNS, feedItem);
+  readonly outbox: PostgresOutbox;
   #rejectedSincePrune = 0;
   #probe: Promise<void> | undefined;
 
@@ -63,6 +66,7 @@ export class PostgresStore implements Store, ActivityStore {
     this.#pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
     // An idle client losing its connection must not crash the process; the next query reports it.
     this.#pool.on("error", () => undefined);
+    this.outbox = new PostgresOutbox(this.#pool);
     this.#locks = new AdvisoryLocks({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
     ({ now: this.#now, maxRejected: this.#maxRejected, inFlightTtlMs: this.#inFlightTtlMs } = storeSettings(options));
     this.#writes = new GroupCommit({
@@ -83,6 +87,7 @@ export class PostgresStore implements Store, ActivityStore {
         await client.query("SELECT pg_advisory_xact_lock($1)", [FEED_LOCK + 1]);
         await client.query(SCHEMA);
         await prepareActivity(client);
+        await client.query(OUTBOX_SCHEMA);
       });
       await store.#probeWrite().catch((thrown: Error) => {
         throw new StorageUnavailableError(`cannot write to the PostgreSQL database: ${thrown.message}`, { cause: thrown });
@@ -232,7 +237,11 @@ export class PostgresStore implements Store, ActivityStore {
         continue;
       }
       const accepted = record as AcceptedRecord;
-      await insertEvents(client, accepted, seq);
+      // The outbox's jobs for the new results, in this same transaction: committed with them or not at
+      // all; due from the time the receiver stamped (the worker reads the same clock).
+      const delivered = accepted.results.some((result) => result.subscriptions !== undefined && result.subscriptions.length > 0);
+      const fresh = await insertEvents(client, accepted, seq, delivered);
+      if (fresh.length > 0) await insertDeliveries(client, newDeliveries(accepted, fresh), Date.parse(accepted.request.receivedAt));
       if (accepted.idempotencyKey !== undefined) await completeClaim(client, accepted, pending.claim);
     }
     await touchScopes(client, batch.map(({ record }) => ({ scope: record.scope, receivedAt: record.request.receivedAt })));

@@ -8,24 +8,32 @@ const COLUMNS = ["kind", "id", "body", "provider", "details", "status", "event_a
 
 /**
  * Inserts an accepted request's events, one statement whatever their number (each column travels
- * as one array); an event id stored before is skipped.
+ * as one array); an event id stored before is skipped. Returns the results that were new when
+ * `returnFresh` asks (the outbox needs them; returning rows costs a little, so only then).
  */
-export async function insertEvents(client: pg.PoolClient, record: AcceptedRecord, requestSeq: string): Promise<void> {
+export async function insertEvents(client: pg.PoolClient, record: AcceptedRecord, requestSeq: string, returnFresh: boolean): Promise<AcceptedRecord["results"]> {
   const none = [null, null, null, null, null, null, null] as const;
   const rows: (readonly unknown[])[] = [
     ...record.results.map((r) => ["result", r.id, JSON.stringify(r.event), record.provider, r.details === undefined ? null : JSON.stringify(r.details), ...indexColumns(r)]),
     ...record.ignored.map((i) => ["ignored", i.id, JSON.stringify(i), ...none]),
     ...record.unmapped.map((u) => ["unmapped", u.id, JSON.stringify(u), ...none]),
   ];
-  if (rows.length === 0) return;
-  // The results actually inserted (re-deliveries are not) count in the console's roll-ups, in the same statement.
-  await client.query(
-    withRollup(`INSERT INTO tidings_events (environment_id, integration_id, request_seq, received_at, kind, id, body, provider, details, status, event_at, external_id, correlation_id, recipient)
+  if (rows.length === 0) return [];
+  // The results actually inserted (re-deliveries are not) count in the console's roll-ups, in the
+  // same statement, which also names them when the outbox needs them.
+  const { rows: inserted } = await client.query(
+    withRollup(
+      `INSERT INTO tidings_events (environment_id, integration_id, request_seq, received_at, kind, id, body, provider, details, status, event_at, external_id, correlation_id, recipient)
      SELECT $1, $2, $3, $4, t.* FROM unnest($5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::bigint[], $12::text[], $13::text[], $14::text[])
        AS t(kind, id, body, provider, details, status, event_at, external_id, correlation_id, recipient)
-     ON CONFLICT (environment_id, integration_id, kind, id) DO NOTHING`),
+     ON CONFLICT (environment_id, integration_id, kind, id) DO NOTHING`,
+      returnFresh,
+    ),
     [record.scope.environmentId, record.scope.integrationId, requestSeq, record.request.receivedAt, ...COLUMNS.map((_, c) => rows.map((r) => r[c]))],
   );
+  if (!returnFresh) return [];
+  const fresh = new Set((inserted as { kind: string; id: string }[]).filter((row) => row.kind === "result").map((row) => row.id));
+  return record.results.filter((result) => fresh.has(result.id));
 }
 
 export async function insertRequest(client: pg.PoolClient, scope: Scope, request: StoredRequest, rejected: RejectedRecord | null): Promise<string> {

@@ -5,8 +5,9 @@ import { ACTIVITY_BACKFILL, createActivityTables } from "./activity.js";
 
 /**
  * `PRAGMA user_version` of this layout: one row per request, its events stored with it, a
- * per-event index row for filtering, and the console's hourly and daily roll-ups. Layouts 3
- * (without the per-event index) and 4 (without the roll-ups) are migrated on open.
+ * per-event index row for filtering, the console's hourly and daily roll-ups, and the delivery
+ * outbox. Layouts 3 (without the per-event index) and 4 (without the roll-ups and the outbox) are
+ * migrated on open.
  */
 export const LAYOUT = 5;
 /** A feed cursor is `seq * SLOTS + events already read from that request` (maxEvents is far below). */
@@ -35,6 +36,47 @@ CREATE INDEX IF NOT EXISTS events_recipient ON events (scope, recipient, cursor)
 CREATE INDEX IF NOT EXISTS events_event_at ON events (scope, event_at, cursor);
 `;
 
+/**
+ * The delivery outbox: one row per (subscription, event), written in the transaction of the
+ * request that stored the event; each attempt kept with its answer's first 1 KiB.
+ */
+const OUTBOX_SCHEMA = `
+CREATE TABLE IF NOT EXISTS deliveries (
+  id INTEGER PRIMARY KEY,
+  subscription_id TEXT NOT NULL,
+  message_id TEXT NOT NULL,
+  environment_id TEXT NOT NULL,
+  integration_id TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'dead')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_at INTEGER NOT NULL,
+  lease_until INTEGER NOT NULL DEFAULT 0,
+  lease_token TEXT,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (subscription_id, next_at, id) WHERE state = 'pending';
+CREATE INDEX IF NOT EXISTS deliveries_dead ON deliveries (id) WHERE state = 'dead';
+CREATE INDEX IF NOT EXISTS deliveries_by_subscription ON deliveries (subscription_id, id);
+CREATE TABLE IF NOT EXISTS delivery_attempts (
+  delivery_id INTEGER NOT NULL,
+  attempt INTEGER NOT NULL,
+  at INTEGER NOT NULL,
+  status_code INTEGER,
+  latency_ms INTEGER NOT NULL,
+  error TEXT,
+  response TEXT,
+  PRIMARY KEY (delivery_id, attempt)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS disabled_subscriptions (
+  subscription_id TEXT PRIMARY KEY,
+  disabled_at INTEGER NOT NULL,
+  reason TEXT NOT NULL
+) WITHOUT ROWID;
+`;
+
 const SCHEMA = `
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE scopes (
@@ -59,6 +101,7 @@ CREATE TABLE requests (
 );
 CREATE INDEX requests_feed ON requests (scope, seq) WHERE result_count > 0;
 ${EVENTS_SCHEMA}
+${OUTBOX_SCHEMA}
 -- The event keys (128-bit digests) each commit stored, for rebuilding the de-duplication memory at
 -- start: one row per commit rather than per request, so a start reads few rows. Pruned past two
 -- windows.
@@ -115,6 +158,7 @@ export function prepareLayout(db: Database.Database, path: string): number {
       if (version === 3) db.exec(EVENTS_SCHEMA);
       createActivityTables(db);
       db.exec(ACTIVITY_BACKFILL);
+      db.exec(OUTBOX_SCHEMA);
       db.pragma(`user_version = ${LAYOUT}`);
     })();
   } else if (version !== LAYOUT) {

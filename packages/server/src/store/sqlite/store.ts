@@ -23,6 +23,7 @@ import { ActivityTally, SqliteActivity } from "./activity.js";
 import { EventKeys, type Staging } from "./dedup.js";
 import { SqliteFeed } from "./feed.js";
 import { checkFreeSpace, fileIdentity, isStorageFault, openDatabase, PROBE_SQL } from "./file.js";
+import { SqliteOutbox } from "./outbox.js";
 import { SqliteWrites } from "./writes.js";
 
 export interface SqliteStoreOptions extends StoreOptions {
@@ -68,6 +69,7 @@ export class SqliteStore implements Store, ActivityStore {
   readonly #rows: SqliteWrites;
   readonly #feed: SqliteFeed;
   readonly #activity: SqliteActivity;
+  readonly outbox: SqliteOutbox;
   readonly #scopes = new Map<string, number>();
   readonly #sql;
   readonly #writes: GroupCommit<Write>;
@@ -92,7 +94,15 @@ export class SqliteStore implements Store, ActivityStore {
     };
     this.#checkpointer = identity === undefined ? undefined : startCheckpointer(path, options.onCheckpointError ?? (() => undefined));
     this.#keys = new EventKeys(db, seed, options.dedupWindowMs ?? DEFAULT_DEDUP_WINDOW_MS, this.#now);
-    this.#rows = new SqliteWrites(db, this.#keys, settings.maxRejected);
+    this.outbox = new SqliteOutbox(
+      db,
+      (write) => this.#writes.add(() => write()),
+      async (read) => this.#guard(() => {
+        this.#checkFile();
+        return read();
+      }),
+    );
+    this.#rows = new SqliteWrites(db, this.#keys, this.outbox, settings.maxRejected);
     this.#feed = new SqliteFeed(db);
     this.#activity = new SqliteActivity(db, (cursors) => this.#feed.itemsAt(cursors));
     const writeAll = db.transaction((writes: readonly Write[], staging: Staging, now: number) => {

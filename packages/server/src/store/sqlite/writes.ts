@@ -1,7 +1,9 @@
 import type Database from "better-sqlite3";
 import type { HeldClaim } from "../held-claims.js";
 import { bodyBuffer, indexColumns, PRUNE_REJECTED_EVERY, type AcceptedRecord, type RejectedRecord, type StoredRequest } from "../store.js";
+import { newDeliveries } from "../../outbound/payload.js";
 import type { EventKeys, Staging } from "./dedup.js";
+import type { SqliteOutbox } from "./outbox.js";
 import { storedResults } from "./results.js";
 import { SLOTS } from "./schema.js";
 
@@ -14,16 +16,18 @@ export interface AcceptedWrite {
 /**
  * The rows of accepted and rejected requests, written inside the group commit's transaction: the
  * request with its new events (re-deliveries dropped by EventKeys), the per-event index rows, the
- * idempotency key's outcome; rejected requests pruned beyond `maxRejected`.
+ * outbox's delivery jobs for those events, the idempotency key's outcome; rejected requests pruned beyond `maxRejected`.
  */
 export class SqliteWrites {
   readonly #keys: EventKeys;
+  readonly #outbox: SqliteOutbox;
   readonly #maxRejected: number;
   readonly #sql;
   #rejectedSincePrune = 0;
 
-  constructor(db: Database.Database, keys: EventKeys, maxRejected: number) {
+  constructor(db: Database.Database, keys: EventKeys, outbox: SqliteOutbox, maxRejected: number) {
     this.#keys = keys;
+    this.#outbox = outbox;
     this.#maxRejected = maxRejected;
     this.#sql = {
       insertRequest: db.prepare(
@@ -70,6 +74,9 @@ export class SqliteWrites {
     if (freshResults.length > 0) {
       this.#sql.insertEvents.run(seq * SLOTS + 1, scopeId, request.receivedAt, JSON.stringify(freshResults.map(indexColumns)));
     }
+    // The outbox's jobs for the new results, in this same transaction: committed with them or not at
+    // all; due from the time the receiver stamped (the worker reads the same clock).
+    if (freshResults.length > 0) this.#outbox.insert(newDeliveries(record, freshResults), Date.parse(request.receivedAt));
     const { idempotencyKey: key, response } = record;
     if (key !== undefined) {
       // Without a claim held here, only a row an earlier version claimed in the table is completed.

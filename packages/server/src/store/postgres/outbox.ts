@@ -1,0 +1,211 @@
+import { randomUUID } from "node:crypto";
+import type pg from "pg";
+import type { NewDelivery } from "../../outbound/payload.js";
+import { StorageUnavailableError } from "../store.js";
+import type { AttemptOutcome, AttemptRecord, ClaimedDelivery, DeliveryState, DeliveryView, Outbox, OutboxSize } from "../outbox.js";
+import { transaction } from "./connection.js";
+
+export const OUTBOX_SCHEMA = `
+CREATE TABLE IF NOT EXISTS tidings_deliveries (
+  id BIGSERIAL PRIMARY KEY,
+  subscription_id TEXT NOT NULL,
+  message_id TEXT NOT NULL,
+  environment_id TEXT NOT NULL,
+  integration_id TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'dead')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_at BIGINT NOT NULL,
+  lease_until BIGINT NOT NULL DEFAULT 0,
+  lease_token TEXT,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS tidings_deliveries_due ON tidings_deliveries (subscription_id, next_at, id) WHERE state = 'pending';
+CREATE INDEX IF NOT EXISTS tidings_deliveries_dead ON tidings_deliveries (id) WHERE state = 'dead';
+CREATE INDEX IF NOT EXISTS tidings_deliveries_by_subscription ON tidings_deliveries (subscription_id, id);
+CREATE TABLE IF NOT EXISTS tidings_delivery_attempts (
+  delivery_id BIGINT NOT NULL,
+  attempt INTEGER NOT NULL,
+  at BIGINT NOT NULL,
+  status_code INTEGER,
+  latency_ms INTEGER NOT NULL,
+  error TEXT,
+  response TEXT,
+  PRIMARY KEY (delivery_id, attempt)
+);
+CREATE TABLE IF NOT EXISTS tidings_disabled_subscriptions (
+  subscription_id TEXT PRIMARY KEY,
+  disabled_at BIGINT NOT NULL,
+  reason TEXT NOT NULL
+);
+`;
+
+/** Inside a request's transaction: its deliveries are committed with its events, or not at all. One statement for all. */
+export async function insertDeliveries(client: pg.PoolClient | pg.Pool, deliveries: readonly NewDelivery[], now: number): Promise<void> {
+  if (deliveries.length === 0) return;
+  const column = (pick: (d: NewDelivery) => string) => deliveries.map(pick);
+  await client.query(
+    `INSERT INTO tidings_deliveries (subscription_id, message_id, environment_id, integration_id, event_id, payload, state, next_at, created_at, updated_at)
+     SELECT t.*, 'pending', $7, $7, $7 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+       AS t(subscription_id, message_id, environment_id, integration_id, event_id, payload)`,
+    [
+      column((d) => d.subscriptionId),
+      column((d) => d.messageId),
+      column((d) => d.environmentId),
+      column((d) => d.integrationId),
+      column((d) => d.eventId),
+      column((d) => d.payload),
+      now,
+    ],
+  );
+}
+
+/**
+ * The PostgreSQL outbox, shared by every instance on the database. A claim is one statement that
+ * leases due jobs, `FOR UPDATE SKIP LOCKED` so that instances claiming at once take different
+ * jobs instead of waiting for each other; the lease (not a held transaction) covers the attempt, so
+ * a job whose instance died is due again once its lease ends, and a claim that outlived its lease
+ * records nothing.
+ */
+export class PostgresOutbox implements Outbox {
+  readonly #pool: pg.Pool;
+
+  constructor(pool: pg.Pool) {
+    this.#pool = pool;
+  }
+
+  async claim(subscriptionId: string, limit: number, now: number, leaseMs: number): Promise<ClaimedDelivery[]> {
+    const token = randomUUID();
+    const { rows } = await this.#guard(() =>
+      this.#pool.query(
+        `UPDATE tidings_deliveries SET lease_until = $4, lease_token = $5
+         WHERE id IN (
+           SELECT id FROM tidings_deliveries
+           WHERE subscription_id = $1 AND state = 'pending' AND next_at <= $2 AND lease_until <= $2
+             AND NOT EXISTS (SELECT 1 FROM tidings_disabled_subscriptions WHERE subscription_id = $1)
+           ORDER BY next_at, id LIMIT $3 FOR UPDATE SKIP LOCKED)
+         RETURNING id, subscription_id, message_id, payload, attempts`,
+        [subscriptionId, now, limit, now + leaseMs, token],
+      ),
+    );
+    return (rows as { id: string; subscription_id: string; message_id: string; payload: string; attempts: number }[]).map((row) => ({
+      id: String(row.id),
+      subscriptionId: row.subscription_id,
+      messageId: row.message_id,
+      payload: row.payload,
+      attempts: row.attempts,
+      leaseToken: token,
+    }));
+  }
+
+  record(job: ClaimedDelivery, attempt: AttemptRecord, outcome: AttemptOutcome): Promise<boolean> {
+    return this.#guard(() =>
+      transaction(this.#pool, async (client) => {
+        const nextAt = outcome.state === "pending" ? outcome.nextAt : 0;
+        const { rowCount } = await client.query(
+          `UPDATE tidings_deliveries SET state = $1, attempts = attempts + 1, next_at = $2, lease_until = 0, lease_token = NULL, updated_at = $3 WHERE id = $4 AND lease_token = $5`,
+          [outcome.state, nextAt, attempt.at, job.id, job.leaseToken],
+        );
+        if (rowCount !== 1) return false;
+        await client.query(
+          `INSERT INTO tidings_delivery_attempts (delivery_id, attempt, at, status_code, latency_ms, error, response) VALUES ($1, $2, $3, $4, $5, $6, $7)
+           ON CONFLICT (delivery_id, attempt) DO UPDATE SET at = EXCLUDED.at, status_code = EXCLUDED.status_code, latency_ms = EXCLUDED.latency_ms, error = EXCLUDED.error, response = EXCLUDED.response`,
+          [job.id, job.attempts + 1, attempt.at, attempt.statusCode, Math.round(attempt.latencyMs), attempt.error, attempt.response],
+        );
+        if (outcome.state === "dead" && outcome.disableSubscription !== undefined) {
+          await client.query(`INSERT INTO tidings_disabled_subscriptions (subscription_id, disabled_at, reason) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [
+            job.subscriptionId,
+            attempt.at,
+            outcome.disableSubscription,
+          ]);
+        }
+        return true;
+      }),
+    );
+  }
+
+  async enqueue(deliveries: readonly NewDelivery[], now: number): Promise<number> {
+    await this.#guard(() => insertDeliveries(this.#pool, deliveries, now));
+    return deliveries.length;
+  }
+
+  async list(subscriptionId: string, query: { before?: string; limit: number; state?: DeliveryState }): Promise<{ data: DeliveryView[]; next: string | null }> {
+    const before = query.before === undefined ? Number.MAX_SAFE_INTEGER : Number(query.before);
+    const { rows } = await this.#guard(() =>
+      this.#pool.query(
+        `SELECT id, message_id, environment_id, integration_id, event_id, state, next_at, created_at FROM tidings_deliveries
+         WHERE subscription_id = $1 AND id < $2 AND ($3::text IS NULL OR state = $3) ORDER BY id DESC LIMIT $4`,
+        [subscriptionId, before, query.state ?? null, query.limit],
+      ),
+    );
+    const ids = (rows as { id: string }[]).map((row) => row.id);
+    const { rows: attemptRows } = await this.#guard(() =>
+      this.#pool.query(
+        `SELECT delivery_id, at, status_code, latency_ms, error, response FROM tidings_delivery_attempts WHERE delivery_id = ANY($1::bigint[]) ORDER BY delivery_id, attempt`,
+        [ids],
+      ),
+    );
+    const attempts = new Map<string, AttemptRecord[]>();
+    for (const row of attemptRows as { delivery_id: string; at: string; status_code: number | null; latency_ms: number; error: string | null; response: string | null }[]) {
+      const list = attempts.get(String(row.delivery_id)) ?? [];
+      list.push({ at: Number(row.at), statusCode: row.status_code, latencyMs: row.latency_ms, error: row.error, response: row.response });
+      attempts.set(String(row.delivery_id), list);
+    }
+    const data = (rows as { id: string; message_id: string; environment_id: string; integration_id: string; event_id: string; state: DeliveryState; next_at: string; created_at: string }[]).map(
+      (row) => ({
+        id: String(row.id),
+        messageId: row.message_id,
+        environmentId: row.environment_id,
+        integrationId: row.integration_id,
+        eventId: row.event_id,
+        state: row.state,
+        attempts: attempts.get(String(row.id)) ?? [],
+        nextAt: row.state === "pending" ? Number(row.next_at) : null,
+        createdAt: Number(row.created_at),
+      }),
+    );
+    return { data, next: rows.length === query.limit ? data[data.length - 1]!.id : null };
+  }
+
+  async retry(subscriptionId: string, id: string, now: number): Promise<boolean> {
+    if (!/^\d{1,16}$/.test(id)) return false;
+    return this.#guard(() =>
+      transaction(this.#pool, async (client) => {
+        const { rowCount } = await client.query(
+          `UPDATE tidings_deliveries SET state = 'pending', next_at = $1, lease_until = 0, updated_at = $1 WHERE id = $2 AND subscription_id = $3 AND state = 'dead'`,
+          [now, id, subscriptionId],
+        );
+        if (rowCount !== 1) return false;
+        await client.query(`DELETE FROM tidings_disabled_subscriptions WHERE subscription_id = $1`, [subscriptionId]);
+        return true;
+      }),
+    );
+  }
+
+  async size(cap: number): Promise<OutboxSize> {
+    const { rows } = await this.#guard(() =>
+      this.#pool.query(
+        `SELECT (SELECT count(*) FROM (SELECT 1 FROM tidings_deliveries WHERE state = 'pending' LIMIT $1) p) AS pending,
+                (SELECT count(*) FROM (SELECT 1 FROM tidings_deliveries WHERE state = 'dead' LIMIT $1) d) AS dead`,
+        [cap],
+      ),
+    );
+    const row = rows[0] as { pending: string; dead: string };
+    return { pending: Number(row.pending), dead: Number(row.dead) };
+  }
+
+  async disabled(): Promise<ReadonlyMap<string, string>> {
+    const { rows } = await this.#guard(() => this.#pool.query(`SELECT subscription_id, reason FROM tidings_disabled_subscriptions`));
+    return new Map((rows as { subscription_id: string; reason: string }[]).map((row) => [row.subscription_id, row.reason]));
+  }
+
+  async #guard<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (thrown) {
+      throw new StorageUnavailableError(`PostgreSQL failed: ${(thrown as Error).message}`, { cause: thrown });
+    }
+  }
+}
