@@ -61,19 +61,25 @@ function depthExceeded(value: unknown, budget: number): boolean {
 
 /**
  * True when the text has a run of 16 or more digits: only such texts can hold an integer beyond
- * 2^53. A plain loop over code units is cheaper here than a regular expression.
+ * 2^53. Every run of 16 characters covers exactly one index that is 15 modulo 16, so only those
+ * indexes are read, and only a digit there is measured on both sides: about a sixteenth of the
+ * text is looked at, where a loop over every character cost more than JSON.parse itself.
  */
-function hasLongDigitRun(text: string): boolean {
-  let run = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
-      if (++run === 16) return true;
-    } else {
-      run = 0;
-    }
+export function hasLongDigitRun(text: string): boolean {
+  const n = text.length;
+  for (let i = 15; i < n; i += 16) {
+    if (!isDigit(text.charCodeAt(i))) continue;
+    let start = i;
+    while (start > 0 && i - start < 15 && isDigit(text.charCodeAt(start - 1))) start--;
+    let end = i;
+    while (end + 1 < n && end - start < 15 && isDigit(text.charCodeAt(end + 1))) end++;
+    if (end - start >= 15) return true;
   }
   return false;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
 }
 
 /**
