@@ -1,6 +1,7 @@
 import { isUtf8 } from "node:buffer";
 import { engineError, type EngineError } from "../errors.js";
 import type { DecodeLimits } from "./limits.js";
+import { skipString } from "./array-elements.js";
 
 /** A decoded body; `text` is the JSON source when the whole body was JSON text. */
 export type Decoded = { ok: true; value: unknown; text?: string } | { ok: false; error: EngineError };
@@ -95,19 +96,12 @@ export function quoteUnsafeIntegers(text: string): string {
   while (i < n) {
     const c = text.charCodeAt(i);
     if (c === 34) {
-      // Skip a string, honouring escapes.
-      i++;
-      while (i < n) {
-        const d = text.charCodeAt(i);
-        if (d === 92) i += 2;
-        else if (d === 34) break;
-        else i++;
-      }
-      i++;
+      i = skipString(text, i);
     } else if (c === 45 || (c >= 48 && c <= 57)) {
       const start = i;
       i++;
       while (i < n && isNumberChar(text.charCodeAt(i))) i++;
+      if (i - start < 16) continue;
       const token = text.slice(start, i);
       if (/^-?\d{16,}$/.test(token) && !Number.isSafeInteger(Number(token))) {
         out += `${text.slice(copied, start)}"${token}"`;
