@@ -7,7 +7,9 @@ import { NO_HOST_SERVICES, type HostServices } from "./host-services.js";
 import { isIgnore, type AnyPlugin, type HostAction, type Ignore, type ReadContext, type VerifyResult } from "./plugin.js";
 import type { InboundRequest } from "./request.js";
 import type { EventBody, EventDetails, NormalizedResult, WebhookResultDto } from "./schemas.js";
+import type { PublishedSchemaName } from "./json-schemas.js";
 import { firstError, validatorFor } from "./validate.js";
+import { surelyEventBody, surelyEventDetails } from "./wire-checks.js";
 import type { Status } from "./vocabulary.js";
 
 /** A known event the plugin deliberately maps to no status; kept with its raw content. */
@@ -225,19 +227,24 @@ function mapOne(plugin: AnyPlugin, raw: unknown, hash: EventHasher, out: Normali
     out.unmapped.push({ id, name, code: "invalid_event", reason: "the event has no valid date", row });
     return;
   }
-  const validate = validatorFor("event-body");
-  if (!validate(result.event)) {
-    out.unmapped.push({ id, name, code: "invalid_event", reason: `normalized event is invalid: ${firstError(validate)}`, row });
+  const problem =
+    invalidity(surelyEventBody, "event-body", result.event, "normalized event is invalid") ??
+    (result.details === undefined ? undefined : invalidity(surelyEventDetails, "event-details", result.details, "details are invalid"));
+  if (problem !== undefined) {
+    out.unmapped.push({ id, name, code: "invalid_event", reason: problem, row });
     return;
   }
-  if (result.details !== undefined) {
-    const validateDetails = validatorFor("event-details");
-    if (!validateDetails(result.details)) {
-      out.unmapped.push({ id, name, code: "invalid_event", reason: `details are invalid: ${firstError(validateDetails)}`, row });
-      return;
-    }
-  }
   out.results.push(result);
+}
+
+/**
+ * Why `value` does not match the published schema, or undefined when it does. The plain check
+ * settles the common case; the compiled validator has the last word and words the error.
+ */
+function invalidity(surely: (value: unknown) => boolean, schema: PublishedSchemaName, value: unknown, label: string): string | undefined {
+  if (surely(value)) return undefined;
+  const validate = validatorFor(schema);
+  return validate(value) ? undefined : `${label}: ${firstError(validate)}`;
 }
 
 /** The normalized result, or undefined when the raw event has no usable date. */

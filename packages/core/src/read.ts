@@ -113,9 +113,19 @@ export function textMap(value: unknown): Record<string, string> | undefined {
     const item = value[key];
     if (key === "" || item === undefined || item === null) continue;
     const written = typeof item === "string" ? item : typeof item === "object" ? JSON.stringify(item) : String(item);
-    Object.defineProperty((out ??= {}), key, { value: written, enumerable: true, writable: true, configurable: true });
+    setOwn((out ??= {}), key, written);
   }
   return out;
+}
+
+/**
+ * Sets an own, enumerable, writable property. Only `__proto__` needs defineProperty (assigning it
+ * would set the prototype); any other key is assigned, which creates the same property on a plain
+ * object for less.
+ */
+function setOwn(target: Record<string, string>, key: string, value: string): void {
+  if (key === "__proto__") Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
 }
 
 /** `value` when it is at most `max` UTF-16 units long (see WIRE_LIMITS), else undefined. */
@@ -129,8 +139,8 @@ export function fittingMap(map: Record<string, string> | undefined): Record<stri
   for (const key of Object.keys(map ?? {})) {
     const value = map![key]!;
     if (key.length > WIRE_LIMITS.metadataKey || value.length > WIRE_LIMITS.metadataValue) continue;
-    // A defined property, so a sender's key `__proto__` stays a key.
-    Object.defineProperty((out ??= {}), key, { value, enumerable: true, writable: true, configurable: true });
+    // setOwn, so a sender's key `__proto__` stays a key.
+    setOwn((out ??= {}), key, value);
   }
   return out;
 }

@@ -45,6 +45,10 @@ export function response(raw: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * Each reading is assigned into `common` rather than spread into a new object: V8 spreads an
+ * object with further properties through a slow path that cost microseconds per event.
+ */
 export function details(raw: unknown): EventDetails {
   const name = eventName(raw);
   const msg = field(raw, "msg");
@@ -55,25 +59,24 @@ export function details(raw: unknown): EventDetails {
   };
   switch (name) {
     case "open":
-      return { ...common, ...client(raw) };
+      return Object.assign(common, client(raw));
     case "click":
-      return { ...common, ...client(raw), clickUrl: text(field(raw, "url")) };
+      return Object.assign(common, client(raw), { clickUrl: text(field(raw, "url")) });
     case "send":
     case "delivered":
-      return { ...common, ...reply(raw) };
+      return Object.assign(common, reply(raw));
     case "deferral":
-      return { ...common, bounceClass: "soft", ...reply(raw) };
+      return Object.assign(common, { bounceClass: "soft" as const }, reply(raw));
     case "hard_bounce":
     case "soft_bounce":
-      return {
-        ...common,
-        bounceClass: name === "hard_bounce" ? "hard" : "soft",
-        rejectReason: "bounced",
-        ...reply(raw),
-        description: text(field(msg, "bounce_description")),
-      };
+      return Object.assign(
+        common,
+        { bounceClass: name === "hard_bounce" ? ("hard" as const) : ("soft" as const), rejectReason: "bounced" as const },
+        reply(raw),
+        { description: text(field(msg, "bounce_description")) },
+      );
     case "reject":
-      return { ...common, rejectReason: denylistReason(field(msg, "reject")), description: text(at(msg, "reject", "detail")) };
+      return Object.assign(common, { rejectReason: denylistReason(field(msg, "reject")), description: text(at(msg, "reject", "detail")) });
     default:
       return common;
   }
@@ -88,7 +91,7 @@ const SMTP_PREFIX = /^\s*smtp;\s*/i;
 
 function reply(raw: unknown): EventDetails {
   const mtaResponse = serverReply(raw);
-  return { mtaResponse, ...smtpCodes(mtaResponse?.replace(SMTP_PREFIX, "")) };
+  return Object.assign({ mtaResponse }, smtpCodes(mtaResponse?.replace(SMTP_PREFIX, "")));
 }
 
 /**

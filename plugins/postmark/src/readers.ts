@@ -59,6 +59,10 @@ export function response(raw: unknown): string | undefined {
   }
 }
 
+/**
+ * Each reading is assigned into `common` rather than spread into a new object: V8 spreads an
+ * object with further properties through a slow path that cost microseconds per event.
+ */
 export function details(raw: unknown): EventDetails | undefined {
   const type = knownRecordType(raw);
   if (type === undefined) return undefined;
@@ -69,23 +73,20 @@ export function details(raw: unknown): EventDetails | undefined {
   };
   switch (type) {
     case "Delivery":
-      return { ...common, ...replyCodes(raw), mtaResponse: text(field(raw, "Details")) };
+      return Object.assign(common, replyCodes(raw), { mtaResponse: text(field(raw, "Details")) });
     case "Bounce":
-      return {
-        ...common,
-        ...bounceReading(raw),
-        ...replyCodes(raw),
+      return Object.assign(common, bounceReading(raw), replyCodes(raw), {
         mtaResponse: text(field(raw, "Details")),
         description: text(field(raw, "Description")),
-      };
+      });
     case "SpamComplaint":
-      return { ...common, rejectReason: "spam", description: text(field(raw, "Description")) ?? text(field(raw, "Details")) };
+      return Object.assign(common, { rejectReason: "spam" as const, description: text(field(raw, "Description")) ?? text(field(raw, "Details")) });
     case "Open":
-      return { ...common, ...client(raw) };
+      return Object.assign(common, client(raw));
     case "Click":
-      return { ...common, ...client(raw), clickUrl: text(field(raw, "OriginalLink")) };
+      return Object.assign(common, client(raw), { clickUrl: text(field(raw, "OriginalLink")) });
     case "SubscriptionChange":
-      return { ...common, ...suppressionReading(raw), description: describeFields(raw, { origin: [["Origin"]] }) };
+      return Object.assign(common, suppressionReading(raw), { description: describeFields(raw, { origin: [["Origin"]] }) });
   }
 }
 

@@ -115,3 +115,21 @@ describe("sendgrid signatures", () => {
     expect(outcome).toMatchObject({ ok: true, verified: true });
   });
 });
+
+describe("sendgrid custom arguments", () => {
+  it("keeps every custom arg as text, a key __proto__ included, without touching a prototype", () => {
+    const body = '[{"email":"a@example.com","timestamp":1768471200,"event":"delivered","sg_event_id":"e1","__proto__":{"polluted":1},"constructor":"c","plan":7,"unique_args":{"__proto__":"u","toString":"t"},"custom_args":{"flag":true,"":"empty","none":null}}]';
+    const outcome = normalize(sendgrid, inboundRequest({ headers: { "content-type": "application/json" }, body }), { now: NOW });
+    if (!outcome.ok) throw new Error(outcome.error.message);
+    const metadata = outcome.results[0]!.details!.metadata!;
+    expect(Object.getPrototypeOf(metadata)).toBe(Object.prototype);
+    expect(Object.entries(metadata)).toEqual([
+      ["__proto__", "u"],
+      ["constructor", "c"],
+      ["plan", "7"],
+      ["toString", "t"],
+      ["flag", "true"],
+    ]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});

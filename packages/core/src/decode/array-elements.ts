@@ -57,8 +57,12 @@ function skipValue(text: string, i: number): number {
   return i;
 }
 
-/** Index just past the string whose opening quote is at `i` (escaped quotes skipped). */
-function skipString(text: string, i: number): number {
+/**
+ * Index just past the string whose opening quote is at `i`: the next quote preceded by an even
+ * number of backslashes (escapes pair up from the left), found by indexOf rather than a loop over
+ * every character; the text's length when the string never closes.
+ */
+export function skipString(text: string, i: number): number {
   let from = i + 1;
   for (;;) {
     const quote = text.indexOf('"', from);

@@ -1,4 +1,5 @@
-import qs from "qs";
+import { createRequire } from "node:module";
+import type qsModule from "qs";
 import { engineError } from "../errors.js";
 import { decodeJsonText, type Decoded } from "./json.js";
 import type { DecodeLimits } from "./limits.js";
@@ -11,7 +12,7 @@ import type { DecodeLimits } from "./limits.js";
 export function decodeFormText(text: string, limits: DecodeLimits, jsonFields: readonly string[]): Decoded {
   let value: Record<string, unknown>;
   try {
-    value = qs.parse(text, {
+    value = parseQuery(text, {
       depth: limits.maxDepth,
       strictDepth: true,
       parameterLimit: limits.maxFormParameters,
@@ -20,7 +21,7 @@ export function decodeFormText(text: string, limits: DecodeLimits, jsonFields: r
       allowPrototypes: false,
       plainObjects: true,
       charset: "utf-8",
-    }) as Record<string, unknown>;
+    });
   } catch (thrown) {
     const detail = thrown instanceof Error ? thrown.message : "invalid form body";
     return { ok: false, error: engineError("malformed_body", `form body rejected: ${detail}`) };
@@ -34,6 +35,17 @@ export function decodeFormText(text: string, limits: DecodeLimits, jsonFields: r
     value[field] = parsed.value;
   }
   return { ok: true, value };
+}
+
+/**
+ * qs and the helpers it pulls in are loaded on the first form body rather than at import: most
+ * hosts never see one, and every process pays the load at start otherwise.
+ */
+let qsParse: typeof qsModule.parse | undefined;
+
+function parseQuery(text: string, options: qsModule.IParseOptions): Record<string, unknown> {
+  qsParse ??= (createRequire(import.meta.url)("qs") as typeof qsModule).parse;
+  return qsParse(text, options) as Record<string, unknown>;
 }
 
 /**

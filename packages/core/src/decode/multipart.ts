@@ -1,6 +1,7 @@
 import { isUtf8 } from "node:buffer";
 import type { Readable } from "node:stream";
-import busboy from "busboy";
+import { createRequire } from "node:module";
+import type busboy from "busboy";
 import { engineError } from "../errors.js";
 import { mediaType } from "../request.js";
 import { decodeFormText } from "./form.js";
@@ -50,7 +51,7 @@ function readParts(body: Uint8Array, contentTypeHeader: string, limits: DecodeLi
   };
   let parser: busboy.Busboy;
   try {
-    parser = busboy({
+    parser = loadBusboy()({
       headers: { "content-type": contentTypeHeader },
       // One more than allowed, so reaching busboy's limit means the allowance was exceeded.
       limits: { parts: limits.maxFormParameters + 1, fieldSize: limits.maxMultipartFieldBytes + 1 },
@@ -82,6 +83,13 @@ function readParts(body: Uint8Array, contentTypeHeader: string, limits: DecodeLi
   if (parser.errored) return describe(parser.errored);
   // Fail closed should a later busboy leave part of the write (and so the end check) pending.
   return parser.writableLength === 0 ? parts : "the body was not parsed in one pass";
+}
+
+/** Loaded on the first multipart body, not at import (see parseQuery in form.ts). */
+let busboyFactory: typeof busboy | undefined;
+
+function loadBusboy(): typeof busboy {
+  return (busboyFactory ??= createRequire(import.meta.url)("busboy") as typeof busboy);
 }
 
 function formPairs(part: Part, limits: DecodeLimits): string {
