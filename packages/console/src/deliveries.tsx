@@ -173,7 +173,7 @@ function SubscriptionDeliveries({ env, subscription, state, onChanged, onExpired
   return (
     <section aria-labelledby="subscription-deliveries-title" class="subscription-deliveries">
       <h2 id="subscription-deliveries-title">Deliveries to {id}</h2>
-      <div class="toolbar">
+      <div class="delivery-forms">
         <form class="filters" onSubmit={filter} aria-label="Filter deliveries">
           <div>
             <label for="d-state">State</label>
