@@ -316,7 +316,8 @@ function ReplayDialog({ subscription, since, onClose }: { subscription: string; 
         <button type="button" onClick={() => close(true)}>
           Replay
         </button>
-        <button type="button" class="secondary" onClick={() => close(false)}>
+        {/* Focus starts on Cancel: Enter on an opened dialog should not resend events. */}
+        <button type="button" class="secondary" autoFocus onClick={() => close(false)}>
           Cancel
         </button>
       </p>
