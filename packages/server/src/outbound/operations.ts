@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { z } from "zod";
 import type { ResolvedConfig } from "../config/load.js";
+import type { EnvironmentConfig } from "../config/schema.js";
 import { subscribes, type ResolvedSubscription } from "../config/subscriptions.js";
 import { checkApiKey } from "../receiver/api-key.js";
 import { errorResponse } from "../receiver/errors.js";
@@ -8,7 +9,6 @@ import type { ReceiverRequest, ReceiverResponse } from "../receiver/http-types.j
 import type { DeliveryView, Outbox } from "../store/outbox.js";
 import { StorageUnavailableError, type Store } from "../store/store.js";
 import { deliveryBody, messageId, type NewDelivery } from "./payload.js";
-import type { EnvironmentConfig } from "../config/schema.js";
 import { CONSOLE_HEADER, DEFAULT_DELIVERY_PAGE, DeliveriesQuerySchema, MAX_COUNTED, MAX_REPLAY, ReplayRequestSchema, type DeliverySchema, type SubscriptionViewSchema } from "./schemas.js";
 
 export interface DeliveryOperationsDeps {
