@@ -84,6 +84,38 @@ export interface KeptEvent {
   row: string;
 }
 
+export interface Subscription {
+  id: string;
+  url: string;
+  statuses: Status[] | null;
+  integrations: string[] | null;
+  disabled: string | null;
+  pending: number;
+  dead: number;
+}
+
+export const DELIVERY_STATES = ["pending", "delivered", "dead"] as const;
+export type DeliveryState = (typeof DELIVERY_STATES)[number];
+
+export interface Attempt {
+  at: string;
+  statusCode: number | null;
+  latencyMs: number;
+  error: string | null;
+  response: string | null;
+}
+
+export interface Delivery {
+  id: string;
+  messageId: string;
+  integrationId: string;
+  eventId: string;
+  state: DeliveryState;
+  attempts: Attempt[];
+  nextAttemptAt: string | null;
+  createdAt: string;
+}
+
 /** An answer in the receiver's error shape ({ statusCode, error, message, code }). */
 export class ApiError extends Error {
   constructor(
@@ -104,11 +136,14 @@ function withQuery(path: string, query: Query = {}): string {
   return text === "" ? path : `${path}?${text}`;
 }
 
+/** Sent on every call: the receiver refuses a change made with the session cookie alone (a cross-site form cannot send a header). */
+const MARK = { accept: "application/json", "x-tidings-console": "1" };
+
 async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
   const response = await fetch(path, {
     method,
     credentials: "same-origin",
-    headers: body === undefined ? { accept: "application/json" } : { accept: "application/json", "content-type": "application/json" },
+    headers: body === undefined ? MARK : { ...MARK, "content-type": "application/json" },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   if (response.status === 204) return undefined as T;
@@ -121,6 +156,7 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
   return parsed as T;
 }
 
+const subscriptions = (environmentId: string) => `/v2/environments/${encodeURIComponent(environmentId)}/subscriptions`;
 const env = (environmentId: string) => `/console/api/environments/${encodeURIComponent(environmentId)}`;
 
 export const api = {
@@ -132,6 +168,14 @@ export const api = {
   stats: (environmentId: string, query: Query) => call<Stats>("GET", withQuery(`${env(environmentId)}/stats`, query)),
   rejected: (environmentId: string, query: Query) => call<Page<RejectedCall>>("GET", withQuery(`${env(environmentId)}/rejected`, query)),
   kept: (environmentId: string, query: Query) => call<Page<KeptEvent>>("GET", withQuery(`${env(environmentId)}/kept`, query)),
+  /** The receiver's delivery operations, which take the console session as they take the API key. */
+  subscriptions: (environmentId: string) => call<{ data: Subscription[] }>("GET", subscriptions(environmentId)),
+  deliveries: (environmentId: string, subscriptionId: string, query: Query) =>
+    call<Page<Delivery>>("GET", withQuery(`${subscriptions(environmentId)}/${encodeURIComponent(subscriptionId)}/deliveries`, query)),
+  retry: (environmentId: string, subscriptionId: string, deliveryId: string) =>
+    call<{ id: string; state: "pending" }>("POST", `${subscriptions(environmentId)}/${encodeURIComponent(subscriptionId)}/deliveries/${encodeURIComponent(deliveryId)}/retry`),
+  replay: (environmentId: string, subscriptionId: string, since: string) =>
+    call<{ queued: number; complete: boolean }>("POST", `${subscriptions(environmentId)}/${encodeURIComponent(subscriptionId)}/replay`, { since }),
   /** The receiver's own timeline endpoint, which takes the console session as it takes the API key. */
   timeline: (environmentId: string, integrationId: string, messageId: string) =>
     call<{ data: Omit<ConsoleEvent, "cursor">[] }>(

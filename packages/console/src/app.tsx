@@ -1,5 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, type Session } from "./api.js";
+import { DeliveriesPage } from "./deliveries.js";
 import { EventsPage } from "./events.js";
 import { IntegrationsPage } from "./integrations.js";
 import { RejectedPage } from "./rejected.js";
@@ -13,6 +14,7 @@ const PAGES = [
   { page: "events", label: "Events" },
   { page: "status", label: "Status over time" },
   { page: "rejected", label: "Rejected calls" },
+  { page: "deliveries", label: "Deliveries" },
 ] as const;
 
 /** The console: the session decides between the sign-in form and the pages of one environment. */
@@ -63,6 +65,8 @@ export function App() {
           <StatusPage env={env} route={route} onExpired={onExpired} />
         ) : route.page === "rejected" ? (
           <RejectedPage env={env} route={route} onExpired={onExpired} />
+        ) : route.page === "deliveries" ? (
+          <DeliveriesPage env={env} route={route} onExpired={onExpired} />
         ) : route.page === "timeline" ? (
           <TimelinePage env={env} route={route} onExpired={onExpired} />
         ) : (

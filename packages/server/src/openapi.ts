@@ -4,7 +4,7 @@ import { consolePaths } from "./console/openapi.js";
 import { SESSION_COOKIE } from "./console/session.js";
 import { ConsoleEventsSchema, IntegrationsSchema, KeptEventsSchema, RejectedCallsSchema, SessionSchema, SignInSchema, StatsSchema } from "./console/schemas.js";
 import { INBOUND_PREFIX } from "./http/routes.js";
-import { AttemptSchema, DEFAULT_DELIVERY_PAGE, DeliveryPageSchema, DeliverySchema, DeliveryStateSchema, MAX_DELIVERY_PAGE, ReplayRequestSchema, ReplayResultSchema, RetryResultSchema, type DeliveriesQuerySchema } from "./outbound/schemas.js";
+import { AttemptSchema, CONSOLE_HEADER, DEFAULT_DELIVERY_PAGE, SubscriptionListSchema, SubscriptionViewSchema, DeliveryPageSchema, DeliverySchema, DeliveryStateSchema, MAX_DELIVERY_PAGE, ReplayRequestSchema, ReplayResultSchema, RetryResultSchema, type DeliveriesQuerySchema } from "./outbound/schemas.js";
 import { MAX_TIMELINE } from "./store/store.js";
 import { ErrorBodySchema as ErrorSchema, HttpErrorCodeSchema } from "./receiver/errors.js";
 import { DEFAULT_PAGE, FeedItemSchema, FeedPageSchema, type FeedQuerySchema, MAX_PAGE, MAX_QUERY_VALUE, TimelineSchema } from "./receiver/feed-schemas.js";
@@ -50,6 +50,8 @@ function componentSchemas(): Record<string, unknown> {
   registry.add(StatsSchema, { id: "ConsoleStats" });
   registry.add(RejectedCallsSchema, { id: "ConsoleRejectedCalls" });
   registry.add(KeptEventsSchema, { id: "ConsoleKeptEvents" });
+  registry.add(SubscriptionViewSchema, { id: "Subscription" });
+  registry.add(SubscriptionListSchema, { id: "SubscriptionList" });
   registry.add(AttemptSchema, { id: "DeliveryAttempt" });
   registry.add(DeliverySchema, { id: "Delivery" });
   registry.add(DeliveryPageSchema, { id: "DeliveryPage" });
@@ -163,12 +165,26 @@ export function buildOpenApi(serverUrl?: string): Record<string, unknown> {
         },
       },
       ...consolePaths(ref, errorResponse),
+      "/v2/environments/{environmentId}/subscriptions": {
+        get: {
+          operationId: "Subscriptions_list",
+          summary: "The environment's subscriptions, each with whether a 410 disabled it and its pending and dead deliveries",
+          security: [{ ApiKey: [] }, { ConsoleSession: [] }],
+          parameters: [subscriptionParams[0]],
+          responses: {
+            "200": { description: "The subscriptions, in configuration order", content: { "application/json": { schema: ref("SubscriptionList") } } },
+            "401": errorResponse("Missing or wrong API key, and no console session of this environment"),
+            "404": errorResponse("Unknown environment"),
+            "503": errorResponse("Storage unavailable"),
+          },
+        },
+      },
       [`${SUBSCRIPTION}/deliveries`]: {
         get: {
           operationId: "Deliveries_list",
           summary: "A subscription's deliveries, newest first, each with its attempts",
           description: "Each attempt has its time, the endpoint's status code (null when it did not answer, with the error), the latency and the first 1 KiB of the answer.",
-          security: [{ ApiKey: [] }],
+          security: [{ ApiKey: [] }, { ConsoleSession: [] }],
           parameters: [
             ...subscriptionParams,
             ...Object.entries(DELIVERY_PARAMETERS).map(([name, { description, ...schema }]) => ({ name, in: "query", required: false, schema, ...(description === undefined ? {} : { description }) })),
@@ -186,11 +202,13 @@ export function buildOpenApi(serverUrl?: string): Record<string, unknown> {
         post: {
           operationId: "Deliveries_retry",
           summary: "Queue a dead delivery again (and end the subscription's disabling after a 410)",
-          security: [{ ApiKey: [] }],
+          description: `With a console session instead of the API key, send the ${CONSOLE_HEADER} header.`,
+          security: [{ ApiKey: [] }, { ConsoleSession: [] }],
           parameters: [...subscriptionParams, { name: "deliveryId", in: "path", required: true, schema: { type: "string" }, description: "The delivery's id" }],
           responses: {
             "200": { description: "Queued: attempted again now", content: { "application/json": { schema: ref("RetryResult") } } },
             "401": errorResponse("Missing or wrong API key"),
+            "403": errorResponse(`With a console session only: no ${CONSOLE_HEADER} header and no JSON body`),
             "404": errorResponse("Unknown environment or subscription, or no dead delivery with this id"),
             "503": errorResponse("Storage unavailable"),
           },
@@ -201,13 +219,14 @@ export function buildOpenApi(serverUrl?: string): Record<string, unknown> {
           operationId: "Deliveries_replay",
           summary: "Queue again the events of the subscription's integrations and statuses from a time onward",
           description: "Each replayed event gets a new webhook-id, so endpoints that discard repeats take it.",
-          security: [{ ApiKey: [] }],
+          security: [{ ApiKey: [] }, { ConsoleSession: [] }],
           parameters: subscriptionParams,
           requestBody: { required: true, content: { "application/json": { schema: ref("ReplayRequest") } } },
           responses: {
             "200": { description: "How many deliveries were queued", content: { "application/json": { schema: ref("ReplayResult") } } },
             "400": errorResponse("A body that is not JSON or not a replay request"),
             "401": errorResponse("Missing or wrong API key"),
+            "403": errorResponse(`With a console session only: no ${CONSOLE_HEADER} header and no JSON body`),
             "404": errorResponse("Unknown environment or subscription"),
             "503": errorResponse("Storage unavailable"),
           },

@@ -6,7 +6,7 @@ import { errorBody, errorResponse, type HttpErrorCode } from "../receiver/errors
 import type { ReceiverRequest, ReceiverResponse } from "../receiver/http-types.js";
 import type { DeliveryOperations } from "../outbound/operations.js";
 import type { Receiver } from "../receiver/receiver.js";
-import { DELIVERIES_PATH, INBOUND_PATH, REPLAY_PATH, RETRY_PATH, TIMELINE_PATH } from "./routes.js";
+import { DELIVERIES_PATH, INBOUND_PATH, REPLAY_PATH, RETRY_PATH, SUBSCRIPTIONS_PATH, TIMELINE_PATH } from "./routes.js";
 
 export interface HttpOptions {
   readonly logger: Logger;
@@ -64,7 +64,7 @@ export function buildHttpApp(receiver: Receiver, operations: DeliveryOperations,
   });
 
   const sessionOf: SessionReader = options.console === undefined ? () => undefined : mountConsole(app, options.console, send);
-  // Reads accept a console session of their environment as they accept its API key; the webhook itself never does.
+  // Reads and delivery operations accept a console session of their environment as they accept its API key; the webhook itself never does.
   const reader = (request: FastifyRequest): ReceiverRequest => {
     const session = sessionOf(request);
     return session === undefined ? toReceiverRequest(request) : { ...toReceiverRequest(request), sessionEnvironmentId: session };
@@ -73,6 +73,7 @@ export function buildHttpApp(receiver: Receiver, operations: DeliveryOperations,
   app.post(INBOUND_PATH, (request, reply) => inbound(toReceiverRequest(request)).then((response) => send(reply, response)));
   app.get(`${INBOUND_PATH}/events`, (request, reply) => receiver.feed(reader(request)).then((response) => send(reply, response)));
   app.get(TIMELINE_PATH, (request, reply) => receiver.timeline(reader(request)).then((response) => send(reply, response)));
+  app.get(SUBSCRIPTIONS_PATH, (request, reply) => operations.subscriptions(reader(request)).then((response) => send(reply, response)));
   app.get(DELIVERIES_PATH, (request, reply) => operations.list(reader(request)).then((response) => send(reply, response)));
   app.post(RETRY_PATH, (request, reply) => operations.retry(reader(request)).then((response) => send(reply, response)));
   app.post(REPLAY_PATH, (request, reply) => operations.replay(reader(request)).then((response) => send(reply, response)));

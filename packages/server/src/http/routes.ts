@@ -5,7 +5,8 @@ export const INBOUND_PATH = `${INBOUND_PREFIX}/:environmentId/:integrationId`;
 export const TIMELINE_PATH = `${INBOUND_PATH}/messages/:messageId/events`;
 
 /** A subscription's deliveries (the delivery operations), and what can be done to them. */
-export const SUBSCRIPTION_PATH = "/v2/environments/:environmentId/subscriptions/:subscriptionId";
+export const SUBSCRIPTIONS_PATH = "/v2/environments/:environmentId/subscriptions";
+export const SUBSCRIPTION_PATH = `${SUBSCRIPTIONS_PATH}/:subscriptionId`;
 export const DELIVERIES_PATH = `${SUBSCRIPTION_PATH}/deliveries`;
 export const RETRY_PATH = `${DELIVERIES_PATH}/:deliveryId/retry`;
 export const REPLAY_PATH = `${SUBSCRIPTION_PATH}/replay`;

@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { z } from "zod";
 import type { ResolvedConfig } from "../config/load.js";
+import type { EnvironmentConfig } from "../config/schema.js";
 import { subscribes, type ResolvedSubscription } from "../config/subscriptions.js";
 import { checkApiKey } from "../receiver/api-key.js";
 import { errorResponse } from "../receiver/errors.js";
@@ -8,7 +9,7 @@ import type { ReceiverRequest, ReceiverResponse } from "../receiver/http-types.j
 import type { DeliveryView, Outbox } from "../store/outbox.js";
 import { StorageUnavailableError, type Store } from "../store/store.js";
 import { deliveryBody, messageId, type NewDelivery } from "./payload.js";
-import { DEFAULT_DELIVERY_PAGE, DeliveriesQuerySchema, MAX_REPLAY, ReplayRequestSchema, type DeliverySchema } from "./schemas.js";
+import { CONSOLE_HEADER, DEFAULT_DELIVERY_PAGE, DeliveriesQuerySchema, MAX_COUNTED, MAX_REPLAY, ReplayRequestSchema, type DeliverySchema, type SubscriptionViewSchema } from "./schemas.js";
 
 export interface DeliveryOperationsDeps {
   readonly config: ResolvedConfig;
@@ -23,12 +24,36 @@ export interface DeliveryOperationsDeps {
 const REPLAY_PAGE = 1000;
 
 /**
- * The delivery operations, behind the environment's API key as the feed is: a subscription's
+ * The delivery operations, behind the environment's API key or a console session of that
+ * environment, as the feed is: the environment's subscriptions, a subscription's
  * deliveries with their attempts, a dead delivery retried, events replayed from a time onward.
  * Independent of the HTTP framework, as the Receiver is.
  */
 export class DeliveryOperations {
   constructor(private readonly deps: DeliveryOperationsDeps) {}
+
+  /** The environment's subscriptions as configured, each with whether a 410 disabled it and its pending and dead counts. */
+  async subscriptions(req: ReceiverRequest): Promise<ReceiverResponse> {
+    const environment = this.#authorize(req);
+    if ("statusCode" in environment) return environment;
+    const outbox = this.deps.store.outbox;
+    if (outbox === undefined) return errorResponse("storage_unavailable", "this store keeps no delivery outbox");
+    const mine = this.deps.config.subscriptions.filter((s) => s.environmentId === environment.id);
+    return this.#storage(async () => {
+      const [disabled, sizes] = await Promise.all([outbox.disabled(), Promise.all(mine.map((s) => outbox.sizeOf(s.id, MAX_COUNTED)))]);
+      const data = mine.map(
+        (s, i): z.infer<typeof SubscriptionViewSchema> => ({
+          id: s.id,
+          url: s.url.href,
+          statuses: s.statuses === undefined ? null : [...s.statuses],
+          integrations: s.integrations === undefined ? null : [...s.integrations],
+          disabled: disabled.get(s.id) ?? null,
+          ...sizes[i]!,
+        }),
+      );
+      return { statusCode: 200, body: JSON.stringify({ data }) };
+    });
+  }
 
   async list(req: ReceiverRequest): Promise<ReceiverResponse> {
     const located = this.#locate(req);
@@ -108,13 +133,30 @@ export class DeliveryOperations {
     });
   }
 
-  #locate(req: ReceiverRequest): { subscription: ResolvedSubscription; outbox: Outbox } | ReceiverResponse {
+  /**
+   * The environment named in the path, when the caller holds its API key or a console session of
+   * it (as the feed's reader does). A change made with the session alone must also carry the
+   * console's header or a JSON body: SameSite=Strict keeps the cookie off cross-site requests, and
+   * this second defence holds where it does not (a sibling subdomain, an old browser), since a
+   * form can send neither.
+   */
+  #authorize(req: ReceiverRequest): EnvironmentConfig | ReceiverResponse {
     const environment = this.deps.config.environments.get(req.params["environmentId"] ?? "");
     if (environment === undefined) return errorResponse("environment_not_found", "no such environment");
     const authorization = req.headers["authorization"];
-    if (checkApiKey(typeof authorization === "string" ? authorization : authorization?.[0], environment) !== "valid") {
-      return errorResponse("unauthorized", "delivery operations need this environment's API key");
+    if (checkApiKey(typeof authorization === "string" ? authorization : authorization?.[0], environment) === "valid") return environment;
+    if (req.sessionEnvironmentId !== environment.id) {
+      return errorResponse("unauthorized", "delivery operations need this environment's API key or a console session of it");
     }
+    if (req.method !== "GET" && req.method !== "HEAD" && req.headers[CONSOLE_HEADER] === undefined && !/^application\/json\b/i.test(headerText(req.headers["content-type"]))) {
+      return errorResponse("forbidden", `a change made with a console session needs the ${CONSOLE_HEADER} header or a JSON body`);
+    }
+    return environment;
+  }
+
+  #locate(req: ReceiverRequest): { subscription: ResolvedSubscription; outbox: Outbox } | ReceiverResponse {
+    const environment = this.#authorize(req);
+    if ("statusCode" in environment) return environment;
     const subscription = this.deps.config.subscriptions.find((s) => s.id === req.params["subscriptionId"] && s.environmentId === environment.id);
     if (subscription === undefined) return errorResponse("not_found", "no such subscription in this environment");
     const outbox = this.deps.store.outbox;
@@ -152,4 +194,8 @@ function firstIssue(error: z.ZodError): string {
   if (issue.code === "unrecognized_keys") return `unknown parameter${issue.keys.length > 1 ? "s" : ""}: ${issue.keys.join(", ")}`;
   const name = issue.path[0];
   return name === undefined ? issue.message : `${String(name)}: ${issue.message}`;
+}
+
+function headerText(value: string | readonly string[] | undefined): string {
+  return typeof value === "string" ? value : (value?.[0] ?? "");
 }

@@ -1,4 +1,4 @@
-import { IsoDate } from "@tidings/core";
+import { IsoDate, StatusSchema } from "@tidings/core";
 import { z } from "zod";
 
 /** The wire shapes of the delivery operations; OpenAPI is built from these. */
@@ -7,6 +7,12 @@ export const MAX_DELIVERY_PAGE = 200;
 export const DEFAULT_DELIVERY_PAGE = 50;
 /** The most events one replay call queues, to bound its work; call again from a later time for more. */
 export const MAX_REPLAY = 10_000;
+
+/** The header the console sends on its changes; a cross-site form cannot send it. */
+export const CONSOLE_HEADER = "x-tidings-console";
+
+/** Pending and dead deliveries are counted up to this many per subscription: a count is a scan. */
+export const MAX_COUNTED = 10_000;
 
 export const DeliveryStateSchema = z.enum(["pending", "delivered", "dead"]);
 
@@ -69,3 +75,17 @@ export const ReplayResultSchema = z
   .strict();
 
 export const RetryResultSchema = z.object({ id: z.string(), state: z.literal("pending") }).strict();
+
+export const SubscriptionViewSchema = z
+  .object({
+    id: z.string(),
+    url: z.string().meta({ description: "Where deliveries are posted" }),
+    statuses: z.array(StatusSchema).nullable().meta({ description: "The statuses delivered; null for every status" }),
+    integrations: z.array(z.string()).nullable().meta({ description: "The integrations whose events are delivered; null for every integration of the environment" }),
+    disabled: z.string().nullable().meta({ description: "Why nothing is sent to it (its endpoint answered 410) until a dead delivery is retried; null when enabled" }),
+    pending: z.int().min(0).meta({ description: `Deliveries waiting, counted up to ${MAX_COUNTED}` }),
+    dead: z.int().min(0).meta({ description: `Deliveries given up on, counted up to ${MAX_COUNTED}` }),
+  })
+  .strict();
+
+export const SubscriptionListSchema = z.object({ data: z.array(SubscriptionViewSchema) }).strict();

@@ -10,6 +10,7 @@ export const HTTP_ERRORS = {
   malformed_body: 400,
   invalid_request: 400,
   unauthorized: 401,
+  forbidden: 403,
   environment_not_found: 404,
   integration_not_found: 404,
   not_found: 404,
@@ -32,6 +33,7 @@ export type HttpErrorCode = z.infer<typeof HttpErrorCodeSchema>;
 const REASONS: Record<number, string> = {
   400: "Bad Request",
   401: "Unauthorized",
+  403: "Forbidden",
   404: "Not Found",
   405: "Method Not Allowed",
   408: "Request Timeout",

@@ -66,6 +66,8 @@ export interface Outbox {
   retry(subscriptionId: string, id: string, now: number): Promise<boolean>;
   /** Jobs pending and dead, each counted up to `cap` (a count is a scan; past the alarm the exact number matters less than the work). */
   size(cap: number): Promise<OutboxSize>;
+  /** One subscription's jobs pending and dead, each counted up to `cap`, as `size` counts them all. */
+  sizeOf(subscriptionId: string, cap: number): Promise<OutboxSize>;
   /** The subscriptions disabled (their endpoint answered 410), with why. */
   disabled(): Promise<ReadonlyMap<string, string>>;
 }

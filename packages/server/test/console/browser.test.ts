@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
@@ -6,7 +6,8 @@ import { fileURLToPath } from "node:url";
 import { basicAuth, everlyticTraffic, Random, send, sendgridTraffic } from "@tidings/simulator";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLogger, DEMO_CONFIG_PATH, loadConfig, startServer, type RunningServer } from "../../src/index.js";
+import { createLogger, DEMO_CONFIG_PATH, resolveConfig, startServer, type RunningServer } from "../../src/index.js";
+import { SECRET, startEndpoint, type Endpoint } from "../endpoint.js";
 import { findChromium } from "./chromium.js";
 
 /**
@@ -16,6 +17,8 @@ import { findChromium } from "./chromium.js";
  */
 const DEMO_KEY = "tidings-demo-api-key-change-me";
 const SHOTS = fileURLToPath(new URL("../../test-output/console/", import.meta.url));
+/** Postmark's documented hard bounce (fixtures/postmark/bounce-hard.json), the one event the subscription takes. */
+const BOUNCE = JSON.parse(readFileSync(new URL("../../../../fixtures/postmark/bounce-hard.json", import.meta.url), "utf8")) as { request: { rawBody: string } };
 const browserFound = findChromium();
 if ("missing" in browserFound && process.env.CI !== undefined && process.env.CI !== "") {
   throw new Error(`CI is set and the console's browser test cannot run: ${browserFound.missing}`);
@@ -27,13 +30,21 @@ describe.skipIf("missing" in browserFound)(`the console in Chromium${reason}`, (
   let dir: string;
   let browser: Browser;
   let page: Page;
+  let endpoint: Endpoint;
+  /** What the subscriber's endpoint answers: 500 until the test switches it. */
+  let answer = 500;
   const inbound = (integration: string) => `${server.url}/v2/inbound-webhooks/delivery-providers/demo/${integration}`;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "tidings-console-"));
     mkdirSync(SHOTS, { recursive: true });
     const quiet = new Writable({ write: (_chunk, _encoding, done) => done() });
-    server = await startServer({ config: await loadConfig(DEMO_CONFIG_PATH), database: join(dir, "tidings.db"), port: 0, host: "127.0.0.1", logger: createLogger({ level: "warn" }, quiet) });
+    endpoint = await startEndpoint(() => answer);
+    // The demo config with one subscription, to Postmark's events only, that gives up after two attempts.
+    const demo = JSON.parse(readFileSync(DEMO_CONFIG_PATH, "utf8")) as Record<string, unknown>;
+    const subscription = { id: "app", environmentId: "demo", url: endpoint.url, secret: SECRET, integrations: ["postmark"], allowPrivateNetwork: true, retrySchedule: [0] };
+    const config = await resolveConfig({ ...demo, subscriptions: [subscription], delivery: { pollMs: 20 } }, DEMO_CONFIG_PATH);
+    server = await startServer({ config, database: join(dir, "tidings.db"), port: 0, host: "127.0.0.1", logger: createLogger({ level: "warn" }, quiet) });
     const random = new Random(7);
     const everlytic = await send({
       target: inbound("everlytic"),
@@ -57,6 +68,7 @@ describe.skipIf("missing" in browserFound)(`the console in Chromium${reason}`, (
 
   afterAll(async () => {
     await browser?.close();
+    await endpoint?.close();
     await server?.close();
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   });
@@ -167,6 +179,55 @@ describe.skipIf("missing" in browserFound)(`the console in Chromium${reason}`, (
     await page.screenshot({ path: join(SHOTS, "rejected.png"), fullPage: true });
   });
 
+  it("shows a subscription's dead delivery with its attempts, retries it, and replays from a time", async () => {
+    const posted = await fetch(inbound("postmark"), {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: basicAuth("postmark", "demo-webhook-password") },
+      body: BOUNCE.request.rawBody,
+    });
+    expect(posted.status).toBe(200);
+    await page.getByRole("link", { name: "Deliveries" }).click();
+    const card = page.locator('[data-subscription="app"]');
+    await expect(card.textContent()).resolves.toContain(endpoint.url);
+    // The page reads pending deliveries again until they settle: no reload, no sleep.
+    const dead = page.locator('.deliveries [data-state="dead"]');
+    await dead.waitFor();
+    expect(await page.locator(".deliveries > li").count()).toBe(1);
+    await expect(dead.locator("h3").textContent()).resolves.toContain("Bounce:4323372036854775807");
+    expect(await dead.locator("table.attempts td.result").allTextContents()).toEqual(["500", "500"]);
+    await expect(dead.locator("table.attempts pre").first().textContent()).resolves.toBe("answer 500 to attempt 1");
+    await card.locator(".dead-count", { hasText: "1 dead" }).waitFor();
+    await page.screenshot({ path: join(SHOTS, "deliveries-dead.png"), fullPage: true });
+
+    answer = 200;
+    const id = await dead.getAttribute("data-delivery");
+    await dead.getByRole("button", { name: /^Retry delivery/ }).click();
+    const delivered = page.locator(`[data-delivery="${id}"][data-state="delivered"]`);
+    await delivered.waitFor();
+    expect(await delivered.locator("table.attempts td.result").allTextContents()).toEqual(["500", "500", "200"]);
+    await card.locator(".dead-count", { hasText: "0 dead" }).waitFor();
+    expect(endpoint.delivered()).toHaveLength(1);
+
+    await page.getByLabel("State").selectOption("dead");
+    await page.getByRole("button", { name: "Apply" }).click();
+    await page.waitForURL(/#\/deliveries\/app\?state=dead$/);
+    await page.getByText("No deliveries in state dead.").waitFor();
+    await page.getByLabel("State").selectOption("");
+    await page.getByRole("button", { name: "Apply" }).click();
+    await page.locator(`[data-delivery="${id}"]`).waitFor();
+    await page.getByLabel("Replay events from").fill("2019-11-05T00:00:00");
+    await page.getByRole("button", { name: "Replay…" }).click();
+    const confirm = page.getByRole("dialog", { name: "Replay events to app?" });
+    await confirm.getByRole("button", { name: "Cancel" }).click();
+    await confirm.waitFor({ state: "hidden" });
+    await page.getByRole("button", { name: "Replay…" }).click();
+    await confirm.getByRole("button", { name: "Replay" }).click();
+    await expect(page.getByRole("status").filter({ hasText: "queued again" }).textContent()).resolves.toContain("1 delivery queued again");
+    await page.locator('.deliveries [data-state="delivered"]').nth(1).waitFor();
+    expect(new Set(endpoint.delivered()).size).toBe(2);
+    await page.screenshot({ path: join(SHOTS, "deliveries.png"), fullPage: true });
+  });
+
   it("fits a phone's width", async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.getByRole("link", { name: "Events", exact: true }).click();
@@ -174,6 +235,10 @@ describe.skipIf("missing" in browserFound)(`the console in Chromium${reason}`, (
     const overflow = await page.locator("html").evaluate((html) => html.scrollWidth - html.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     await page.screenshot({ path: join(SHOTS, "phone-events.png") });
+    await page.getByRole("link", { name: "Deliveries" }).click();
+    await page.locator('.deliveries [data-state="delivered"]').first().waitFor();
+    expect(await page.locator("html").evaluate((html) => html.scrollWidth - html.clientWidth)).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: join(SHOTS, "phone-deliveries.png"), fullPage: true });
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 

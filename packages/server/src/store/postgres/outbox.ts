@@ -196,6 +196,18 @@ export class PostgresOutbox implements Outbox {
     return { pending: Number(row.pending), dead: Number(row.dead) };
   }
 
+  async sizeOf(subscriptionId: string, cap: number): Promise<OutboxSize> {
+    const { rows } = await this.#guard(() =>
+      this.#pool.query(
+        `SELECT (SELECT count(*) FROM (SELECT 1 FROM tidings_deliveries WHERE subscription_id = $1 AND state = 'pending' LIMIT $2) p) AS pending,
+                (SELECT count(*) FROM (SELECT 1 FROM tidings_deliveries WHERE subscription_id = $1 AND state = 'dead' LIMIT $2) d) AS dead`,
+        [subscriptionId, cap],
+      ),
+    );
+    const row = rows[0] as { pending: string; dead: string };
+    return { pending: Number(row.pending), dead: Number(row.dead) };
+  }
+
   async disabled(): Promise<ReadonlyMap<string, string>> {
     const { rows } = await this.#guard(() => this.#pool.query(`SELECT subscription_id, reason FROM tidings_disabled_subscriptions`));
     return new Map((rows as { subscription_id: string; reason: string }[]).map((row) => [row.subscription_id, row.reason]));

@@ -76,6 +76,10 @@ export class SqliteOutbox implements Outbox {
       size: db.prepare(
         `SELECT (SELECT count(*) FROM (SELECT 1 FROM deliveries WHERE state = 'pending' LIMIT :cap)), (SELECT count(*) FROM (SELECT 1 FROM deliveries WHERE state = 'dead' LIMIT :cap))`,
       ).raw(),
+      sizeOf: db.prepare(
+        `SELECT (SELECT count(*) FROM (SELECT 1 FROM deliveries WHERE subscription_id = :subscription AND state = 'pending' LIMIT :cap)),
+                (SELECT count(*) FROM (SELECT 1 FROM deliveries WHERE subscription_id = :subscription AND state = 'dead' LIMIT :cap))`,
+      ).raw(),
       disabled: db.prepare(`SELECT subscription_id, reason FROM disabled_subscriptions`).raw(),
     };
     db.prepare(`UPDATE deliveries SET lease_until = 0, lease_token = NULL WHERE state = 'pending' AND lease_until > 0`).run();
@@ -171,6 +175,13 @@ export class SqliteOutbox implements Outbox {
   size(cap: number): Promise<OutboxSize> {
     return this.#read(() => {
       const [pending, dead] = this.#sql.size.get({ cap }) as [number, number];
+      return { pending, dead };
+    });
+  }
+
+  sizeOf(subscriptionId: string, cap: number): Promise<OutboxSize> {
+    return this.#read(() => {
+      const [pending, dead] = this.#sql.sizeOf.get({ subscription: subscriptionId, cap }) as [number, number];
       return { pending, dead };
     });
   }
