@@ -38,14 +38,65 @@ export function decodeFormText(text: string, limits: DecodeLimits, jsonFields: r
 }
 
 /**
- * qs and the helpers it pulls in are loaded on the first form body rather than at import: most
- * hosts never see one, and every process pays the load at start otherwise.
+ * qs and the helpers it pulls in are loaded on the first nested form body rather than at import:
+ * most hosts never see one, and every process pays the load at start otherwise.
  */
 let qsParse: typeof qsModule.parse | undefined;
 
-function parseQuery(text: string, options: qsModule.IParseOptions): Record<string, unknown> {
+function parseQuery(text: string, options: qsModule.IParseOptions & { parameterLimit: number }): Record<string, unknown> {
+  const flat = parseFlat(text, options.parameterLimit);
+  if (flat !== undefined) return flat;
   qsParse ??= (createRequire(import.meta.url)("qs") as typeof qsModule).parse;
   return qsParse(text, options) as Record<string, unknown>;
+}
+
+/** An opening bracket in any spelling qs reads as one (it turns `%5B` into `[` first): a name nests from there. */
+const BRACKET = /\[|%5b/i;
+/** qs splits a parameter at its first `]=` when it has one, value or not. */
+const CLOSE_EQUALS = /\]=|%5d=/i;
+
+/**
+ * What qs returns, with the options above, for a body whose names hold no brackets (Twilio's,
+ * Vonage's, Mandrill's): each parameter one string under its decoded name in a null-prototype
+ * object, a parameter without `=` an empty string, an empty name and `__proto__` dropped. qs spends
+ * most of its time merging and compacting, which such a body never needs. Anything else is left to
+ * qs (undefined): a bracket in a name, a name given twice (qs combines the values into a list
+ * bounded by the array limit), more parameters than allowed (qs refuses them with its own
+ * message). Held to qs's output by a property test.
+ */
+function parseFlat(text: string, parameterLimit: number): Record<string, unknown> | undefined {
+  const parts = text.split("&");
+  if (parts.length > parameterLimit) return undefined;
+  const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  const dropped: string[] = [];
+  for (const part of parts) {
+    const equals = part.indexOf("=");
+    const rawKey = equals === -1 ? part : part.slice(0, equals);
+    if (BRACKET.test(rawKey) || (equals !== -1 && CLOSE_EQUALS.test(part))) return undefined;
+    const key = decodeComponent(rawKey);
+    if (key === "" || key === "__proto__") {
+      if (dropped.includes(key)) return undefined;
+      dropped.push(key);
+      continue;
+    }
+    if (Object.hasOwn(out, key)) return undefined;
+    out[key] = equals === -1 ? "" : decodeComponent(part.slice(equals + 1));
+  }
+  return out;
+}
+
+/**
+ * qs's utf-8 decoder: `+` is a space, and text that is not valid percent-encoding stays as sent,
+ * but with `%5B` and `%5D` as brackets, since qs replaced those in the whole body before decoding.
+ */
+function decodeComponent(text: string): string {
+  const spaced = text.includes("+") ? text.replace(/\+/g, " ") : text;
+  if (!spaced.includes("%")) return spaced;
+  try {
+    return decodeURIComponent(spaced);
+  } catch {
+    return spaced.replace(/%5B/gi, "[").replace(/%5D/gi, "]");
+  }
 }
 
 /**
