@@ -105,3 +105,4 @@ export {
 export { PluginRegistry, UnknownPluginError } from "./registry.js";
 export * from "./verify/index.js";
 export * from "./embed/index.js";
+export { readBounded } from "./bounded-read.js";

@@ -1,3 +1,4 @@
+import { concatBytes, readBounded } from "../bounded-read.js";
 import { engineError, type EngineError } from "../errors.js";
 import { inboundRequest, type HeadersInput, type InboundRequest } from "../request.js";
 
@@ -94,22 +95,8 @@ const BODY_GONE =
   "the request body was already read or parsed, so its exact bytes (which signatures cover) are gone: mount the webhook " +
   "route before any JSON or form body parser, or give it a raw body (express.raw({ type: () => true }))";
 
-async function readFetchBody(request: Request, maxBytes: number): Promise<Uint8Array | undefined> {
-  if (request.body === null) return new Uint8Array(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  return concat(chunks, size);
+function readFetchBody(request: Request, maxBytes: number): Promise<Uint8Array | undefined> {
+  return request.body === null ? Promise.resolve(new Uint8Array(0)) : readBounded(request.body, maxBytes);
 }
 
 /**
@@ -135,7 +122,7 @@ function readNodeBody(stream: NodeWebhookInput, maxBytes: number): Promise<{ ok:
     };
     const onEnd = () => {
       stop();
-      resolve({ ok: true, body: concat(chunks, size) });
+      resolve({ ok: true, body: concatBytes(chunks, size) });
     };
     const onError = (error: Error) => {
       stop();
@@ -145,15 +132,4 @@ function readNodeBody(stream: NodeWebhookInput, maxBytes: number): Promise<{ ok:
     stream.on("end", onEnd);
     stream.on("error", onError);
   });
-}
-
-function concat(chunks: readonly Uint8Array[], size: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
 }

@@ -1,5 +1,6 @@
 import { request } from "node:https";
 import { isIP, type LookupFunction } from "node:net";
+import { readBounded } from "@tidings/core";
 
 /**
  * One GET for the host's fetches, bounded in size (the signal bounds the time). Redirects are
@@ -81,18 +82,7 @@ export async function fetchGet(fetchImpl: typeof fetch, url: URL, options: GetOp
     return { status: response.status, text: "" };
   }
   if (response.body === null) return { status: response.status, text: "" };
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > options.maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      throw new Refused(`the answer is larger than ${options.maxBytes} bytes`);
-    }
-    chunks.push(value);
-  }
-  return { status: response.status, text: Buffer.concat(chunks).toString("utf8") };
+  const body = await readBounded(response.body, options.maxBytes);
+  if (body === undefined) throw new Refused(`the answer is larger than ${options.maxBytes} bytes`);
+  return { status: response.status, text: Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString("utf8") };
 }
