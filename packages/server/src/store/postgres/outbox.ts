@@ -25,6 +25,8 @@ CREATE TABLE IF NOT EXISTS tidings_deliveries (
 CREATE INDEX IF NOT EXISTS tidings_deliveries_due ON tidings_deliveries (subscription_id, next_at, id) WHERE state = 'pending';
 CREATE INDEX IF NOT EXISTS tidings_deliveries_dead ON tidings_deliveries (id) WHERE state = 'dead';
 CREATE INDEX IF NOT EXISTS tidings_deliveries_by_subscription ON tidings_deliveries (subscription_id, id);
+CREATE INDEX IF NOT EXISTS tidings_deliveries_delivered_at ON tidings_deliveries (updated_at) WHERE state = 'delivered';
+CREATE INDEX IF NOT EXISTS tidings_deliveries_dead_at ON tidings_deliveries (updated_at) WHERE state = 'dead';
 CREATE TABLE IF NOT EXISTS tidings_delivery_attempts (
   delivery_id BIGINT NOT NULL,
   attempt INTEGER NOT NULL,
@@ -199,6 +201,22 @@ export class PostgresOutbox implements Outbox {
   async disabled(): Promise<ReadonlyMap<string, string>> {
     const { rows } = await this.#guard(() => this.#pool.query(`SELECT subscription_id, reason FROM tidings_disabled_subscriptions`));
     return new Map((rows as { subscription_id: string; reason: string }[]).map((row) => [row.subscription_id, row.reason]));
+  }
+
+  /** One statement; `SKIP LOCKED` leaves a job another instance is recording to the next prune. */
+  async prune(deliveredBefore: number, deadBefore: number, limit: number): Promise<number> {
+    const { rows } = await this.#guard(() =>
+      this.#pool.query(
+        `WITH delivered AS (SELECT id FROM tidings_deliveries WHERE state = 'delivered' AND updated_at < $1 ORDER BY updated_at LIMIT $3 FOR UPDATE SKIP LOCKED),
+         dead AS (SELECT id FROM tidings_deliveries WHERE state = 'dead' AND updated_at < $2 ORDER BY updated_at LIMIT $3 FOR UPDATE SKIP LOCKED),
+         doomed AS (SELECT id FROM delivered UNION ALL SELECT id FROM dead LIMIT $3),
+         attempts AS (DELETE FROM tidings_delivery_attempts WHERE delivery_id IN (SELECT id FROM doomed)),
+         jobs AS (DELETE FROM tidings_deliveries WHERE id IN (SELECT id FROM doomed) RETURNING 1)
+         SELECT count(*) AS pruned FROM jobs`,
+        [deliveredBefore, deadBefore, limit],
+      ),
+    );
+    return Number((rows[0] as { pruned: string }).pruned);
   }
 
   async #guard<T>(run: () => Promise<T>): Promise<T> {
