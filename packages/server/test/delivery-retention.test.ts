@@ -24,7 +24,7 @@ const quiet = { info: () => undefined, warn: () => undefined, error: () => undef
 const subscription = { id: "app", retrySchedule: [] } as never;
 
 describe("delivery retention", () => {
-  it("prunes a batch at once, the next at the next poll while batches come back full, then waits", async () => {
+  it("prunes a batch at once, the next a poll later while batches come back full, then waits a minute", async () => {
     const { outbox, calls } = pruningOutbox([PRUNE_BATCH, PRUNE_BATCH, 3]);
     let now = NOW;
     const worker = new DeliveryWorker({
@@ -34,21 +34,26 @@ describe("delivery retention", () => {
       now: () => now,
       settings: { ...DELIVERY_DEFAULTS, pollMs: 10, keepDeliveredDays: 2, keepDeadDays: 10 },
     });
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 100));
+    const cutoffs = (at: number) => [at - 2 * DAY, at - 10 * DAY, PRUNE_BATCH];
     worker.start();
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(calls).toEqual([
-      [NOW - 2 * DAY, NOW - 10 * DAY, PRUNE_BATCH],
-      [NOW - 2 * DAY, NOW - 10 * DAY, PRUNE_BATCH],
-      [NOW - 2 * DAY, NOW - 10 * DAY, PRUNE_BATCH],
-    ]);
-    // Nothing more expired: the next prune waits its minute, not the next poll.
+    await settle();
+    expect(calls).toEqual([cutoffs(NOW)]);
+    // A full batch: the next one a poll (10 ms of the worker's clock) later, however often it wakes.
+    now += 10;
+    await settle();
+    expect(calls).toEqual([cutoffs(NOW), cutoffs(NOW + 10)]);
+    now += 10;
+    await settle();
+    expect(calls).toEqual([cutoffs(NOW), cutoffs(NOW + 10), cutoffs(NOW + 20)]);
+    // Nothing more expired: the next prune waits its minute.
     now += 59_000;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await settle();
     expect(calls).toHaveLength(3);
     now += 1_000;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await settle();
     await worker.stop();
     expect(calls).toHaveLength(4);
-    expect(calls[3]).toEqual([now - 2 * DAY, now - 10 * DAY, PRUNE_BATCH]);
+    expect(calls[3]).toEqual(cutoffs(now));
   });
 });

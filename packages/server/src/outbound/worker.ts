@@ -30,7 +30,7 @@ export const DELIVERY_DEFAULTS: DeliverySettings = { timeoutMs: 10_000, concurre
 const SIZE_EVERY_POLLS = 5;
 /** Jobs deleted per prune: small, so that a backlog of expired jobs never holds the store for long. */
 export const PRUNE_BATCH = 500;
-/** Between prunes once nothing more has expired; a full batch is followed by the next at the next poll. */
+/** Between prunes once nothing more has expired; a full batch is followed by the next a poll later. */
 const PRUNE_EVERY_MS = 60_000;
 const DAY_MS = 86_400_000;
 
@@ -160,13 +160,15 @@ export class DeliveryWorker {
     if (now() - this.#prunedAt >= PRUNE_EVERY_MS) await this.#prune();
   }
 
-  /** Deletes one batch of expired jobs; a full batch leaves the next for the next poll. */
+  /** Deletes one batch of expired jobs; after a full batch the next is due a poll later. */
   async #prune(): Promise<void> {
     const { outbox, logger, now, settings } = this.#options;
     const at = now();
     try {
       const pruned = await outbox.prune(at - settings.keepDeliveredDays * DAY_MS, at - settings.keepDeadDays * DAY_MS, PRUNE_BATCH);
-      this.#prunedAt = pruned === PRUNE_BATCH ? Number.NEGATIVE_INFINITY : at;
+      // After a full batch the next comes a poll later, not at once: attempts finishing wake the
+      // worker far more often than it polls, and a backlog must not take every one of those turns.
+      this.#prunedAt = pruned === PRUNE_BATCH ? at - PRUNE_EVERY_MS + settings.pollMs : at;
     } catch (thrown) {
       this.#prunedAt = at;
       logger.error({ err: (thrown as Error).message }, "expired deliveries could not be deleted; trying again later");
