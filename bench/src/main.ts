@@ -5,7 +5,7 @@ import { deliveryFigures } from "./delivery.js";
 import { engineFigures, novuFigure } from "./engine.js";
 import { memoryFigure } from "./memory.js";
 import { providerFigures } from "./providers.js";
-import { receiverFigures } from "./receiver.js";
+import { receiverFigures, type LoadResult } from "./receiver.js";
 
 /**
  * `pnpm bench` (about 2 minutes) or `pnpm bench --quick` (a smoke run, under a minute).
@@ -26,8 +26,29 @@ const print = (line = "") => {
   lines.push(line);
   process.stdout.write(`${line}\n`);
 };
+const show = (name: string, r: LoadResult) =>
+  print(`  ${name.padEnd(42)} ${fmt(r.requestsPerSecond, 0).padStart(8)} req/s  p50 ${fmt(r.p50Ms, 1)} ms  p99 ${fmt(r.p99Ms, 1)} ms  non-2xx ${r.non2xx}  errors ${r.errors}`);
+
+async function printDelivery() {
+  print(`Delivery: a subscription whose endpoint never answers vs none, ${loadSeconds} s each at 500 req/s`);
+  const delivery = await deliveryFigures(loadSeconds);
+  show("receiver, no subscription", delivery.none);
+  show("receiver, subscription to a dead endpoint", delivery.dead);
+  print(`  p99 ratio dead/none ${fmt(delivery.p99Ratio)}`);
+  if ([delivery.none, delivery.dead].some((r) => r.non2xx + r.errors > 0)) print("  WARNING: some requests failed; the delivery figures are not valid");
+  return delivery;
+}
 
 print(`Tidings benchmarks (${quick ? "quick" : "full"}) on Node ${process.version}`);
+
+// `--only delivery`: the delivery row alone, for before/after runs of the outbound path.
+if (process.argv.includes("--only")) {
+  const only = process.argv[process.argv.indexOf("--only") + 1];
+  if (only !== "delivery") throw new Error(`--only takes "delivery", not ${String(only)}`);
+  print();
+  await printDelivery();
+  process.exit(0);
+}
 print();
 print("Engine: normalize vs parse of the same bytes (median of interleaved rounds)");
 const engine = engineFigures(rounds);
@@ -59,8 +80,6 @@ const coldStartMs = cold.subjectMs;
 print();
 print(`Receiver: ${loadSeconds} s of 32 connections each (autocannon)`);
 const load = await receiverFigures(loadSeconds);
-const show = (name: string, r: typeof load.bare) =>
-  print(`  ${name.padEnd(42)} ${fmt(r.requestsPerSecond, 0).padStart(8)} req/s  p50 ${fmt(r.p50Ms, 1)} ms  p99 ${fmt(r.p99Ms, 1)} ms  non-2xx ${r.non2xx}  errors ${r.errors}`);
 show("bare fastify route answering []", load.bare);
 show("receiver, store keeping nothing", load.storeless);
 show("receiver: Everlytic JSON, committed", load.receiver);
@@ -76,12 +95,7 @@ if ([load.storeless, load.receiver, load.batches].some((r) => r.non2xx + r.error
 }
 
 print();
-print(`Delivery: a subscription whose endpoint never answers vs none, ${loadSeconds} s each at 500 req/s`);
-const delivery = await deliveryFigures(loadSeconds);
-show("receiver, no subscription", delivery.none);
-show("receiver, subscription to a dead endpoint", delivery.dead);
-print(`  p99 ratio dead/none ${fmt(delivery.p99Ratio)}`);
-if ([delivery.none, delivery.dead].some((r) => r.non2xx + r.errors > 0)) print("  WARNING: some requests failed; the delivery figures are not valid");
+const delivery = await printDelivery();
 
 print();
 const memory = memoryFigure(memoryEvents, memoryRuns);

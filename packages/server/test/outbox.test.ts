@@ -35,6 +35,20 @@ async function failIdempotencyWrites(engine: string, location: string): Promise<
   await client.end();
 }
 
+async function countAttempts(engine: string, location: string): Promise<number> {
+  if (engine === "sqlite") {
+    const db = new Database(location, { readonly: true });
+    const count = db.prepare(`SELECT count(*) FROM delivery_attempts`).pluck().get() as number;
+    db.close();
+    return count;
+  }
+  const client = new pg.Client({ connectionString: location });
+  await client.connect();
+  const { rows } = await client.query(`SELECT count(*)::int AS n FROM tidings_delivery_attempts`);
+  await client.end();
+  return (rows[0] as { n: number }).n;
+}
+
 for (const engine of ENGINES) {
   describe.skipIf(!engine.available)(`outbox: ${engine.name}${engine.available ? "" : ` (skipped: ${PG_SKIP_REASON})`}`, () => {
     const open = async (): Promise<{ store: Store; outbox: Outbox; location: string }> => {
@@ -90,6 +104,37 @@ for (const engine of ENGINES) {
       expect((await outbox.disabled()).size).toBe(0);
       expect((await outbox.claim("app", 5, AT + 6000, 1000)).map((j) => j.id)).toEqual([job!.id]);
       await store.close();
+    });
+
+    it("prunes delivered and dead jobs with their attempts past their own ages, in bounded batches, never pending ones", async () => {
+      const { store, outbox, location } = await open();
+      await store.commitAccepted(accepted(["p-1", "p-2", "p-3", "p-4"]));
+      const finish = async (at: number, outcome: Parameters<Outbox["record"]>[2]) => {
+        const [job] = await outbox.claim("app", 1, at, 1000);
+        expect(await outbox.record(job!, { at, statusCode: 200, latencyMs: 1, error: null, response: null }, outcome)).toBe(true);
+        return job!.id;
+      };
+      const deliveredOld = await finish(AT, { state: "delivered" });
+      const deliveredNew = await finish(AT + 10_000, { state: "delivered" });
+      const deadOld = await finish(AT + 10_000, { state: "dead" });
+      const ids = async () => (await outbox.list("app", { limit: 10 })).data.map((d) => d.id).sort();
+      // Delivered before AT + 5000 go; dead only before AT: the dead job is younger than its age.
+      expect(await outbox.prune(AT + 5000, AT, 10)).toBe(1);
+      expect(await ids()).not.toContain(deliveredOld);
+      expect((await ids()).length).toBe(3);
+      // A batch stops at its limit; the rest goes in the next one.
+      expect(await outbox.prune(AT + 20_000, AT + 20_000, 1)).toBe(1);
+      expect(await outbox.prune(AT + 20_000, AT + 20_000, 10)).toBe(1);
+      expect(await outbox.prune(AT + 20_000, AT + 20_000, 10)).toBe(0);
+      const left = (await outbox.list("app", { limit: 10 })).data;
+      expect(left.map((d) => d.id)).not.toContain(deliveredNew);
+      expect(left.map((d) => d.id)).not.toContain(deadOld);
+      // Pending jobs of either subscription stay, however old.
+      expect(left.map((d) => d.state)).toEqual(["pending"]);
+      expect((await outbox.list("audit", { limit: 10 })).data).toHaveLength(4);
+      await store.close();
+      // Their attempts went with them.
+      expect(await countAttempts(engine.name, location)).toBe(0);
     });
   });
 }

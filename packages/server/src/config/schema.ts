@@ -105,6 +105,18 @@ export const ConfigSchema = z
         concurrency: z.int().min(1).max(256).optional().meta({ description: "Attempts in flight per subscription (default 8)" }),
         outboxAlarm: z.int().min(1).optional().meta({ description: "Deliveries waiting beyond which /health and the logs raise the alarm (default 10000)" }),
         pollMs: z.int().min(10).max(60_000).optional().meta({ description: "How often the outbox is read for due deliveries (default 1000)" }),
+        keepDeliveredDays: z
+          .number()
+          .positive()
+          .max(3650)
+          .optional()
+          .meta({ description: "Days a delivered delivery and its attempts are kept after its last attempt, then deleted (default 7)" }),
+        keepDeadDays: z
+          .number()
+          .positive()
+          .max(3650)
+          .optional()
+          .meta({ description: "Days a dead delivery is kept after its last attempt, for retrying, then deleted (default 30)" }),
       })
       .strict()
       .optional(),

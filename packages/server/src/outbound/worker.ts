@@ -18,12 +18,21 @@ export interface DeliverySettings {
   readonly pollMs: number;
   /** Jobs waiting beyond which /health and the logs raise the alarm (default 10,000). */
   readonly outboxAlarm: number;
+  /** Days a delivered job and its attempts are kept after its last attempt (default 7). */
+  readonly keepDeliveredDays: number;
+  /** Days a dead job is kept, for an operator to retry it (default 30). */
+  readonly keepDeadDays: number;
 }
 
-export const DELIVERY_DEFAULTS: DeliverySettings = { timeoutMs: 10_000, concurrency: 8, pollMs: 1_000, outboxAlarm: 10_000 };
+export const DELIVERY_DEFAULTS: DeliverySettings = { timeoutMs: 10_000, concurrency: 8, pollMs: 1_000, outboxAlarm: 10_000, keepDeliveredDays: 7, keepDeadDays: 30 };
 
 /** The outbox's size is measured for the alarm every this many polls. */
 const SIZE_EVERY_POLLS = 5;
+/** Jobs deleted per prune: small, so that a backlog of expired jobs never holds the store for long. */
+export const PRUNE_BATCH = 500;
+/** Between prunes once nothing more has expired; a full batch is followed by the next a poll later. */
+const PRUNE_EVERY_MS = 60_000;
+const DAY_MS = 86_400_000;
 
 export interface DeliveryWorkerOptions {
   readonly subscriptions: readonly ResolvedSubscription[];
@@ -82,6 +91,7 @@ export class DeliveryWorker {
   #disabled: ReadonlyMap<string, string> = new Map();
   #status: OutboxStatus | undefined;
   #sizedAt = Number.NEGATIVE_INFINITY;
+  #prunedAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: DeliveryWorkerOptions) {
     this.#options = options;
@@ -146,6 +156,22 @@ export class DeliveryWorker {
       }
     } catch (thrown) {
       logger.error({ err: (thrown as Error).message }, "the delivery outbox could not be read; retrying at the next poll");
+    }
+    if (now() - this.#prunedAt >= PRUNE_EVERY_MS) await this.#prune();
+  }
+
+  /** Deletes one batch of expired jobs; after a full batch the next is due a poll later. */
+  async #prune(): Promise<void> {
+    const { outbox, logger, now, settings } = this.#options;
+    const at = now();
+    try {
+      const pruned = await outbox.prune(at - settings.keepDeliveredDays * DAY_MS, at - settings.keepDeadDays * DAY_MS, PRUNE_BATCH);
+      // After a full batch the next comes a poll later, not at once: attempts finishing wake the
+      // worker far more often than it polls, and a backlog must not take every one of those turns.
+      this.#prunedAt = pruned === PRUNE_BATCH ? at - PRUNE_EVERY_MS + settings.pollMs : at;
+    } catch (thrown) {
+      this.#prunedAt = at;
+      logger.error({ err: (thrown as Error).message }, "expired deliveries could not be deleted; trying again later");
     }
   }
 

@@ -70,6 +70,11 @@ export interface Outbox {
   sizeOf(subscriptionId: string, cap: number): Promise<OutboxSize>;
   /** The subscriptions disabled (their endpoint answered 410), with why. */
   disabled(): Promise<ReadonlyMap<string, string>>;
+  /**
+   * Deletes up to `limit` jobs, with their attempts, delivered before `deliveredBefore` or dead
+   * before `deadBefore` (ms since the epoch, against the time of their last attempt); returns how many.
+   */
+  prune(deliveredBefore: number, deadBefore: number, limit: number): Promise<number>;
 }
 
 /** Attempt answers are kept to this many bytes. */

@@ -25,6 +25,8 @@ CREATE TABLE IF NOT EXISTS tidings_deliveries (
 CREATE INDEX IF NOT EXISTS tidings_deliveries_due ON tidings_deliveries (subscription_id, next_at, id) WHERE state = 'pending';
 CREATE INDEX IF NOT EXISTS tidings_deliveries_dead ON tidings_deliveries (id) WHERE state = 'dead';
 CREATE INDEX IF NOT EXISTS tidings_deliveries_by_subscription ON tidings_deliveries (subscription_id, id);
+CREATE INDEX IF NOT EXISTS tidings_deliveries_delivered_at ON tidings_deliveries (updated_at) WHERE state = 'delivered';
+CREATE INDEX IF NOT EXISTS tidings_deliveries_dead_at ON tidings_deliveries (updated_at) WHERE state = 'dead';
 CREATE TABLE IF NOT EXISTS tidings_delivery_attempts (
   delivery_id BIGINT NOT NULL,
   attempt INTEGER NOT NULL,
@@ -100,28 +102,33 @@ export class PostgresOutbox implements Outbox {
     }));
   }
 
+  /**
+   * One statement in a transaction committed without waiting for its WAL flush (`synchronous_commit
+   * = off`), as SQLite records attempts without a sync: a record lost to a crash of the database
+   * only repeats a delivery, which at-least-once allows, and the requests' commits do not share
+   * their flushes with every attempt's.
+   */
   record(job: ClaimedDelivery, attempt: AttemptRecord, outcome: AttemptOutcome): Promise<boolean> {
+    const nextAt = outcome.state === "pending" ? outcome.nextAt : 0;
+    const disable = outcome.state === "dead" ? (outcome.disableSubscription ?? null) : null;
     return this.#guard(() =>
       transaction(this.#pool, async (client) => {
-        const nextAt = outcome.state === "pending" ? outcome.nextAt : 0;
-        const { rowCount } = await client.query(
-          `UPDATE tidings_deliveries SET state = $1, attempts = attempts + 1, next_at = $2, lease_until = 0, lease_token = NULL, updated_at = $3 WHERE id = $4 AND lease_token = $5`,
-          [outcome.state, nextAt, attempt.at, job.id, job.leaseToken],
+        await client.query(`SET LOCAL synchronous_commit = off`);
+        const { rows } = await client.query(
+          `WITH finished AS (
+             UPDATE tidings_deliveries SET state = $1, attempts = attempts + 1, next_at = $2, lease_until = 0, lease_token = NULL, updated_at = $3
+             WHERE id = $4 AND lease_token = $5 RETURNING id),
+           attempt AS (
+             INSERT INTO tidings_delivery_attempts (delivery_id, attempt, at, status_code, latency_ms, error, response)
+             SELECT id, $6, $3, $7, $8, $9, $10 FROM finished
+             ON CONFLICT (delivery_id, attempt) DO UPDATE SET at = EXCLUDED.at, status_code = EXCLUDED.status_code, latency_ms = EXCLUDED.latency_ms, error = EXCLUDED.error, response = EXCLUDED.response),
+           disabling AS (
+             INSERT INTO tidings_disabled_subscriptions (subscription_id, disabled_at, reason)
+             SELECT $11, $3, $12::text FROM finished WHERE $12::text IS NOT NULL ON CONFLICT DO NOTHING)
+           SELECT count(*)::int AS recorded FROM finished`,
+          [outcome.state, nextAt, attempt.at, job.id, job.leaseToken, job.attempts + 1, attempt.statusCode, Math.round(attempt.latencyMs), attempt.error, attempt.response, job.subscriptionId, disable],
         );
-        if (rowCount !== 1) return false;
-        await client.query(
-          `INSERT INTO tidings_delivery_attempts (delivery_id, attempt, at, status_code, latency_ms, error, response) VALUES ($1, $2, $3, $4, $5, $6, $7)
-           ON CONFLICT (delivery_id, attempt) DO UPDATE SET at = EXCLUDED.at, status_code = EXCLUDED.status_code, latency_ms = EXCLUDED.latency_ms, error = EXCLUDED.error, response = EXCLUDED.response`,
-          [job.id, job.attempts + 1, attempt.at, attempt.statusCode, Math.round(attempt.latencyMs), attempt.error, attempt.response],
-        );
-        if (outcome.state === "dead" && outcome.disableSubscription !== undefined) {
-          await client.query(`INSERT INTO tidings_disabled_subscriptions (subscription_id, disabled_at, reason) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [
-            job.subscriptionId,
-            attempt.at,
-            outcome.disableSubscription,
-          ]);
-        }
-        return true;
+        return (rows[0] as { recorded: number }).recorded === 1;
       }),
     );
   }
@@ -211,6 +218,22 @@ export class PostgresOutbox implements Outbox {
   async disabled(): Promise<ReadonlyMap<string, string>> {
     const { rows } = await this.#guard(() => this.#pool.query(`SELECT subscription_id, reason FROM tidings_disabled_subscriptions`));
     return new Map((rows as { subscription_id: string; reason: string }[]).map((row) => [row.subscription_id, row.reason]));
+  }
+
+  /** One statement; `SKIP LOCKED` leaves a job another instance is recording to the next prune. */
+  async prune(deliveredBefore: number, deadBefore: number, limit: number): Promise<number> {
+    const { rows } = await this.#guard(() =>
+      this.#pool.query(
+        `WITH delivered AS (SELECT id FROM tidings_deliveries WHERE state = 'delivered' AND updated_at < $1 ORDER BY updated_at LIMIT $3 FOR UPDATE SKIP LOCKED),
+         dead AS (SELECT id FROM tidings_deliveries WHERE state = 'dead' AND updated_at < $2 ORDER BY updated_at LIMIT $3 FOR UPDATE SKIP LOCKED),
+         doomed AS (SELECT id FROM delivered UNION ALL SELECT id FROM dead LIMIT $3),
+         attempts AS (DELETE FROM tidings_delivery_attempts WHERE delivery_id IN (SELECT id FROM doomed)),
+         jobs AS (DELETE FROM tidings_deliveries WHERE id IN (SELECT id FROM doomed) RETURNING 1)
+         SELECT count(*) AS pruned FROM jobs`,
+        [deliveredBefore, deadBefore, limit],
+      ),
+    );
+    return Number((rows[0] as { pruned: string }).pruned);
   }
 
   async #guard<T>(run: () => Promise<T>): Promise<T> {

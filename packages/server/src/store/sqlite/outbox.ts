@@ -47,6 +47,10 @@ export class SqliteOutbox implements Outbox {
     this.#db = db;
     this.#commit = commit;
     this.#read = read;
+    // The retention indexes, created at open so that a database of this layout gains them too;
+    // partial, so that a pending job (every new row) is in neither.
+    db.exec(`CREATE INDEX IF NOT EXISTS deliveries_delivered_at ON deliveries (updated_at) WHERE state = 'delivered';
+             CREATE INDEX IF NOT EXISTS deliveries_dead_at ON deliveries (updated_at) WHERE state = 'dead';`);
     this.#sql = {
       insert: db.prepare(
         `INSERT INTO deliveries (subscription_id, message_id, environment_id, integration_id, event_id, payload, state, next_at, created_at, updated_at)
@@ -81,6 +85,12 @@ export class SqliteOutbox implements Outbox {
                 (SELECT count(*) FROM (SELECT 1 FROM deliveries WHERE subscription_id = :subscription AND state = 'dead' LIMIT :cap))`,
       ).raw(),
       disabled: db.prepare(`SELECT subscription_id, reason FROM disabled_subscriptions`).raw(),
+      prunable: db.prepare(
+        `SELECT id FROM (SELECT id FROM deliveries WHERE state = 'delivered' AND updated_at < :delivered ORDER BY updated_at LIMIT :limit)
+         UNION ALL SELECT id FROM (SELECT id FROM deliveries WHERE state = 'dead' AND updated_at < :dead ORDER BY updated_at LIMIT :limit) LIMIT :limit`,
+      ).pluck(),
+      pruneAttempts: db.prepare(`DELETE FROM delivery_attempts WHERE delivery_id IN (SELECT value FROM json_each(?))`),
+      pruneJobs: db.prepare(`DELETE FROM deliveries WHERE id IN (SELECT value FROM json_each(?))`),
     };
     db.prepare(`UPDATE deliveries SET lease_until = 0, lease_token = NULL WHERE state = 'pending' AND lease_until > 0`).run();
   }
@@ -188,5 +198,16 @@ export class SqliteOutbox implements Outbox {
 
   disabled(): Promise<ReadonlyMap<string, string>> {
     return this.#read(() => new Map(this.#sql.disabled.all() as [string, string][]));
+  }
+
+  /** Unsynced like an attempt: a deletion lost to a power cut is made again at the next prune. */
+  prune(deliveredBefore: number, deadBefore: number, limit: number): Promise<number> {
+    return this.#read(() =>
+      this.#unsynced(() => {
+        const ids = JSON.stringify(this.#sql.prunable.all({ delivered: deliveredBefore, dead: deadBefore, limit }));
+        this.#sql.pruneAttempts.run(ids);
+        return this.#sql.pruneJobs.run(ids).changes;
+      }),
+    );
   }
 }
