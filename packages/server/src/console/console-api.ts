@@ -8,7 +8,7 @@ import { checkApiKey } from "../receiver/api-key.js";
 import { errorResponse } from "../receiver/errors.js";
 import type { ReceiverRequest, ReceiverResponse } from "../receiver/http-types.js";
 import { describeIssue } from "../receiver/receiver.js";
-import { HOUR_MS, hourOf, REJECTED_BODY_LIMIT, type ActivityStore, type RecentItem } from "../store/activity.js";
+import { HOUR_MS, hourOf, REJECTED_BODY_LIMIT, type ActivityStore, type ListQuery, type RecentItem } from "../store/activity.js";
 import { InvalidCursorError, StorageUnavailableError } from "../store/store.js";
 import {
   DEFAULT_CONSOLE_PAGE,
@@ -127,19 +127,8 @@ export class ConsoleApi {
   }
 
   async rejected(req: ConsoleRequest): Promise<ReceiverResponse> {
-    const env = this.#authorize(req);
-    if ("statusCode" in env) return env;
-    const parsed = ListQuerySchema.safeParse(req.query);
-    if (!parsed.success) return errorResponse("invalid_request", describeIssue(parsed.error));
-    const { integration, before, limit } = parsed.data;
-    const unknown = this.#unknownIntegration(env.id, integration);
-    if (unknown !== undefined) return unknown;
-    return this.#read(async () => {
-      const page = await this.deps.store.rejected(env.id, {
-        ...(integration === undefined ? {} : { integrationIds: [integration] }),
-        ...(before === undefined ? {} : { before }),
-        limit: limit ?? DEFAULT_CONSOLE_PAGE,
-      });
+    return this.#list(req, async (environmentId, query) => {
+      const page = await this.deps.store.rejected(environmentId, query);
       const data: z.infer<typeof RejectedCallSchema>[] = page.data.map(({ body, bodyBytes, ...call }) => ({
         ...call,
         body: Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString("utf8"),
@@ -151,6 +140,15 @@ export class ConsoleApi {
   }
 
   async kept(req: ConsoleRequest): Promise<ReceiverResponse> {
+    return this.#list(req, async (environmentId, query) => {
+      const page = await this.deps.store.kept(environmentId, query);
+      const data: z.infer<typeof KeptEventSchema>[] = [...page.data];
+      return { data, next: page.next };
+    });
+  }
+
+  /** A page of one of the environment's lists, read by the query every list takes (integration, before, limit). */
+  async #list(req: ConsoleRequest, read: (environmentId: string, query: ListQuery) => Promise<unknown>): Promise<ReceiverResponse> {
     const env = this.#authorize(req);
     if ("statusCode" in env) return env;
     const parsed = ListQuerySchema.safeParse(req.query);
@@ -158,15 +156,13 @@ export class ConsoleApi {
     const { integration, before, limit } = parsed.data;
     const unknown = this.#unknownIntegration(env.id, integration);
     if (unknown !== undefined) return unknown;
-    return this.#read(async () => {
-      const page = await this.deps.store.kept(env.id, {
+    return this.#read(() =>
+      read(env.id, {
         ...(integration === undefined ? {} : { integrationIds: [integration] }),
         ...(before === undefined ? {} : { before }),
         limit: limit ?? DEFAULT_CONSOLE_PAGE,
-      });
-      const data: z.infer<typeof KeptEventSchema>[] = [...page.data];
-      return { data, next: page.next };
-    });
+      }),
+    );
   }
 
   /** The environment the path names, when the caller's session is of that environment or it sends its API key. */
