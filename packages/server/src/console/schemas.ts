@@ -1,6 +1,6 @@
 import { IsoDate, StatusSchema } from "@tidings/core";
 import { z } from "zod";
-import { FeedItemSchema, MAX_QUERY_VALUE } from "../receiver/feed-schemas.js";
+import { FeedItemSchema, queryInstant, queryValue } from "../receiver/feed-schemas.js";
 
 /**
  * The console's JSON endpoints: their queries and answers. The page and any script read the same
@@ -12,15 +12,8 @@ export const DEFAULT_CONSOLE_PAGE = 50;
 /** The longest range a chart covers. */
 export const MAX_STATS_DAYS = 366;
 
-const value = z.string().max(MAX_QUERY_VALUE);
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
-const instant = value
-  .regex(ISO_INSTANT, "expected an ISO 8601 instant with a Z or an offset, such as 2026-01-31T09:00:00Z")
-  .transform((text, context) => {
-    const ms = Date.parse(text);
-    if (Number.isNaN(ms)) context.addIssue({ code: "custom", message: `${text} is not a date` });
-    return ms;
-  });
+const value = queryValue;
+const instant = queryInstant;
 const cursor = value.regex(/^\d{1,16}$/, "expected a cursor from an earlier answer");
 const limit = value
   .regex(/^\d{1,4}$/, `expected an integer from 1 to ${MAX_CONSOLE_PAGE}`)

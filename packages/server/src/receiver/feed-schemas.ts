@@ -9,10 +9,13 @@ export const MAX_QUERY_VALUE = 1024;
 export const DEFAULT_PAGE = 100;
 export const MAX_PAGE = 1000;
 
-const value = z.string().max(MAX_QUERY_VALUE);
+/** One query value of bounded length; the console's queries use the same pieces. */
+export const queryValue = z.string().max(MAX_QUERY_VALUE);
+const value = queryValue;
 /** An instant with its offset (what Date.parse reads unambiguously), to the nanosecond at most. */
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
-const instant = value
+/** A query instant, read as epoch milliseconds. */
+export const queryInstant = value
   .regex(ISO_INSTANT, "expected an ISO 8601 instant with a Z or an offset, such as 2026-01-31T09:00:00Z")
   .transform((text, context) => {
     const ms = Date.parse(text);
@@ -36,8 +39,8 @@ export const FeedQuerySchema = z
     externalId: value.optional(),
     correlationId: value.optional(),
     recipient: value.optional(),
-    since: instant.optional(),
-    until: instant.optional(),
+    since: queryInstant.optional(),
+    until: queryInstant.optional(),
   })
   .strict();
 
