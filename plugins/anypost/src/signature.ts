@@ -1,17 +1,4 @@
-import {
-  allConfigured,
-  asList,
-  basicPairs,
-  checkTimestamp,
-  credentialsSchema,
-  unauthorized,
-  verifyBasicAuth,
-  verifyHmac,
-  whenConfigured,
-  type InboundRequest,
-  type VerifyContext,
-  type VerifyResult,
-} from "@tidings/core";
+import { asList, checkTimestamp, credentialsSchema, unauthorized, verifyHmac, withBasicAuth, type InboundRequest, type VerifyContext, type VerifyResult } from "@tidings/core";
 import type { z } from "zod";
 
 export const SIGNATURE_HEADER = "anypost-signature";
@@ -32,11 +19,7 @@ export type AnypostCredentials = z.infer<typeof AnypostCredentialsSchema>;
 
 /** The signature first, then basic auth; each only when configured, both when both are. */
 export function verify({ request, credentials, now }: VerifyContext<AnypostCredentials>): VerifyResult {
-  if (credentials === undefined) return { ok: true, verified: false, reason: "no signing key or basic auth is configured" };
-  return allConfigured(
-    whenConfigured(credentials.signingKey, "no signing key is configured", (keys) => verifySignature(request, asList(keys), now)),
-    verifyBasicAuth(request, basicPairs(credentials)),
-  );
+  return withBasicAuth(request, credentials, { name: "signing key", value: (c) => c.signingKey, check: (keys) => verifySignature(request, asList(keys), now) });
 }
 
 interface SignatureHeader {

@@ -1,4 +1,4 @@
-import { allConfigured, asList, basicPairs, credentialsSchema, definePlugin, verifyBasicAuth, whenConfigured, type Decoded, type InboundRequest, type VerifyResult } from "@tidings/core";
+import { asList, credentialsSchema, definePlugin, withBasicAuth, type Decoded, type InboundRequest, type VerifyResult } from "@tidings/core";
 import type { z } from "zod";
 import { EVENTS, MAPPING } from "./mapping.js";
 import { date, details, eventId, eventName, externalId, response } from "./readers.js";
@@ -16,11 +16,7 @@ export type MailerSendCredentials = z.infer<typeof MailerSendCredentialsSchema>;
 
 /** The signature when a signing secret is configured, and basic auth when a pair is: every configured check must pass. */
 function verify(request: InboundRequest, credentials: MailerSendCredentials | undefined, body: () => Decoded): VerifyResult {
-  if (credentials === undefined) return { ok: true, verified: false, reason: "no signing secret or basic auth is configured" };
-  return allConfigured(
-    whenConfigured(credentials.signingKey, "no signing secret is configured", (keys) => verifySignature(request, asList(keys), body)),
-    verifyBasicAuth(request, basicPairs(credentials)),
-  );
+  return withBasicAuth(request, credentials, { name: "signing secret", value: (c) => c.signingKey, check: (keys) => verifySignature(request, asList(keys), body) });
 }
 
 export const SETUP = [

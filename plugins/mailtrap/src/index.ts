@@ -1,4 +1,4 @@
-import { allConfigured, basicPairs, credentialsSchema, definePlugin, field, verifyBasicAuth, whenConfigured, type InboundRequest, type VerifyResult } from "@tidings/core";
+import { credentialsSchema, definePlugin, field, withBasicAuth, type InboundRequest, type VerifyResult } from "@tidings/core";
 import type { z } from "zod";
 import { EVENTS, MAPPING, eventName } from "./mapping.js";
 import { date, details, eventId, externalId, response } from "./read.js";
@@ -12,11 +12,7 @@ export const MailtrapCredentialsSchema = credentialsSchema({ signingKey: "option
 export type MailtrapCredentials = z.infer<typeof MailtrapCredentialsSchema>;
 
 function verify(request: InboundRequest, credentials: MailtrapCredentials | undefined): VerifyResult {
-  if (credentials === undefined) return { ok: true, verified: false, reason: "no signing key or basic auth is configured" };
-  return allConfigured(
-    whenConfigured(credentials.signingKey, "no signing key is configured", (keys) => verifySignature(request, keys)),
-    verifyBasicAuth(request, basicPairs(credentials)),
-  );
+  return withBasicAuth(request, credentials, { name: "signing key", value: (c) => c.signingKey, check: (keys) => verifySignature(request, keys) });
 }
 
 /**

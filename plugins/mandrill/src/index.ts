@@ -1,4 +1,4 @@
-import { allConfigured, asList, basicPairs, credentialsSchema, definePlugin, verifyBasicAuth, whenConfigured, type InboundRequest, type VerifyResult } from "@tidings/core";
+import { asList, credentialsSchema, definePlugin, withBasicAuth, type InboundRequest, type VerifyResult } from "@tidings/core";
 import type { z } from "zod";
 import { EVENTS, MAPPING } from "./mapping.js";
 import { date, details, eventName, externalId, response, split } from "./read.js";
@@ -23,11 +23,7 @@ export const MandrillCredentialsSchema = credentialsSchema({
 export type MandrillCredentials = z.infer<typeof MandrillCredentialsSchema>;
 
 function verify(request: InboundRequest, credentials: MandrillCredentials | undefined): VerifyResult {
-  if (credentials === undefined) return { ok: true, verified: false, reason: "no webhook key or basic auth is configured" };
-  return allConfigured(
-    whenConfigured(credentials.signingKey, "no webhook key is configured", (keys) => verifySignature(request, asList(keys), asList(credentials.url))),
-    verifyBasicAuth(request, basicPairs(credentials)),
-  );
+  return withBasicAuth(request, credentials, { name: "webhook key", value: (c) => c.signingKey, check: (keys, c) => verifySignature(request, asList(keys), asList(c.url)) });
 }
 
 export const SETUP = [

@@ -1,4 +1,4 @@
-import { allConfigured, asList, basicPairs, credentialsSchema, definePlugin, verifyBasicAuth, whenConfigured, type InboundRequest, type VerifyResult } from "@tidings/core";
+import { asList, credentialsSchema, definePlugin, withBasicAuth, type InboundRequest, type VerifyResult } from "@tidings/core";
 import type { z } from "zod";
 import { EVENTS, MAPPING } from "./mapping.js";
 import { details, eventId, eventName, externalId, response, split } from "./read.js";
@@ -23,11 +23,7 @@ export const PlivoCredentialsSchema = credentialsSchema({
 export type PlivoCredentials = z.infer<typeof PlivoCredentialsSchema>;
 
 function verify(request: InboundRequest, credentials: PlivoCredentials | undefined): VerifyResult {
-  if (credentials === undefined) return { ok: true, verified: false, reason: "no Auth Token or basic auth is configured" };
-  return allConfigured(
-    whenConfigured(credentials.signingKey, "no Auth Token is configured", (tokens) => verifySignature(request, asList(tokens), asList(credentials.url))),
-    verifyBasicAuth(request, basicPairs(credentials)),
-  );
+  return withBasicAuth(request, credentials, { name: "Auth Token", value: (c) => c.signingKey, check: (tokens, c) => verifySignature(request, asList(tokens), asList(c.url)) });
 }
 
 export const SETUP = [

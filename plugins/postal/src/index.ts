@@ -1,4 +1,4 @@
-import { allConfigured, asList, basicPairs, credentialsSchema, definePlugin, isUsablePublicKey, verifyBasicAuth, whenConfigured, type InboundRequest, type VerifyResult } from "@tidings/core";
+import { asList, credentialsSchema, definePlugin, isUsablePublicKey, withBasicAuth, type InboundRequest, type VerifyResult } from "@tidings/core";
 import type { z } from "zod";
 import { keyTexts } from "./keys.js";
 import { EVENTS, MAPPING } from "./mapping.js";
@@ -26,11 +26,7 @@ function isUsableKey(texts: readonly string[]): boolean {
 
 /** The signature when a key is configured, AND basic auth when a pair is (credentials in the webhook URL). */
 function verify(request: InboundRequest, credentials: PostalCredentials | undefined): VerifyResult {
-  if (credentials === undefined) return { ok: true, verified: false, reason: "no Postal public key or basic auth is configured" };
-  return allConfigured(
-    whenConfigured(credentials.publicKey, "no Postal public key is configured", (keys) => verifySignature(request, asList(keys).flatMap(keyTexts))),
-    verifyBasicAuth(request, basicPairs(credentials)),
-  );
+  return withBasicAuth(request, credentials, { name: "Postal public key", value: (c) => c.publicKey, check: (keys) => verifySignature(request, asList(keys).flatMap(keyTexts)) });
 }
 
 export const SETUP = [

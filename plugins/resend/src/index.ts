@@ -1,16 +1,4 @@
-import {
-  allConfigured,
-  asList,
-  basicPairs,
-  credentialsSchema,
-  definePlugin,
-  isStandardWebhookSecret,
-  verifyBasicAuth,
-  verifyStandardWebhook,
-  whenConfigured,
-  type InboundRequest,
-  type VerifyResult,
-} from "@tidings/core";
+import { asList, credentialsSchema, definePlugin, isStandardWebhookSecret, verifyStandardWebhook, withBasicAuth, type InboundRequest, type VerifyResult } from "@tidings/core";
 import type { z } from "zod";
 import { EVENTS, MAPPING } from "./mapping.js";
 import { date, details, eventId, eventName, externalId, response } from "./read.js";
@@ -34,11 +22,7 @@ export type ResendCredentials = z.infer<typeof ResendCredentialsSchema>;
  * the window never refuses a late retry. Basic auth, when configured, is required as well.
  */
 function verify(request: InboundRequest, credentials: ResendCredentials | undefined, now: Date): VerifyResult {
-  if (credentials === undefined) return { ok: true, verified: false, reason: "no signing secret or basic auth is configured" };
-  return allConfigured(
-    whenConfigured(credentials.signingKey, "no signing secret is configured", (secrets) => verifyStandardWebhook(request, asList(secrets), now)),
-    verifyBasicAuth(request, basicPairs(credentials)),
-  );
+  return withBasicAuth(request, credentials, { name: "signing secret", value: (c) => c.signingKey, check: (secrets) => verifyStandardWebhook(request, asList(secrets), now) });
 }
 
 export const SETUP = [

@@ -1,14 +1,4 @@
-import {
-  allConfigured,
-  asList,
-  basicPairs,
-  credentialsSchema,
-  definePlugin,
-  verifyBasicAuth,
-  whenConfigured,
-  type InboundRequest,
-  type VerifyResult,
-} from "@tidings/core";
+import { asList, credentialsSchema, definePlugin, withBasicAuth, type InboundRequest, type VerifyResult } from "@tidings/core";
 import type { z } from "zod";
 import { EVENTS, MAPPING } from "./mapping.js";
 import { date, details, eventName, externalId, response, split } from "./read.js";
@@ -27,11 +17,7 @@ export type SinchCredentials = z.infer<typeof SinchCredentialsSchema>;
 
 /** The signature when a secret is configured, AND basic auth when a pair is. */
 function verify(request: InboundRequest, credentials: SinchCredentials | undefined, now: Date): VerifyResult {
-  if (credentials === undefined) return { ok: true, verified: false, reason: "no callback secret or basic auth is configured" };
-  return allConfigured(
-    whenConfigured(credentials.signingKey, "no callback secret is configured", (keys) => verifySignature(request, asList(keys), now)),
-    verifyBasicAuth(request, basicPairs(credentials)),
-  );
+  return withBasicAuth(request, credentials, { name: "callback secret", value: (c) => c.signingKey, check: (keys) => verifySignature(request, asList(keys), now) });
 }
 
 export const SETUP = [

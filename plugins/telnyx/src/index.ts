@@ -1,15 +1,4 @@
-import {
-  allConfigured,
-  asList,
-  basicPairs,
-  credentialsSchema,
-  definePlugin,
-  isUsablePublicKey,
-  verifyBasicAuth,
-  whenConfigured,
-  type InboundRequest,
-  type VerifyResult,
-} from "@tidings/core";
+import { asList, credentialsSchema, definePlugin, isUsablePublicKey, withBasicAuth, type InboundRequest, type VerifyResult } from "@tidings/core";
 import type { z } from "zod";
 import { EVENTS, MAPPING } from "./mapping.js";
 import { date, details, errorsText, eventId, eventName, externalId, split } from "./read.js";
@@ -31,11 +20,7 @@ export type TelnyxCredentials = z.infer<typeof TelnyxCredentialsSchema>;
 
 /** The signature when a key is configured, AND basic auth when a pair is (credentials in the URL). */
 function verify(request: InboundRequest, credentials: TelnyxCredentials | undefined, now: Date): VerifyResult {
-  if (credentials === undefined) return { ok: true, verified: false, reason: "no public key or basic auth is configured" };
-  return allConfigured(
-    whenConfigured(credentials.publicKey, "no public key is configured", (keys) => verifySignature(request, keys, now)),
-    verifyBasicAuth(request, basicPairs(credentials)),
-  );
+  return withBasicAuth(request, credentials, { name: "public key", value: (c) => c.publicKey, check: (keys) => verifySignature(request, keys, now) });
 }
 
 export const SETUP = [

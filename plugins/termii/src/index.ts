@@ -1,4 +1,4 @@
-import { allConfigured, asList, basicPairs, credentialsSchema, definePlugin, verifyBasicAuth, whenConfigured, type InboundRequest, type VerifyResult } from "@tidings/core";
+import { asList, credentialsSchema, definePlugin, withBasicAuth, type InboundRequest, type VerifyResult } from "@tidings/core";
 import type { z } from "zod";
 import { EVENTS, MAPPING } from "./mapping.js";
 import { date, details, eventName, externalId, response, split } from "./readers.js";
@@ -14,11 +14,7 @@ export type TermiiCredentials = z.infer<typeof TermiiCredentialsSchema>;
 
 /** The signature when a secret key is configured, and basic auth when a pair is: every configured check must pass. */
 function verify(request: InboundRequest, credentials: TermiiCredentials | undefined): VerifyResult {
-  if (credentials === undefined) return { ok: true, verified: false, reason: "no secret key or basic auth is configured" };
-  return allConfigured(
-    whenConfigured(credentials.signingKey, "no secret key is configured", (keys) => verifySignature(request, asList(keys))),
-    verifyBasicAuth(request, basicPairs(credentials)),
-  );
+  return withBasicAuth(request, credentials, { name: "secret key", value: (c) => c.signingKey, check: (keys) => verifySignature(request, asList(keys)) });
 }
 
 export const SETUP = [

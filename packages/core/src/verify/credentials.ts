@@ -130,7 +130,7 @@ export function credentialsSchema<const S extends CredentialSpec>(spec: S): z.Zo
   return schema as unknown as z.ZodObject<CredentialShape<S>, z.core.$strict>;
 }
 
-interface BasicFields {
+export interface BasicFields {
   readonly username?: string | readonly string[];
   readonly password?: string | readonly string[];
 }

@@ -3,7 +3,7 @@
  * timestamp window, constant-time comparison or failure helper.
  */
 export { unauthorized } from "./result.js";
-export { allConfigured, whenConfigured } from "./compose.js";
+export { allConfigured, whenConfigured, withBasicAuth } from "./compose.js";
 export {
   SecretList,
   asList,
