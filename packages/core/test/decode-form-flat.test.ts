@@ -1,20 +1,8 @@
 import fc from "fast-check";
 import qs from "qs";
 import { describe, expect, it } from "vitest";
-import { decodeFormText } from "../src/decode/form.js";
+import { decodeFormText, qsOptions } from "../src/decode/form.js";
 import { DEFAULT_DECODE_LIMITS, type DecodeLimits } from "../src/decode/limits.js";
-
-/** The options decodeFormText gives qs, with the limits under test. */
-const qsOptions = (limits: DecodeLimits) => ({
-  depth: limits.maxDepth,
-  strictDepth: true,
-  parameterLimit: limits.maxFormParameters,
-  throwOnLimitExceeded: true,
-  arrayLimit: limits.maxFormArrayIndex,
-  allowPrototypes: false,
-  plainObjects: true,
-  charset: "utf-8" as const,
-});
 
 /** Every own key in order, each value, and each object's prototype: what toEqual alone would not see. */
 function shape(value: unknown): unknown {

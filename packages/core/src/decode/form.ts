@@ -4,6 +4,20 @@ import { engineError } from "../errors.js";
 import { decodeJsonText, type Decoded } from "./json.js";
 import type { DecodeLimits } from "./limits.js";
 
+/** What qs is told: the decode limits, no prototypes, plain objects, UTF-8 (the flat reader matches it). */
+export function qsOptions(limits: DecodeLimits) {
+  return {
+    depth: limits.maxDepth,
+    strictDepth: true,
+    parameterLimit: limits.maxFormParameters,
+    throwOnLimitExceeded: true,
+    arrayLimit: limits.maxFormArrayIndex,
+    allowPrototypes: false,
+    plainObjects: true,
+    charset: "utf-8" as const,
+  };
+}
+
 /**
  * application/x-www-form-urlencoded with PHP-style bracket nesting (`data[0][transaction][id]=...`),
  * as PHP's http_build_query writes it. qs builds null-prototype objects and drops keys that would
@@ -12,16 +26,7 @@ import type { DecodeLimits } from "./limits.js";
 export function decodeFormText(text: string, limits: DecodeLimits, jsonFields: readonly string[]): Decoded {
   let value: Record<string, unknown>;
   try {
-    value = parseQuery(text, {
-      depth: limits.maxDepth,
-      strictDepth: true,
-      parameterLimit: limits.maxFormParameters,
-      throwOnLimitExceeded: true,
-      arrayLimit: limits.maxFormArrayIndex,
-      allowPrototypes: false,
-      plainObjects: true,
-      charset: "utf-8",
-    });
+    value = parseQuery(text, qsOptions(limits));
   } catch (thrown) {
     const detail = thrown instanceof Error ? thrown.message : "invalid form body";
     return { ok: false, error: engineError("malformed_body", `form body rejected: ${detail}`) };
