@@ -1,4 +1,4 @@
-import { basicPairs, credentialsSchema, definePlugin, field, joinParts, lower, messageId, text, toIsoDate, verifyBasicAuth, fitting, WIRE_LIMITS as MAX } from "@tidings/core";
+import { credentialsSchema, definePlugin, field, joinParts, lower, messageId, text, toIsoDate, verifyBasicAuth, fitting, WIRE_LIMITS as MAX } from "@tidings/core";
 import { brevoDetails } from "./details.js";
 import { EVENTS, MAPPING } from "./mapping.js";
 
@@ -43,7 +43,7 @@ export const brevo = definePlugin({
   displayName: "Brevo (transactional email)",
   contentTypes: ["application/json"],
   credentials: BrevoCredentialsSchema,
-  verify: ({ request, credentials }) => verifyBasicAuth(request, credentials === undefined ? undefined : basicPairs(credentials)),
+  verify: ({ request, credentials }) => verifyBasicAuth(request, credentials),
   events: EVENTS,
   mapping: MAPPING,
   // One event per call; batched webhooks carry a list (the batch body is not documented further).

@@ -1,4 +1,4 @@
-import { basicPairs, credentialsSchema, definePlugin, verifyBasicAuth } from "@tidings/core";
+import { credentialsSchema, definePlugin, verifyBasicAuth } from "@tidings/core";
 import type { z } from "zod";
 import { EVENTS, MAPPING } from "./mapping.js";
 import { eventName, split } from "./names.js";
@@ -29,7 +29,7 @@ export const infobip = definePlugin({
   displayName: "Infobip",
   contentTypes: ["application/json"],
   credentials: InfobipCredentialsSchema,
-  verify: ({ request, credentials }) => verifyBasicAuth(request, credentials === undefined ? undefined : basicPairs(credentials)),
+  verify: ({ request, credentials }) => verifyBasicAuth(request, credentials),
   events: EVENTS,
   mapping: MAPPING,
   split,

@@ -1,4 +1,4 @@
-import { basicPairs, credentialsSchema, definePlugin, verifyBasicAuth } from "@tidings/core";
+import { credentialsSchema, definePlugin, verifyBasicAuth } from "@tidings/core";
 import type { z } from "zod";
 import { EVENTS, MAPPING, eventName } from "./mapping.js";
 import { details, eventDate, externalId, response } from "./read.js";
@@ -19,7 +19,7 @@ export const mailjet = definePlugin({
   displayName: "Mailjet Event API",
   contentTypes: ["application/json"],
   credentials: MailjetCredentialsSchema,
-  verify: ({ request, credentials }) => verifyBasicAuth(request, credentials === undefined ? undefined : basicPairs(credentials)),
+  verify: ({ request, credentials }) => verifyBasicAuth(request, credentials),
   events: EVENTS,
   mapping: MAPPING,
   // Grouped events (Event API version 2, "Group events") are a JSON array; otherwise each call

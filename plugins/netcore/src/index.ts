@@ -1,4 +1,4 @@
-import { basicPairs, credentialsSchema, definePlugin, verifyBasicAuth } from "@tidings/core";
+import { credentialsSchema, definePlugin, verifyBasicAuth } from "@tidings/core";
 import type { z } from "zod";
 import { EVENTS, MAPPING } from "./mapping.js";
 import { details, eventName, eventTime, response, transactionId } from "./read.js";
@@ -25,7 +25,7 @@ export const netcore = definePlugin({
   displayName: "Netcore Email API",
   contentTypes: ["application/json"],
   credentials: NetcoreCredentialsSchema,
-  verify: ({ request, credentials }) => verifyBasicAuth(request, credentials === undefined ? undefined : basicPairs(credentials)),
+  verify: ({ request, credentials }) => verifyBasicAuth(request, credentials),
   events: EVENTS,
   mapping: MAPPING,
   // A JSON array of up to 100 events (1000 on request); the array itself is returned so the

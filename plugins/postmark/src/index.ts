@@ -1,4 +1,4 @@
-import { basicPairs, credentialsSchema, definePlugin, verifyBasicAuth } from "@tidings/core";
+import { credentialsSchema, definePlugin, verifyBasicAuth } from "@tidings/core";
 import type { z } from "zod";
 import { EVENTS, MAPPING } from "./mapping.js";
 import { eventName } from "./names.js";
@@ -27,7 +27,7 @@ export const postmark = definePlugin({
   displayName: "Postmark",
   contentTypes: ["application/json"],
   credentials: PostmarkCredentialsSchema,
-  verify: ({ request, credentials }) => verifyBasicAuth(request, credentials === undefined ? undefined : basicPairs(credentials)),
+  verify: ({ request, credentials }) => verifyBasicAuth(request, credentials),
   events: EVENTS,
   mapping: MAPPING,
   // One record per POST; a list (a replayed batch) is taken as its records.

@@ -1,4 +1,4 @@
-import { basicPairs, credentialsSchema, definePlugin, field, text, verifyBasicAuth } from "@tidings/core";
+import { credentialsSchema, definePlugin, field, text, verifyBasicAuth } from "@tidings/core";
 import type { z } from "zod";
 import { readAttempts, readDate, readDetails, readResponse } from "./details.js";
 import { eventName, eventOf } from "./envelope.js";
@@ -27,7 +27,7 @@ export const sparkpost = definePlugin({
   displayName: "SparkPost",
   contentTypes: ["application/json"],
   credentials: SparkPostCredentialsSchema,
-  verify: ({ request, credentials }) => verifyBasicAuth(request, credentials === undefined ? undefined : basicPairs(credentials)),
+  verify: ({ request, credentials }) => verifyBasicAuth(request, credentials),
   events: EVENTS,
   mapping: MAPPING,
   // Always a JSON array on the wire; a lone wrapper (hand-made tests, proxies) is accepted too.
