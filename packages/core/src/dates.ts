@@ -76,7 +76,8 @@ function toTime(value: unknown, options: DateOptions): number | undefined {
   if (typeof value === "number") return fromEpoch(value, options.epoch ?? "auto");
   if (typeof value !== "string") return undefined;
   const trimmed = value.trim();
-  if (/^-?\d+(\.\d+)?$/.test(trimmed)) return fromEpoch(Number(trimmed), options.epoch ?? "auto");
+  // A '-' after four characters is a date, never an epoch number: the common case skips that test.
+  if (trimmed.charCodeAt(4) !== 45 && /^-?\d+(\.\d+)?$/.test(trimmed)) return fromEpoch(Number(trimmed), options.epoch ?? "auto");
   return fromText(trimmed, options.assumeOffset ?? "Z");
 }
 
@@ -86,19 +87,101 @@ function fromEpoch(n: number, unit: "auto" | "seconds" | "milliseconds"): number
   return inRange(Math.round(seconds ? n * 1000 : n));
 }
 
+/** Read by character codes when the text is plain ISO_LIKE; anything else goes to the regex. */
 function fromText(value: string, assumeOffset: string): number | undefined {
+  const quick = quickTime(value, assumeOffset);
+  if (quick !== NOT_QUICK) return quick;
   const m = ISO_LIKE.exec(value);
   if (!m) return undefined;
   const [, y, mo, d, h = "00", mi = "00", s = "00", frac = "", zone] = m;
-  const year = Number(y), month = Number(mo), day = Number(d);
-  const hour = Number(h), minute = Number(mi), second = Number(s);
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return undefined;
-  const ms = frac === "" ? 0 : Math.floor(Number(`0.${frac}`) * 1000);
+  const offset = offsetMinutes(zone ?? assumeOffset);
+  if (offset === undefined) return undefined;
+  return instant(Number(y), Number(mo), Number(d), Number(h), Number(mi), Number(s), fractionMs(frac, 0, frac.length), offset);
+}
+
+/** Neither a time (those are never negative) nor an offset in minutes. */
+const NOT_QUICK = Number.MIN_SAFE_INTEGER;
+
+/**
+ * ISO_LIKE without its whitespace before the zone, read by character codes: the time, undefined
+ * when the text matches but names no real instant, or NOT_QUICK when the regex must decide (any
+ * character out of place). A regex match cost more than the rest of a small event's mapping.
+ */
+function quickTime(v: string, assumeOffset: string): number | undefined {
+  const n = v.length;
+  if (n < 10 || v.charCodeAt(4) !== 45 || v.charCodeAt(7) !== 45) return NOT_QUICK;
+  const year = digits4(v, 0), month = digits2(v, 5), day = digits2(v, 8);
+  if (year < 0 || month < 0 || day < 0) return NOT_QUICK;
+  let i = 10;
+  let hour = 0, minute = 0, second = 0, ms = 0;
+  const separator = v.charCodeAt(10);
+  if ((separator === 84 || separator === 32) && v.charCodeAt(13) === 58 && digits2(v, 11) >= 0 && digits2(v, 14) >= 0) {
+    hour = digits2(v, 11);
+    minute = digits2(v, 14);
+    i = 16;
+    if (v.charCodeAt(16) === 58) {
+      second = digits2(v, 17);
+      if (second < 0) return NOT_QUICK;
+      i = 19;
+      const dot = v.charCodeAt(19);
+      if (dot === 46 || dot === 44) {
+        let end = 20;
+        while (end < n && end < 29 && isDigit(v.charCodeAt(end))) end++;
+        if (end === 20) return NOT_QUICK;
+        ms = fractionMs(v, 20, end);
+        i = end;
+      }
+    }
+  }
+  const offset = i === n ? zoneMinutes(assumeOffset, 0) : zoneMinutes(v, i);
+  if (offset === NOT_QUICK) return NOT_QUICK;
+  return offset === undefined ? undefined : instant(year, month, day, hour, minute, second, ms, offset);
+}
+
+/** The zone that fills `text` from `start` to its end ("Z", "+02:00", "+0200", "+02") in minutes. */
+function zoneMinutes(text: string, start: number): number | undefined {
+  const c = text.charCodeAt(start);
+  const rest = text.length - start;
+  if (rest === 1 && (c === 90 || c === 122)) return 0;
+  if (c !== 43 && c !== 45) return NOT_QUICK;
+  const hours = digits2(text, start + 1);
+  let minutes = 0;
+  if (hours < 0) return NOT_QUICK;
+  if (rest === 6 && text.charCodeAt(start + 3) === 58) minutes = digits2(text, start + 4);
+  else if (rest === 5) minutes = digits2(text, start + 3);
+  else if (rest !== 3) return NOT_QUICK;
+  if (minutes < 0) return NOT_QUICK;
+  if (hours > 14 || minutes > 59) return undefined;
+  return (c === 45 ? -1 : 1) * (hours * 60 + minutes);
+}
+
+function digits2(text: string, at: number): number {
+  const a = text.charCodeAt(at) - 48, b = text.charCodeAt(at + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+function digits4(text: string, at: number): number {
+  const high = digits2(text, at), low = digits2(text, at + 2);
+  return high < 0 || low < 0 ? -1 : high * 100 + low;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** Milliseconds of a fraction's digits `text[start, end)`, truncated: "5" is 500, "123456" is 123. */
+function fractionMs(text: string, start: number, end: number): number {
+  let ms = 0;
+  for (let k = 0; k < 3; k++) ms = ms * 10 + (start + k < end ? text.charCodeAt(start + k) - 48 : 0);
+  return ms;
+}
+
+function instant(year: number, month: number, day: number, hour: number, minute: number, second: number, ms: number, offset: number): number | undefined {
+  // Date.UTC reads years 0-99 as 1900-1999; none of them is in range anyway.
+  if (year < 100 || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return undefined;
   // Date.UTC rolls 31 February into March; a date that does not exist is rejected instead.
   if (day > daysInMonth(year, month)) return undefined;
-  const local = Date.UTC(year, month - 1, day, hour, minute, second, ms);
-  const offset = offsetMinutes(zone ?? assumeOffset);
-  return offset === undefined ? undefined : inRange(local - offset * 60_000);
+  return inRange(Date.UTC(year, month - 1, day, hour, minute, second, ms) - offset * 60_000);
 }
 
 function daysInMonth(year: number, month: number): number {
