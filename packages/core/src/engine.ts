@@ -2,7 +2,7 @@ import { decodeBody, DEFAULT_DECODE_LIMITS, type Decoded, type DecodeLimits } fr
 import { arrayElementTexts } from "./decode/array-elements.js";
 import { toIsoDate } from "./dates.js";
 import { describeThrown, engineError, type EngineError, type EventProblemCode } from "./errors.js";
-import { contentHash, type EventHasher } from "./ids.js";
+import { rowHash, type EventHasher } from "./ids.js";
 import { NO_HOST_SERVICES, type HostServices } from "./host-services.js";
 import { isIgnore, type AnyPlugin, type HostAction, type Ignore, type ReadContext, type VerifyResult } from "./plugin.js";
 import type { InboundRequest } from "./request.js";
@@ -143,7 +143,7 @@ function mapRequest(plugin: AnyPlugin, request: InboundRequest, options: Normali
   if (!Array.isArray(split.value)) return fail(engineError("plugin_error", "split did not return a list", "split"));
 
   const outcome: Normalized = { ok: true, verified, results: [], ignored: [], unmapped: [], actions: [], body: parsed.value };
-  const hash = options.hash ?? contentHash;
+  const hash = options.hash === undefined ? rowHash : guardedHasher(options.hash);
   const rawEvents = split.value as readonly unknown[];
   if (rawEvents.length > limits.maxEvents) {
     return fail(engineError("malformed_body", `the body holds ${rawEvents.length} events; at most ${limits.maxEvents} are accepted per request`));
@@ -196,13 +196,13 @@ function mapOne(plugin: AnyPlugin, raw: unknown, hash: EventHasher, out: Normali
   let id: string;
   let name: string | undefined;
   try {
-    id = plugin.read.eventId?.(raw, context) ?? hash(raw);
+    id = plugin.read.eventId?.(raw, context) ?? hash(row);
     name = plugin.eventName(raw, context);
   } catch (thrown) {
-    out.unmapped.push({ id: safeHash(hash, raw, row), code: "plugin_error", reason: describeThrown(thrown), row });
+    out.unmapped.push({ id: hash(row), code: "plugin_error", reason: describeThrown(thrown), row });
     return;
   }
-  if (typeof id !== "string" || id === "") id = safeHash(hash, raw, row);
+  if (typeof id !== "string" || id === "") id = hash(row);
   if (name === undefined || typeof name !== "string") {
     out.unmapped.push({ id, code: "invalid_event", reason: "the event has no recognizable event name", row });
     return;
@@ -307,12 +307,17 @@ function serialize(raw: unknown): string {
   }
 }
 
-function safeHash(hash: EventHasher, raw: unknown, row: string): string {
-  try {
-    return hash(raw);
-  } catch {
-    return contentHash(row);
-  }
+/** A host's own hasher, held to the engine's promise never to throw: on failure, the row's sha256. */
+function guardedHasher(hash: EventHasher): EventHasher {
+  return (row) => {
+    try {
+      const id = hash(row);
+      if (typeof id === "string" && id !== "") return id;
+    } catch {
+      // falls through to the default
+    }
+    return rowHash(row);
+  };
 }
 
 function guard<T>(hook: string, run: () => T): { ok: true; value: T } | { ok: false; error: EngineError } {

@@ -68,7 +68,7 @@ export {
   type UnmappedEvent,
 } from "./engine.js";
 export { hostAllowed, NO_HOST_SERVICES, type FetchPolicy, type FetchTextResult, type HostServices } from "./host-services.js";
-export { contentHash, type EventHasher } from "./ids.js";
+export { contentHash, rowHash, type EventHasher } from "./ids.js";
 export { toIsoDate, type DateOptions } from "./dates.js";
 export {
   at,

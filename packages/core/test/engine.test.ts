@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { contentHash, DEFAULT_DECODE_LIMITS, inboundRequest, normalize, type Normalized, type NormalizeOutcome } from "../src/index.js";
+import { createHash } from "node:crypto";
+import { DEFAULT_DECODE_LIMITS, inboundRequest, normalize, rowHash, type Normalized, type NormalizeOutcome } from "../src/index.js";
 import { SAMPLE_TOKEN, samplePlugin, samplePluginWith } from "./sample-plugin.js";
 
 const json = (body: unknown, headers: Record<string, string> = { "x-token": SAMPLE_TOKEN }) =>
@@ -29,7 +30,7 @@ describe("normalize", () => {
     expect(outcome.unmapped.map((u) => [u.id, u.code])).toEqual([
       ["e3", "unknown_event"],
       ["e4", "invalid_event"],
-      [contentHash(42), "invalid_event"],
+      [rowHash("42"), "invalid_event"],
     ]);
     expect(outcome.unmapped[2]!.row).toBe("42");
   });
@@ -49,13 +50,24 @@ describe("normalize", () => {
     expect(normalize(samplePlugin, request)).toMatchObject({ ok: false, error: { code: "unsupported_content_type" } });
   });
 
-  it("uses a content hash that ignores key order when the provider has no event id", () => {
-    const a = expectOk(normalize(samplePlugin, json({ events: [{ kind: "sent", at: "2025-01-01T00:00:00Z", msg: "m" }] }), creds));
-    const b = expectOk(normalize(samplePlugin, json({ events: [{ msg: "m", at: "2025-01-01T00:00:00Z", kind: "sent" }] }), creds));
-    expect(a.results[0]!.id).toMatch(/^sha256-[A-Za-z0-9_-]{43}$/);
-    expect(a.results[0]!.id).toBe(b.results[0]!.id);
-    const c = expectOk(normalize(samplePlugin, json({ events: [{ kind: "sent", at: "2025-01-01T00:00:00Z", msg: "n" }] }), creds));
-    expect(c.results[0]!.id).not.toBe(a.results[0]!.id);
+  it("identifies an event without a provider id by the sha256 of its row", () => {
+    const event = { kind: "sent", at: "2025-01-01T00:00:00Z", msg: "m" };
+    const a = expectOk(normalize(samplePlugin, json({ events: [event, { ...event, msg: "n" }] }), creds));
+    const [first, second] = a.results;
+    expect(first!.id).toBe(`sha256-${createHash("sha256").update(first!.event.row!).digest("base64url")}`);
+    expect(first!.event.row).toBe(JSON.stringify(event));
+    expect(second!.id).not.toBe(first!.id);
+    // A re-delivery in another batch keeps the id.
+    const again = expectOk(normalize(samplePlugin, json({ events: [{ ...event, msg: "x" }, event] }), creds));
+    expect(again.results[1]!.id).toBe(first!.id);
+  });
+
+  it("holds a host's hasher to the no-throw promise", () => {
+    const event = { kind: "sent", at: "2025-01-01T00:00:00Z" };
+    const custom = expectOk(normalize(samplePlugin, json({ events: [event] }), { ...creds, hash: (row) => `mine-${row.length}` }));
+    expect(custom.results[0]!.id).toBe(`mine-${JSON.stringify(event).length}`);
+    const throwing = expectOk(normalize(samplePlugin, json({ events: [event] }), { ...creds, hash: () => { throw new Error("no"); } }));
+    expect(throwing.results[0]!.id).toBe(rowHash(JSON.stringify(event)));
   });
 
   describe("isolates a misbehaving plugin", () => {
@@ -93,11 +105,11 @@ describe("normalize", () => {
       expect(outcome.unmapped[0]!.reason).toContain("/attempts");
     });
 
-    it("a non-string event id falls back to the content hash", () => {
+    it("a non-string event id falls back to the row's hash", () => {
       const plugin = samplePluginWith({ read: { ...samplePlugin.read, eventId: () => 7 as never } });
       const event = { kind: "sent", at: "2025-01-01T00:00:00Z" };
       const outcome = expectOk(normalize(plugin, json({ events: [event] }), creds));
-      expect(outcome.results[0]!.id).toBe(contentHash(event));
+      expect(outcome.results[0]!.id).toBe(rowHash(JSON.stringify(event)));
     });
   });
 

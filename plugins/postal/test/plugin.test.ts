@@ -1,7 +1,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign } from "node:crypto";
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
-import { contentHash, inboundRequest, normalize, PluginRegistry } from "@tidings/core";
+import { rowHash, inboundRequest, normalize, PluginRegistry } from "@tidings/core";
 import { loadFixtures, runFixture } from "@tidings/core/fixtures";
 import { testPlugin, testSignatures, type SuiteRequest } from "@tidings/testkit";
 import { describe, expect, it } from "vitest";
@@ -283,7 +283,7 @@ describe("postal readers", () => {
   it("uses the envelope's uuid as the event id, and hashes envelopes without one", () => {
     expect(run(envelope("MessageLoaded", { message: MESSAGE }))).toMatchObject({ results: [{ id: "u-1" }] });
     const anonymous = { event: "MessageLoaded", timestamp: 1710250015.318204, payload: { message: MESSAGE } };
-    expect(run(JSON.stringify(anonymous))).toMatchObject({ results: [{ id: contentHash(anonymous) }] });
+    expect(run(JSON.stringify(anonymous))).toMatchObject({ results: [{ id: rowHash(JSON.stringify(anonymous)) }] });
   });
 
   it("strips angle brackets from the message id, and leaves it out when Postal has none", () => {

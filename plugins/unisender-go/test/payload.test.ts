@@ -1,4 +1,4 @@
-import { contentHash, inboundRequest, normalize } from "@tidings/core";
+import { rowHash, inboundRequest, normalize } from "@tidings/core";
 import { describe, expect, it } from "vitest";
 import { DELIVERY_STATUS_REASONS, EVENTS, MAPPING, REFINING_DELIVERY_STATUSES, unisenderGo } from "../src/index.js";
 import { NOW, batched, statusEvent } from "./requests.js";
@@ -32,7 +32,7 @@ describe("layouts", () => {
     const event = { event_name: "transactional_email_status", user_id: 456, ...DATA, status: "delivered" };
     const first = only({ auth: "0123456789abcdef0123456789abcdef", ...event });
     const again = only({ ...event, auth: "fedcba9876543210fedcba9876543210" });
-    expect(first.id).toBe(contentHash(event));
+    expect(first.id).toBe(rowHash(JSON.stringify(event)));
     expect(again.id).toBe(first.id);
     expect(first.event.row).toBe(JSON.stringify(event));
   });

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import fc from "fast-check";
-import { basicAuthHeader, contentHash, inboundRequest, normalize, PluginRegistry, type VerifyResult } from "@tidings/core";
+import { basicAuthHeader, contentHash, rowHash, inboundRequest, normalize, PluginRegistry, type VerifyResult } from "@tidings/core";
 import { loadFixtures, runFixture } from "@tidings/core/fixtures";
 import { testPlugin, testSignatures, type SuiteRequest } from "@tidings/testkit";
 import { describe, expect, it } from "vitest";
@@ -355,7 +355,7 @@ describe("vonage readers", () => {
     expect(run(signedReceipt("md5hash")).results[0]!.id).toBe(plain);
     expect(run({ ...signedReceipt("md5hash"), nonce: "another" }).results[0]!.id).toBe(plain);
     expect(run(receipt({ status: "failed" })).results[0]!.id).not.toBe(plain);
-    expect(run(status({})).results[0]!.id).toBe(contentHash(JSON.parse(STATUS_BODY)));
+    expect(run(status({})).results[0]!.id).toBe(rowHash(STATUS_BODY));
   });
 
   it("names the recipient and the sender's reference", () => {

@@ -5,7 +5,7 @@ import { DEFAULT_DECODE_LIMITS, type DecodeLimits } from "../decode/index.js";
 import { normalize, verifyRequest, type NormalizeOutcome, type NormalizeOptions } from "../engine.js";
 import { NO_HOST_SERVICES, type HostServices } from "../host-services.js";
 import type { VerifyResult } from "../plugin.js";
-import { contentHash, type EventHasher } from "../ids.js";
+import { rowHash, type EventHasher } from "../ids.js";
 import type { AnyPlugin } from "../plugin.js";
 import { PluginRegistry } from "../registry.js";
 import type { InboundRequest } from "../request.js";
@@ -66,7 +66,7 @@ export interface HostOptions {
 export function createHostContainer(options: HostOptions = {}): DependencyContainer {
   const container = (options.parent ?? rootContainer).createChildContainer();
   container.register(TOKENS.Clock, { useValue: options.clock ?? systemClock });
-  container.register(TOKENS.EventHasher, { useValue: options.hash ?? contentHash });
+  container.register(TOKENS.EventHasher, { useValue: options.hash ?? rowHash });
   container.register(TOKENS.DecodeLimits, { useValue: { ...DEFAULT_DECODE_LIMITS, ...options.limits } });
   container.register(TOKENS.HostServices, { useValue: options.hostServices ?? NO_HOST_SERVICES });
   container.register(TOKENS.PluginRegistry, { useValue: options.registry ?? new PluginRegistry(options.plugins ?? []) });
