@@ -1,24 +1,34 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { hasLongDigitRun, quoteUnsafeIntegers } from "../src/decode/json.js";
+import { decodeJsonText, quoteUnsafeIntegers } from "../src/decode/json.js";
+import { DEFAULT_DECODE_LIMITS } from "../src/decode/limits.js";
 
-describe("the long digit run scan", () => {
-  // It decides whether integers beyond 2^53 are quoted before parsing: a missed run would round an id.
-  const naive = (text: string) => /\d{16}/.test(text);
-  it("finds a run of 16 digits exactly where a regular expression does", () => {
-    const piece = fc.oneof(fc.stringMatching(/^[0-9]{0,40}$/), fc.constantFrom('"', ",", " ", "a", "x", "-", "."));
+describe("integers beyond 2^53 in a decoded body", () => {
+  // A parsed number at or past 2^53 sends the text through the quoting pass: a miss would round an id.
+  const decoded = (text: string) => {
+    const outcome = decodeJsonText(text, DEFAULT_DECODE_LIMITS);
+    if (!outcome.ok) throw new Error(outcome.error.message);
+    return outcome.value;
+  };
+  it("keeps every digit wherever the integer sits, and leaves everything else as JSON.parse reads it", () => {
     fc.assert(
-      fc.property(fc.array(piece, { maxLength: 30 }).map((parts) => parts.join("")), (text) => {
-        expect(hasLongDigitRun(text)).toBe(naive(text));
+      fc.property(fc.json({ maxDepth: 4 }), fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n }), fc.nat(3), (json, big, where) => {
+        const literal = String(big);
+        const text = [`[${json},${literal}]`, `{"a":{"b":[${literal}]},"c":${json}}`, `${literal}`, `{"s":"${literal}","n":${json}}`][where]!;
+        expect(decoded(text)).toEqual(JSON.parse(quoteUnsafeIntegers(text)));
+        if (where < 3) expect(JSON.stringify(decoded(text))).toContain(Number.isSafeInteger(Number(literal)) ? literal : `"${literal}"`);
       }),
-      { numRuns: 3000 },
+      { numRuns: 2000 },
     );
-    for (let offset = 0; offset < 40; offset++) {
-      for (const length of [15, 16, 17]) {
-        const text = `${"a".repeat(offset)}${"7".repeat(length)}${"b".repeat(offset % 5)}`;
-        expect(hasLongDigitRun(text), `${offset}+${length}`).toBe(length >= 16);
-      }
-    }
+  });
+
+  it("quotes the integer 2^53 and beyond, not a long digit run in a string", () => {
+    expect(decoded('{"id":9007199254740992,"safe":9007199254740991,"text":"12345678901234567890"}')).toEqual({
+      id: "9007199254740992",
+      safe: 9007199254740991,
+      text: "12345678901234567890",
+    });
+    expect(decoded("[-9007199254740993, 1e400]")).toEqual(["-9007199254740993", Infinity]);
   });
 });
 

@@ -21,66 +21,64 @@ export function decodeUtf8(bytes: Uint8Array): { ok: true; text: string } | { ok
  * JSON.parse keeps `__proto__` as an own data property (it never reaches a prototype), so the
  * parsed tree is safe as long as nobody merges it with Object.assign; plugins read it through
  * own-property accessors (read.ts). Depth is checked after parsing because V8's parser is
- * iterative, while everything downstream (stringify, hashing) recurses.
+ * iterative, while everything downstream (stringify, hashing) recurses. The same walk looks for
+ * numbers at or beyond 2^53: only a literal that JSON.parse may have rounded parses to one, and
+ * then the text is parsed again with such integers quoted (rare: Mailjet's ids).
  */
 export function decodeJsonText(text: string, limits: DecodeLimits, location = "body"): Decoded {
-  if (text.trim() === "") return { ok: false, error: engineError("malformed_body", "body is empty", location) };
   let value: unknown;
   try {
-    value = JSON.parse(hasLongDigitRun(text) ? quoteUnsafeIntegers(text) : text);
+    value = JSON.parse(text);
   } catch (thrown) {
+    if (text.trim() === "") return { ok: false, error: engineError("malformed_body", "body is empty", location) };
     const detail = thrown instanceof SyntaxError ? thrown.message : "invalid JSON";
     return { ok: false, error: engineError("malformed_body", `body is not valid JSON: ${detail}`, location) };
   }
-  if (exceedsDepth(value, limits.maxDepth)) {
+  const shape = shapeOf(value, limits.maxDepth);
+  if (shape === TOO_DEEP) {
     return { ok: false, error: engineError("malformed_body", `body nests deeper than ${limits.maxDepth} levels`, location) };
   }
+  if (shape === BIG_NUMBER) value = JSON.parse(quoteUnsafeIntegers(text));
   return { ok: true, value, text };
 }
 
 /** True when `value` nests objects/arrays more than `maxDepth` levels; stops as soon as it knows. */
 export function exceedsDepth(value: unknown, maxDepth: number): boolean {
-  return depthExceeded(value, maxDepth);
+  return shapeOf(value, maxDepth) === TOO_DEEP;
 }
 
-function depthExceeded(value: unknown, budget: number): boolean {
-  if (value === null || typeof value !== "object") return false;
-  if (budget <= 0) return true;
+const FITS = 0;
+const BIG_NUMBER = 1;
+const TOO_DEEP = 2;
+type Shape = typeof FITS | typeof BIG_NUMBER | typeof TOO_DEEP;
+
+/** Every integer below this magnitude is exact in a double; a parsed number at or past it may be rounded. */
+const EXACT_LIMIT = 2 ** 53;
+
+/** TOO_DEEP as soon as nesting passes `budget`; else BIG_NUMBER when a number reaches 2^53; else FITS. */
+function shapeOf(value: unknown, budget: number): Shape {
+  if (typeof value === "number") return value >= EXACT_LIMIT || value <= -EXACT_LIMIT ? BIG_NUMBER : FITS;
+  if (value === null || typeof value !== "object") return FITS;
+  if (budget <= 0) return TOO_DEEP;
+  let shape: Shape = FITS;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const item = value[i];
-      if (item !== null && typeof item === "object" && depthExceeded(item, budget - 1)) return true;
+      const item: unknown = value[i];
+      if (typeof item === "string") continue;
+      const inner = shapeOf(item, budget - 1);
+      if (inner === TOO_DEEP) return TOO_DEEP;
+      if (inner === BIG_NUMBER) shape = BIG_NUMBER;
     }
-    return false;
+    return shape;
   }
   for (const key in value) {
     const item = (value as Record<string, unknown>)[key];
-    if (item !== null && typeof item === "object" && depthExceeded(item, budget - 1)) return true;
+    if (typeof item === "string") continue;
+    const inner = shapeOf(item, budget - 1);
+    if (inner === TOO_DEEP) return TOO_DEEP;
+    if (inner === BIG_NUMBER) shape = BIG_NUMBER;
   }
-  return false;
-}
-
-/**
- * True when the text has a run of 16 or more digits: only such texts can hold an integer beyond
- * 2^53. Every run of 16 characters covers exactly one index that is 15 modulo 16, so only those
- * indexes are read, and only a digit there is measured on both sides: about a sixteenth of the
- * text is looked at, where a loop over every character cost more than JSON.parse itself.
- */
-export function hasLongDigitRun(text: string): boolean {
-  const n = text.length;
-  for (let i = 15; i < n; i += 16) {
-    if (!isDigit(text.charCodeAt(i))) continue;
-    let start = i;
-    while (start > 0 && i - start < 15 && isDigit(text.charCodeAt(start - 1))) start--;
-    let end = i;
-    while (end + 1 < n && end - start < 15 && isDigit(text.charCodeAt(end + 1))) end++;
-    if (end - start >= 15) return true;
-  }
-  return false;
-}
-
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
+  return shape;
 }
 
 /**
