@@ -41,12 +41,24 @@ async function printDelivery() {
 
 print(`Tidings benchmarks (${quick ? "quick" : "full"}) on Node ${process.version}`);
 
+function printProviders(only?: readonly string[]) {
+  print("Providers: each built-in plugin's documented sample, 1,000 requests, verification left out");
+  const rows = providerFigures(rounds, only);
+  for (const row of rows) {
+    print(`  ${`${row.plugin} (${row.fixture})`.padEnd(42)} ${fmt(row.subjectMs).padStart(8)} ms vs ${row.baseline.padEnd(15)} ${fmt(row.baselineMs).padStart(8)} ms  ratio ${fmt(row.ratio)}`);
+  }
+  return rows;
+}
+
 // `--only delivery`: the delivery row alone, for before/after runs of the outbound path.
+// `--only providers [plugin-id ...]`: the provider rows alone, or those of the plugins named.
 if (process.argv.includes("--only")) {
-  const only = process.argv[process.argv.indexOf("--only") + 1];
-  if (only !== "delivery") throw new Error(`--only takes "delivery", not ${String(only)}`);
+  const at = process.argv.indexOf("--only");
+  const only = process.argv[at + 1];
   print();
-  await printDelivery();
+  if (only === "delivery") await printDelivery();
+  else if (only === "providers") printProviders(process.argv.slice(at + 2).filter((arg) => !arg.startsWith("--")));
+  else throw new Error(`--only takes "delivery" or "providers", not ${String(only)}`);
   process.exit(0);
 }
 print();
@@ -58,11 +70,7 @@ for (const row of engine) {
 const engineRatio = Math.max(...engine.filter((r) => r.counted).map((r) => r.ratio));
 
 print();
-print("Providers: each built-in plugin's documented sample, 1,000 requests, verification left out");
-const providers = providerFigures(rounds);
-for (const row of providers) {
-  print(`  ${`${row.plugin} (${row.fixture})`.padEnd(42)} ${fmt(row.subjectMs).padStart(8)} ms vs ${row.baseline.padEnd(15)} ${fmt(row.baselineMs).padStart(8)} ms  ratio ${fmt(row.ratio)}`);
-}
+const providers = printProviders();
 const providerRatio = Math.max(...providers.map((r) => r.ratio));
 
 const novu = novuFigure(rounds);

@@ -19,8 +19,10 @@ const REPEAT = 1000;
  * is left out (`authenticated`): its cost is the provider's crypto, not the mapping, and the
  * SendGrid rows measure it on their own.
  */
-export function providerFigures(rounds: number): ProviderRow[] {
-  return BUILTIN_PLUGINS.flatMap((plugin) => {
+export function providerFigures(rounds: number, only: readonly string[] = []): ProviderRow[] {
+  const unknown = only.filter((id) => !BUILTIN_PLUGINS.some((plugin) => plugin.id === id));
+  if (unknown.length > 0) throw new Error(`no built-in plugin ${unknown.join(", ")}`);
+  return BUILTIN_PLUGINS.filter((plugin) => only.length === 0 || only.includes(plugin.id)).flatMap((plugin) => {
     const sample = documentedSample(plugin);
     return sample === undefined ? [] : [measure(plugin, sample.file, sample.fixture, rounds)];
   });
