@@ -133,3 +133,35 @@ describe("sendgrid custom arguments", () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });
+
+describe("sendgrid message ids", () => {
+  const run = (events: readonly unknown[]) => {
+    const outcome = normalize(sendgrid, inboundRequest({ headers: { "content-type": "application/json" }, body: wire(events) }), { now: NOW });
+    if (!outcome.ok) throw new Error(outcome.error.message);
+    return outcome.results;
+  };
+  const event = (extra: Record<string, unknown>) => ({ email: "a@example.com", timestamp: 1768471200, event: "delivered", ...extra });
+
+  it("cut at the first .filter or .recvd, as X-Message-Id is", () => {
+    const suffix = fc.constantFrom(".filter0001.16648.5515E0B88.0", ".recvd-5f6d.12.0", ".filter1.recvd2", ".recvd1.filter2", "", ".filtered", ".x");
+    fc.assert(
+      fc.property(fc.stringMatching(/^[0-9A-Za-z_-]{1,12}$/), suffix, (head, tail) => {
+        const id = `${head}${tail}`;
+        expect(run([event({ sg_message_id: id })])[0]!.event.externalId).toBe(id.replace(/\.(?:filter|recvd).*$/s, ""));
+      }),
+    );
+  });
+
+  it("each event of a batch is read from its own fields", () => {
+    const results = run([
+      event({ sg_event_id: "e1", sg_message_id: "m1.filter1", plan: "a" }),
+      event({ sg_event_id: "e2", "smtp-id": "<m2@ismtpd>", event: "bounce", reason: "550 5.1.1 unknown" }),
+      event({ sg_event_id: "e3", sg_message_id: "m3", attempt: "2", event: "deferred" }),
+    ]);
+    expect(results.map((r) => [r.id, r.event.status, r.event.externalId, r.event.attempts, r.details?.metadata, r.details?.smtpCode])).toEqual([
+      ["e1", "delivered", "m1", undefined, { plan: "a" }, undefined],
+      ["e2", "bounced", "m2@ismtpd", undefined, undefined, "550"],
+      ["e3", "deferred", "m3", 2, undefined, undefined],
+    ]);
+  });
+});
