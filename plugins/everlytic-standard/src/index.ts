@@ -1,7 +1,6 @@
 import {
   BasicCredentialsSchema,
   definePlugin,
-  describeFields,
   field,
   ignore,
   isRecord,
@@ -74,30 +73,77 @@ function splitPayload(payload: unknown): unknown[] {
   });
 }
 
+type Label = keyof typeof RESPONSE_FIELDS;
+
+/** Each RESPONSE_FIELDS label's first value in the data item and in the payload, found once per event. */
+interface Found {
+  readonly item: unknown;
+  readonly inItem: Readonly<Record<Label, unknown>>;
+  readonly inPayload: Readonly<Record<Label, unknown>>;
+}
+
+let lastRaw: unknown;
+let lastFound: Found | undefined;
+
+/**
+ * The candidate paths walked once per event: `response` and `details` both read them, and most
+ * paths are absent, so each walk tries them all. Only the last event's walk is kept.
+ */
+function foundIn(raw: unknown): Found {
+  if (raw === lastRaw && lastFound !== undefined) return lastFound;
+  const item = dataItem(raw);
+  const inItem = {} as Record<Label, unknown>;
+  const inPayload = {} as Record<Label, unknown>;
+  for (const label of LABELS) {
+    inItem[label] = firstAt(item, RESPONSE_FIELDS[label]!);
+    inPayload[label] = firstAt(raw, RESPONSE_FIELDS[label]!);
+  }
+  lastRaw = raw;
+  lastFound = { item, inItem, inPayload };
+  return lastFound;
+}
+
+const LABELS = Object.keys(RESPONSE_FIELDS) as Label[];
+
+/** "label: value; ..." as core's describeFields writes it: the item's text, else the payload's. */
+function response(raw: unknown): string | undefined {
+  const { inItem, inPayload } = foundIn(raw);
+  let described: string | undefined;
+  for (const label of LABELS) {
+    const value = text(inItem[label]) ?? text(inPayload[label]);
+    if (value !== undefined) described = described === undefined ? `${label}: ${value}` : `${described}; ${label}: ${value}`;
+  }
+  return described;
+}
+
 /** Documented bounce types are `hard` and `soft` (assumed spelling; README). */
-function bounceClass(raw: unknown): EventDetails["bounceClass"] {
-  const type = lower(firstAt(dataItem(raw), RESPONSE_FIELDS.bounce_type!) ?? firstAt(raw, RESPONSE_FIELDS.bounce_type!));
+function bounceClass(found: Found): EventDetails["bounceClass"] {
+  const type = lower(found.inItem.bounce_type ?? found.inPayload.bounce_type);
   return type === "hard" ? "hard" : type === "soft" ? "soft" : "undetermined";
 }
 
 /** Recipient and group are documented (`transaction.recipient.email`, or beside the transaction; `transaction.group.name`); the rest is assumed as for `response`. */
 function details(raw: unknown): EventDetails {
-  const item = dataItem(raw);
+  const found = foundIn(raw);
+  const { item } = found;
   const name = lower(field(raw, "type"));
-  const found = (label: string) => text(firstAt(item, RESPONSE_FIELDS[label]!) ?? firstAt(raw, RESPONSE_FIELDS[label]!));
-  const smtp = found("smtp_response");
-  const reply = smtp ?? found("reason");
+  const value = (label: Label) => text(found.inItem[label] ?? found.inPayload[label]);
+  const smtp = value("smtp_response");
+  const reply = smtp ?? value("reason");
+  const bounce = name === "bounce";
+  const codes = bounce ? smtpCodes(reply) : undefined;
   return {
     recipient: text(firstAt(item, [["transaction", "recipient", "email"], ["recipient", "email"]])),
     tags: textList(firstAt(item, [["transaction", "group", "name"]])),
-    clickUrl: name === "click" ? found("url") : undefined,
-    userAgent: found("user_agent"),
-    ip: found("ip"),
-    bounceClass: name === "bounce" ? bounceClass(raw) : undefined,
-    rejectReason: name === "bounce" ? "bounced" : undefined,
-    ...(name === "bounce" ? smtpCodes(reply) : {}),
-    mtaResponse: name === "bounce" ? reply : smtp,
-    description: name === "failed" ? found("reason") : undefined,
+    clickUrl: name === "click" ? value("url") : undefined,
+    userAgent: value("user_agent"),
+    ip: value("ip"),
+    bounceClass: bounce ? bounceClass(found) : undefined,
+    rejectReason: bounce ? "bounced" : undefined,
+    smtpCode: codes?.smtpCode,
+    enhancedStatus: codes?.enhancedStatus,
+    mtaResponse: bounce ? reply : smtp,
+    description: name === "failed" ? value("reason") : undefined,
   };
 }
 
@@ -117,7 +163,7 @@ export const everlyticStandard = definePlugin({
     date: (raw) => text(field(raw, "timestamp")),
     externalId: (raw) => text(field(transaction(raw), "id")),
     // The data item first, the payload's top level second.
-    response: (raw) => describeFields(dataItem(raw), RESPONSE_FIELDS, raw),
+    response,
     // The payload id is the documented idempotency key; a payload split into several events
     // suffixes it with the item's position so each keeps a distinct, stable id.
     eventId: (raw) => {
