@@ -42,10 +42,10 @@ async function printDelivery() {
 print(`Tidings benchmarks (${quick ? "quick" : "full"}) on Node ${process.version}`);
 
 function printProviders(only?: readonly string[]) {
-  print("Providers: each built-in plugin's documented sample, 1,000 requests, verification left out");
+  print("Providers: each built-in plugin's documented sample (else the one named), 1,000 requests, verification left out");
   const rows = providerFigures(rounds, only);
   for (const row of rows) {
-    print(`  ${`${row.plugin} (${row.fixture})`.padEnd(42)} ${fmt(row.subjectMs).padStart(8)} ms vs ${row.baseline.padEnd(15)} ${fmt(row.baselineMs).padStart(8)} ms  ratio ${fmt(row.ratio)}`);
+    print(`  ${`${row.plugin} (${row.provenance === "documented" ? "" : `${row.provenance} `}${row.fixture})`.padEnd(50)} ${fmt(row.subjectMs).padStart(8)} ms vs ${row.baseline.padEnd(15)} ${fmt(row.baselineMs).padStart(8)} ms  ratio ${fmt(row.ratio)}`);
   }
   return rows;
 }
