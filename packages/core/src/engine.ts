@@ -1,5 +1,6 @@
 import { decodeBody, DEFAULT_DECODE_LIMITS, type Decoded, type DecodeLimits } from "./decode/index.js";
-import { arrayElementTexts } from "./decode/array-elements.js";
+import { arrayElementTexts, memberElementTexts } from "./decode/array-elements.js";
+import { isRecord } from "./read.js";
 import { toIsoDate } from "./dates.js";
 import { describeThrown, engineError, type EngineError, type EventProblemCode } from "./errors.js";
 import { rowHash, type EventHasher } from "./ids.js";
@@ -179,16 +180,28 @@ function decodedByVerify(plugin: AnyPlugin, request: InboundRequest, limits: Dec
 }
 
 /**
- * Rows cut from the body's own JSON text when the events are the body itself or its top-level
- * array: the provider's exact text, no re-serialization, and slices that share the body's memory.
+ * Rows cut from the body's own JSON text when the events are the body, its top-level array, or
+ * the array under one of its top-level keys (`{"events": [...]}`): the provider's exact text, no
+ * re-serialization, and slices that share the body's memory.
  */
 function sourceRows(parsed: Decoded & { ok: true }, rawEvents: readonly unknown[]): string[] | undefined {
   const text = parsed.text;
   if (text === undefined) return undefined;
-  if (rawEvents.length === 1 && rawEvents[0] === parsed.value) return [text.trim()];
-  if (rawEvents !== parsed.value) return undefined;
-  const elements = arrayElementTexts(text);
+  const body = parsed.value;
+  if (rawEvents.length === 1 && rawEvents[0] === body) return [text.trim()];
+  let elements: string[] | undefined;
+  if (rawEvents === body) elements = arrayElementTexts(text);
+  else if (isRecord(body)) {
+    const key = keyHolding(body, rawEvents);
+    elements = key === undefined ? undefined : memberElementTexts(text, key);
+  }
   return elements?.length === rawEvents.length ? elements : undefined;
+}
+
+/** The top-level key whose value is `value` itself (a plugin's split handing back `body.events`). */
+function keyHolding(body: Readonly<Record<string, unknown>>, value: unknown): string | undefined {
+  for (const key in body) if (body[key] === value && Object.hasOwn(body, key)) return key;
+  return undefined;
 }
 
 function mapOne(plugin: AnyPlugin, raw: unknown, hash: EventHasher, out: Normalized, context: ReadContext, knownRow?: string): void {

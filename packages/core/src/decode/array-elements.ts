@@ -6,11 +6,50 @@
  * it does not expect makes it give up (undefined) and the caller serializes instead.
  */
 export function arrayElementTexts(text: string): string[] | undefined {
+  const start = skipSpace(text, 0);
+  const elements = elementsAt(text, start);
+  return elements !== undefined && skipSpace(text, afterArray) === text.length ? elements : undefined;
+}
+
+/**
+ * The same for the array under `key` in a top-level JSON object (`{"events": [...]}`): the last
+ * such member, as JSON.parse keeps the last of duplicate keys; undefined when there is none.
+ */
+export function memberElementTexts(text: string, key: string): string[] | undefined {
   let i = skipSpace(text, 0);
+  if (text.charCodeAt(i) !== 0x7b /* { */) return undefined;
+  i = skipSpace(text, i + 1);
+  if (text.charCodeAt(i) === 0x7d /* } */) return undefined;
+  let found: string[] | undefined;
+  for (;;) {
+    if (text.charCodeAt(i) !== 0x22 /* " */) return undefined;
+    const nameEnd = skipString(text, i);
+    const name = text.slice(i + 1, nameEnd - 1);
+    const matches = name.includes("\\") ? JSON.parse(text.slice(i, nameEnd)) === key : name === key;
+    i = skipSpace(text, nameEnd);
+    if (text.charCodeAt(i) !== 0x3a /* : */) return undefined;
+    i = skipSpace(text, i + 1);
+    found = matches ? elementsAt(text, i) : found;
+    i = matches && found !== undefined ? afterArray : skipValue(text, i);
+    i = skipSpace(text, i);
+    const c = text.charCodeAt(i);
+    if (c === 0x2c /* , */) i = skipSpace(text, i + 1);
+    else return c === 0x7d && skipSpace(text, i + 1) === text.length ? found : undefined;
+  }
+}
+
+/** Where the last array `elementsAt` read ends (one past its `]`): kept here, not in an object per call. */
+let afterArray = 0;
+
+/** The texts of the elements of the array opening at `i`, or undefined when none opens there. */
+function elementsAt(text: string, i: number): string[] | undefined {
   if (text.charCodeAt(i) !== 0x5b /* [ */) return undefined;
   const elements: string[] = [];
   i = skipSpace(text, i + 1);
-  if (text.charCodeAt(i) === 0x5d /* ] */) return elements;
+  if (text.charCodeAt(i) === 0x5d /* ] */) {
+    afterArray = i + 1;
+    return elements;
+  }
   for (;;) {
     const start = i;
     i = skipValue(text, i);
@@ -18,7 +57,10 @@ export function arrayElementTexts(text: string): string[] | undefined {
     i = skipSpace(text, i);
     const c = text.charCodeAt(i);
     if (c === 0x2c /* , */) i = skipSpace(text, i + 1);
-    else return c === 0x5d ? elements : undefined;
+    else if (c === 0x5d) {
+      afterArray = i + 1;
+      return elements;
+    } else return undefined;
   }
 }
 
