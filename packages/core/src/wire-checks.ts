@@ -15,13 +15,29 @@ const bounceClasses: ReadonlySet<unknown> = new Set(BOUNCE_CLASSES);
 const rejectReasons: ReadonlySet<unknown> = new Set(REJECT_REASONS);
 const dateSources: ReadonlySet<unknown> = new Set(DATE_SOURCES);
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const SMTP_CODE = /^[2-5]\d\d$/;
 const ENHANCED_STATUS = /^[245]\.\d{1,3}\.\d{1,3}$/;
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
+
+/**
+ * `^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$` (the EventBody date pattern) by character codes:
+ * every event's date passes here, and a regex match cost more than the rest of the check.
+ */
+function isIsoInstant(text: string): boolean {
+  if (text.length !== 24) return false;
+  for (let i = 0; i < 24; i++) {
+    const c = text.charCodeAt(i);
+    const expected = ISO_SHAPE.charCodeAt(i);
+    if (expected === 100 /* d */ ? c < 48 || c > 57 : c !== expected) return false;
+  }
+  return true;
+}
+
+/** The instant's shape: `d` a digit, anything else itself. */
+const ISO_SHAPE = "dddd-dd-ddTdd:dd:dd.dddZ";
 
 function textWithin(value: unknown, max: number): boolean {
   return typeof value === "string" && value.length >= 1 && value.length <= max;
@@ -37,7 +53,7 @@ export function surelyEventBody(value: unknown): boolean {
         if (!statuses.has(item)) return false;
         break;
       case "date":
-        if (typeof item !== "string" || !ISO_DATE.test(item)) return false;
+        if (typeof item !== "string" || !isIsoInstant(item)) return false;
         break;
       case "externalId":
         if (item !== undefined && !textWithin(item, WIRE_LIMITS.externalId)) return false;

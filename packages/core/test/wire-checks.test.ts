@@ -23,7 +23,15 @@ const bodyCandidate = fc.record(
     status: oneOf(STATUSES),
     date: mostly(
       fc.date({ noInvalidDate: true, min: new Date(0), max: new Date("9999-01-01") }).map((d) => d.toISOString()),
-      fc.oneof(fc.string(), fc.constant("2026-01-01T00:00:00.000Z\n"), odd),
+      fc.oneof(
+        fc.string(),
+        fc.constant("2026-01-01T00:00:00.000Z\n"),
+        // One character of a valid instant changed: a near miss at every position.
+        fc
+          .tuple(fc.date({ noInvalidDate: true, min: new Date(0), max: new Date("9999-01-01") }), fc.nat(23), fc.constantFrom("x", "1", "-", ":", "T", ".", "Z", " ", "\u0663", "/"))
+          .map(([d, at, c]) => `${d.toISOString().slice(0, at)}${c}${d.toISOString().slice(at + 1)}`),
+        odd,
+      ),
     ),
     externalId: text(1, WIRE_LIMITS.externalId),
     attempts: mostly(fc.integer({ min: 0, max: 1_000_000 }), fc.oneof(fc.constantFrom(-1, 1_000_001, -0, 0.5, Number.NaN, Infinity), odd)),
