@@ -9,12 +9,28 @@ export type Unwrapped =
   | { readonly kind: "ping" }
   | undefined;
 
+/** No item read yet (a sentinel no payload value can equal). */
+const NOTHING = Symbol("nothing");
+let lastItem: unknown = NOTHING;
+let lastUnwrapped: Unwrapped;
+let lastNamed: unknown = NOTHING;
+let lastName: string | undefined;
+
 /**
  * The event inside a batch item. SparkPost puts exactly one category key (message_event,
  * track_event, gen_event, unsubscribe_event, relay_event, ab_test_event, ingest_event) under
- * `msys`; the key is read, not assumed, so a new category still yields its event.
+ * `msys`; the key is read, not assumed, so a new category still yields its event. Every reader
+ * starts here, so the last item's answer is kept (only that one: the readers of an item run
+ * one after another).
  */
 export function unwrap(item: unknown): Unwrapped {
+  if (item === lastItem) return lastUnwrapped;
+  lastUnwrapped = unwrapped(item);
+  lastItem = item;
+  return lastUnwrapped;
+}
+
+function unwrapped(item: unknown): Unwrapped {
   const msys = field(item, "msys");
   if (!isRecord(msys)) return undefined;
   const keys = Object.keys(msys);
@@ -37,8 +53,16 @@ const MADE_UP: ReadonlySet<string> = new Set(EVENTS.filter((name) => name.includ
 /** Events whose `bounce_class` decides what happened (see MAPPING). */
 const CLASSIFIED = new Set(["bounce", "out_of_band"]);
 
-/** The mapping key of a batch item: its `type`, refined where one type covers several outcomes. */
+/** The mapping key of a batch item (kept for the last item, as `unwrap` is). */
 export function eventName(item: unknown): string | undefined {
+  if (item === lastNamed) return lastName;
+  lastName = nameOf(item);
+  lastNamed = item;
+  return lastName;
+}
+
+/** Its `type`, refined where one type covers several outcomes. */
+function nameOf(item: unknown): string | undefined {
   const unwrapped = unwrap(item);
   if (unwrapped === undefined) return undefined;
   if (unwrapped.kind === "ping") return "ping";
