@@ -15,9 +15,23 @@ export function field(value: unknown, key: string): unknown {
   return isRecord(value) && Object.hasOwn(value, key) ? value[key] : undefined;
 }
 
-/** Follows own properties (and array indexes) along `keys`. */
+/**
+ * Follows own properties (and array indexes) along `keys`. The walk is written out here rather
+ * than handed to atPath, so that once `at` is inlined the rest array need not be allocated.
+ */
 export function at(value: unknown, ...keys: readonly (string | number)[]): unknown {
-  return atPath(value, keys);
+  let current = value;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    if (typeof key === "number") {
+      if (!Array.isArray(current) || key < 0 || key >= current.length) return undefined;
+      current = current[key];
+    } else {
+      current = field(current, key);
+    }
+    if (current === undefined) return undefined;
+  }
+  return current;
 }
 
 function atPath(value: unknown, keys: readonly (string | number)[]): unknown {
