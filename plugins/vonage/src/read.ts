@@ -109,23 +109,32 @@ export function details(raw: unknown): EventDetails | undefined {
   return shapeOf(raw) === "messages" ? messagesDetails(raw) : dlrDetails(raw);
 }
 
+type Details = { -readonly [K in keyof EventDetails]: EventDetails[K] };
+
+/** Only the fields present are set (here and in dlrDetails): the engine then keeps the object as it is. */
 function messagesDetails(raw: unknown): EventDetails {
-  return {
-    recipient: text(field(raw, "to")),
-    metadata: reference("client_ref", field(raw, "client_ref")),
-    description: messagesError(raw),
-  };
+  const out: Details = {};
+  const recipient = text(field(raw, "to"));
+  if (recipient !== undefined) out.recipient = recipient;
+  const metadata = reference("client_ref", field(raw, "client_ref"));
+  if (metadata !== undefined) out.metadata = metadata;
+  const description = messagesError(raw);
+  if (description !== undefined) out.description = description;
+  return out;
 }
 
 function dlrDetails(raw: unknown): EventDetails {
+  const out: Details = {};
+  const recipient = text(field(raw, "msisdn"));
+  if (recipient !== undefined) out.recipient = recipient;
+  const metadata = reference("client-ref", field(raw, "client-ref"));
+  if (metadata !== undefined) out.metadata = metadata;
   const status = lower(field(raw, "status"));
-  const failed = status === "expired" || status === "failed" || status === "rejected" || status === "unknown";
-  return {
-    recipient: text(field(raw, "msisdn")),
-    metadata: reference("client-ref", field(raw, "client-ref")),
-    rejectReason: failed ? (status === "expired" ? "timed_out" : (DLR_ERRORS.get(errCode(raw) ?? "")?.reason ?? "other")) : undefined,
-    description: dlrError(raw),
-  };
+  if (status === "expired") out.rejectReason = "timed_out";
+  else if (status === "failed" || status === "rejected" || status === "unknown") out.rejectReason = DLR_ERRORS.get(errCode(raw) ?? "")?.reason ?? "other";
+  const description = dlrError(raw);
+  if (description !== undefined) out.description = description;
+  return out;
 }
 
 /** The sender's own reference for the message, under the name it was sent with. */
