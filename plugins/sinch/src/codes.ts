@@ -1,4 +1,4 @@
-interface DocumentedCode {
+export interface DocumentedCode {
   readonly name: string;
   readonly description: string;
 }

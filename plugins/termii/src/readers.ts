@@ -13,19 +13,54 @@ export function split(body: unknown): readonly unknown[] {
   return [body];
 }
 
+interface Status {
+  readonly name: string;
+  readonly said: string;
+  readonly explanation: string | undefined;
+}
+
+/** eventName, response and details all read the status: it is read once per report (the last one is kept). */
+let lastRaw: unknown;
+let lastStatus: Status | undefined;
+
 /**
  * A status as Termii writes it: a name, sometimes followed by ` | ` and an explanation
  * (`DELIVERED | Message delivered to handset`), with whitespace runs made single spaces.
  */
-function status(raw: unknown): { readonly name: string; readonly said: string; readonly explanation: string | undefined } | undefined {
+function status(raw: unknown): Status | undefined {
+  if (raw === lastRaw) return lastStatus;
+  lastStatus = readStatus(raw);
+  lastRaw = raw;
+  return lastStatus;
+}
+
+function readStatus(raw: unknown): Status | undefined {
   const value = field(raw, "status");
   if (typeof value !== "string") return undefined;
-  const said = value.replace(/\s+/g, " ").trim();
+  const said = singleSpaced(value) ? value : value.replace(/\s+/g, " ").trim();
   const bar = said.indexOf("|");
   const name = (bar < 0 ? said : said.slice(0, bar)).trim().toLowerCase();
   if (name === "") return undefined;
   const explanation = bar < 0 ? undefined : said.slice(bar + 1).trim();
   return { name, said, explanation: explanation === "" ? undefined : explanation };
+}
+
+/**
+ * Whether the whitespace normalization would leave `value` as it is: printable ASCII with single
+ * spaces between words, as Termii writes its statuses. Anything else (a tab, a run of spaces,
+ * one at either end, any non-ASCII character) goes through the regex.
+ */
+function singleSpaced(value: string): boolean {
+  const last = value.length - 1;
+  for (let i = 0; i <= last; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 32) {
+      if (i === 0 || i === last || value.charCodeAt(i + 1) === 32) return false;
+    } else if (c < 32 || c > 126) {
+      return false;
+    }
+  }
+  return true;
 }
 
 /** The device offline notification by its `type`; every other event by its status's name. */
@@ -36,8 +71,10 @@ export function eventName(raw: unknown): string | undefined {
 
 /** `sent_at`, "the time the message was sent": the only time a delivery report carries. */
 export function date(raw: unknown): string | undefined {
-  return toIsoDate(field(raw, "sent_at"), { assumeOffset: SENT_AT_OFFSET });
+  return toIsoDate(field(raw, "sent_at"), SENT_AT);
 }
+
+const SENT_AT = { assumeOffset: SENT_AT_OFFSET } as const;
 
 /**
  * `message_id`, the id the Send API returns; `id` is the request's id, which Termii's field table
@@ -52,11 +89,17 @@ export function response(raw: unknown): string | undefined {
   return fitting(status(raw)?.said, WIRE_LIMITS.text);
 }
 
+type Details = { -readonly [K in keyof EventDetails]: EventDetails[K] };
+
+/** Only the fields present are set: the engine then keeps the object as it is. */
 export function details(raw: unknown): EventDetails {
   const said = status(raw);
-  return {
-    recipient: fitting(text(field(raw, "receiver"))?.trim() || undefined, WIRE_LIMITS.recipient),
-    rejectReason: said === undefined ? undefined : REJECT_REASONS.get(said.name),
-    description: fitting(said?.explanation, WIRE_LIMITS.text),
-  };
+  const out: Details = {};
+  const recipient = fitting(text(field(raw, "receiver"))?.trim() || undefined, WIRE_LIMITS.recipient);
+  if (recipient !== undefined) out.recipient = recipient;
+  const rejectReason = said === undefined ? undefined : REJECT_REASONS.get(said.name);
+  if (rejectReason !== undefined) out.rejectReason = rejectReason;
+  const description = fitting(said?.explanation, WIRE_LIMITS.text);
+  if (description !== undefined) out.description = description;
+  return out;
 }

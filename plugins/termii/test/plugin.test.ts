@@ -131,6 +131,13 @@ describe("termii readers", () => {
     expect(withStatus("DND   Active on phone NUMBER")).toMatchObject({ results: [{ event: { status: "undelivered", response: "DND Active on phone NUMBER" } }] });
   });
 
+  it("makes any whitespace run in the status one space: tabs, line breaks, no-break spaces, spaces at either end", () => {
+    const spaced = "DELIVERED | Message delivered to handset";
+    for (const status of ["\tDELIVERED | Message delivered to handset", "DELIVERED\u00a0| Message\ndelivered to handset", " DELIVERED | Message delivered to handset", "DELIVERED | Message delivered to handset\r\n"]) {
+      expect(withStatus(status)).toMatchObject({ results: [{ event: { status: "delivered", response: spaced }, details: { description: "Message delivered to handset" } }] });
+    }
+  });
+
   it("gives do-not-disturb refusals the blocked reason, expiries timed_out, and other outcomes none", () => {
     expect(withStatus("DND Active on Phone Number")).toMatchObject({ results: [{ event: { status: "undelivered" }, details: { rejectReason: "blocked" } }] });
     expect(withStatus("Rejected")).toMatchObject({ results: [{ event: { status: "undelivered" }, details: { rejectReason: "blocked" } }] });

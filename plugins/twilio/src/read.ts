@@ -1,4 +1,4 @@
-import { field, joinParts, text, type EventDetails } from "@tidings/core";
+import { field, text, type EventDetails } from "@tidings/core";
 import { knownError } from "./errors.js";
 
 /** One status callback is one form-encoded event. */
@@ -33,19 +33,31 @@ export function eventId(raw: unknown): string | undefined {
 
 /** The error a failed or undelivered message carries, and a WhatsApp sender's own failure text. */
 export function response(raw: unknown): string | undefined {
-  return joinParts([errorText(raw), text(field(raw, "ChannelStatusMessage"))]);
+  return joined(errorText(raw), text(field(raw, "ChannelStatusMessage")));
 }
 
-const FAILURES: ReadonlySet<string> = new Set(["failed", "undelivered"]);
+type Details = { -readonly [K in keyof EventDetails]: EventDetails[K] };
 
+/** Only the fields present are set: the engine then keeps the object as it is. */
 export function details(raw: unknown): EventDetails {
+  const out: Details = {};
+  const recipient = text(field(raw, "To"));
+  if (recipient !== undefined) out.recipient = recipient;
   const code = text(field(raw, "ErrorCode"));
-  const failed = FAILURES.has(eventName(raw) ?? "");
-  return {
-    recipient: text(field(raw, "To")),
-    rejectReason: failed && code !== undefined ? knownError(code)?.rejectReason : undefined,
-    description: joinParts([errorText(raw), text(field(raw, "ChannelStatusMessage")), carrierDoneDate(raw)]),
-  };
+  if (code !== undefined) {
+    const status = eventName(raw);
+    const reason = status === "failed" || status === "undelivered" ? knownError(code)?.rejectReason : undefined;
+    if (reason !== undefined) out.rejectReason = reason;
+  }
+  const description = joined(joined(errorText(raw), text(field(raw, "ChannelStatusMessage"))), carrierDoneDate(raw));
+  if (description !== undefined) out.description = description;
+  return out;
+}
+
+/** core's joinParts for two parts, without a list per call. */
+function joined(first: string | undefined, second: string | undefined): string | undefined {
+  if (first === undefined || first === "") return second === "" ? undefined : second;
+  return second === undefined || second === "" ? first : `${first}; ${second}`;
 }
 
 /** "error 30003: Unreachable destination handset": Twilio's ErrorMessage when sent, else the dictionary's title. */

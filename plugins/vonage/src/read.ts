@@ -1,4 +1,5 @@
 import { contentHash, count, field, isRecord, lower, text, toIsoDate, type EventDetails } from "@tidings/core";
+import { hash } from "node:crypto";
 import { DLR_ERRORS } from "./mapping.js";
 
 /**
@@ -9,11 +10,17 @@ const SIGNING_FIELDS: readonly string[] = ["sig", "nonce", "timestamp"];
 
 type Shape = "messages" | "dlr";
 
+/** Every reader asks for the shape; it is worked out once per event (the last one is kept). */
+let lastRaw: unknown;
+let lastShape: Shape | undefined;
+
 /** A Messages API status carries `message_uuid`; an SMS API delivery receipt `messageId`. */
 function shapeOf(raw: unknown): Shape | undefined {
-  if (text(field(raw, "message_uuid")) !== undefined) return "messages";
-  if (text(field(raw, "messageId")) !== undefined) return "dlr";
-  return undefined;
+  if (raw === lastRaw) return lastShape;
+  const shape = text(field(raw, "message_uuid")) !== undefined ? "messages" : text(field(raw, "messageId")) !== undefined ? "dlr" : undefined;
+  lastRaw = raw;
+  lastShape = shape;
+  return shape;
 }
 
 export function eventName(raw: unknown): string | undefined {
@@ -21,6 +28,9 @@ export function eventName(raw: unknown): string | undefined {
   const status = lower(field(raw, "status"));
   return shape === undefined || status === undefined || status === "" ? undefined : `${shape}:${status}`;
 }
+
+const UTC_TEXT = { assumeOffset: "Z" } as const;
+const EPOCH_SECONDS = { epoch: "seconds" } as const;
 
 /**
  * Messages API: `timestamp`, ISO 8601. SMS API: `message-timestamp`, "the time when Vonage
@@ -30,7 +40,7 @@ export function eventName(raw: unknown): string | undefined {
  */
 export function date(raw: unknown): string | undefined {
   if (shapeOf(raw) === "messages") return text(field(raw, "timestamp"));
-  return toIsoDate(text(field(raw, "message-timestamp")), { assumeOffset: "Z" }) ?? toIsoDate(count(field(raw, "timestamp")), { epoch: "seconds" });
+  return toIsoDate(text(field(raw, "message-timestamp")), UTC_TEXT) ?? toIsoDate(count(field(raw, "timestamp")), EPOCH_SECONDS);
 }
 
 /** The id the send call returned: `message_uuid` (Messages API), `messageId` (SMS API). */
@@ -41,11 +51,53 @@ export function externalId(raw: unknown): string | undefined {
 /** Neither API gives an event id; a receipt is hashed without its signing fields (see SIGNING_FIELDS). */
 export function eventId(raw: unknown): string | undefined {
   if (shapeOf(raw) !== "dlr" || !isRecord(raw)) return undefined;
-  const unsigned: Record<string, unknown> = {};
+  return textReceiptHash(raw) ?? contentHash(unsigned(raw));
+}
+
+function unsigned(raw: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
   for (const key of Object.keys(raw)) {
-    if (!SIGNING_FIELDS.includes(key)) Object.defineProperty(unsigned, key, { value: raw[key], enumerable: true });
+    if (!SIGNING_FIELDS.includes(key)) Object.defineProperty(out, key, { value: raw[key], enumerable: true });
   }
-  return contentHash(unsigned);
+  return out;
+}
+
+/**
+ * contentHash of the unsigned receipt, written directly when every value is text (form receipts,
+ * and POST-JSON ones as Vonage sends them): the same key-sorted JSON, without copying the receipt
+ * into a new object first. Undefined when a value is anything else, for contentHash to decide.
+ */
+function textReceiptHash(raw: Record<string, unknown>): string | undefined {
+  const keys = sortedKeys(raw);
+  let json = "{";
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const value = raw[key];
+    if (typeof value !== "string") return undefined;
+    json += `${i === 0 ? "" : ","}${quoted(key)}:${quoted(value)}`;
+  }
+  return `sha256-${hash("sha256", `${json}}`, "base64url")}`;
+}
+
+/** The receipt's names but the signing fields, sorted; Vonage sends them sorted, so most need only the check. */
+function sortedKeys(raw: Record<string, unknown>): string[] {
+  const keys: string[] = [];
+  let sorted = true;
+  for (const key of Object.keys(raw)) {
+    if (SIGNING_FIELDS.includes(key)) continue;
+    if (sorted && keys.length > 0 && keys[keys.length - 1]! > key) sorted = false;
+    keys.push(key);
+  }
+  return sorted ? keys : keys.sort();
+}
+
+/** JSON.stringify of a string, which only text with quotes, backslashes, controls or surrogates needs. */
+function quoted(value: string): string {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return JSON.stringify(value);
+  }
+  return `"${value}"`;
 }
 
 /** The error, as "code: description": the Messages API's `error.title` and `error.detail`, or the DLR's `err-code`. */
@@ -57,23 +109,32 @@ export function details(raw: unknown): EventDetails | undefined {
   return shapeOf(raw) === "messages" ? messagesDetails(raw) : dlrDetails(raw);
 }
 
+type Details = { -readonly [K in keyof EventDetails]: EventDetails[K] };
+
+/** Only the fields present are set (here and in dlrDetails): the engine then keeps the object as it is. */
 function messagesDetails(raw: unknown): EventDetails {
-  return {
-    recipient: text(field(raw, "to")),
-    metadata: reference("client_ref", field(raw, "client_ref")),
-    description: messagesError(raw),
-  };
+  const out: Details = {};
+  const recipient = text(field(raw, "to"));
+  if (recipient !== undefined) out.recipient = recipient;
+  const metadata = reference("client_ref", field(raw, "client_ref"));
+  if (metadata !== undefined) out.metadata = metadata;
+  const description = messagesError(raw);
+  if (description !== undefined) out.description = description;
+  return out;
 }
 
 function dlrDetails(raw: unknown): EventDetails {
+  const out: Details = {};
+  const recipient = text(field(raw, "msisdn"));
+  if (recipient !== undefined) out.recipient = recipient;
+  const metadata = reference("client-ref", field(raw, "client-ref"));
+  if (metadata !== undefined) out.metadata = metadata;
   const status = lower(field(raw, "status"));
-  const failed = status === "expired" || status === "failed" || status === "rejected" || status === "unknown";
-  return {
-    recipient: text(field(raw, "msisdn")),
-    metadata: reference("client-ref", field(raw, "client-ref")),
-    rejectReason: failed ? (status === "expired" ? "timed_out" : (DLR_ERRORS.get(errCode(raw) ?? "")?.reason ?? "other")) : undefined,
-    description: dlrError(raw),
-  };
+  if (status === "expired") out.rejectReason = "timed_out";
+  else if (status === "failed" || status === "rejected" || status === "unknown") out.rejectReason = DLR_ERRORS.get(errCode(raw) ?? "")?.reason ?? "other";
+  const description = dlrError(raw);
+  if (description !== undefined) out.description = description;
+  return out;
 }
 
 /** The sender's own reference for the message, under the name it was sent with. */
@@ -97,7 +158,12 @@ function errCode(raw: unknown): string | undefined {
 /** `err-code` 0 means no error; any other code is named with its documented meaning when it has one. */
 function dlrError(raw: unknown): string | undefined {
   const code = errCode(raw);
-  if (code === undefined || /^0+$/.test(code)) return undefined;
+  if (code === undefined || allZeros(code)) return undefined;
   const meaning = DLR_ERRORS.get(code)?.meaning;
   return meaning === undefined ? `err-code ${code}` : `err-code ${code}: ${meaning}`;
+}
+
+function allZeros(code: string): boolean {
+  for (let i = 0; i < code.length; i++) if (code.charCodeAt(i) !== 48) return false;
+  return code.length > 0;
 }

@@ -358,6 +358,14 @@ describe("vonage readers", () => {
     expect(run(status({})).results[0]!.id).toBe(rowHash(STATUS_BODY));
   });
 
+  it("hashes a receipt's fields in sorted order, escaped as JSON, whatever order and types they come in", () => {
+    const { messageId, ...rest } = RECEIPT;
+    const odd = { zeta: 'quote " back \\ tab \t', ...rest, alpha: "\u00e9\ud83d\ude00", messageId };
+    expect(run(odd).results[0]!.id).toBe(contentHash(odd));
+    expect(run({ ...odd, nonce: "n", sig: "s", timestamp: "1540469429" }).results[0]!.id).toBe(contentHash(odd));
+    expect(run({ ...odd, price: 0.0333 }).results[0]!.id).toBe(contentHash({ ...odd, price: 0.0333 }));
+  });
+
   it("names the recipient and the sender's reference", () => {
     expect(run(status({ client_ref: "abc123" })).results[0]?.details).toMatchObject({ recipient: "447700900000", metadata: { client_ref: "abc123" } });
     expect(run(receipt({ "client-ref": "my-personal-reference" })).results[0]?.details).toMatchObject({
