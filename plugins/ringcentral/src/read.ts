@@ -12,12 +12,12 @@ function record(raw: unknown): unknown {
 }
 
 /** The message store event: `changes[]` of counts per message type, no message and no status. */
-function isChangeSummary(raw: unknown): boolean {
-  return Array.isArray(field(record(raw), "changes"));
+function isChangeSummary(message: unknown): boolean {
+  return Array.isArray(field(message, "changes"));
 }
 
-function isInbound(raw: unknown): boolean {
-  return lower(field(record(raw), "direction")) === "inbound";
+function isInbound(message: unknown): boolean {
+  return lower(field(message, "direction")) === "inbound";
 }
 
 /**
@@ -41,7 +41,7 @@ export function split(body: unknown): unknown[] {
   const message = record(body);
   const to = field(message, "to");
   if (!isRecord(body) || !isRecord(message) || !Array.isArray(to) || to.length <= 1 || to.length > MAX_RECIPIENTS) return [body];
-  if (isInbound(body) || isChangeSummary(body)) return [body];
+  if (isInbound(message) || isChangeSummary(message)) return [body];
   return to.map((entry, index) => {
     // Spreads define own data properties, so a `__proto__` key in the payload stays a plain key.
     const event = { ...body, body: { ...message, to: [entry] } };
@@ -51,13 +51,13 @@ export function split(body: unknown): unknown[] {
 }
 
 /** The one recipient an outbound event is about: a number (High Volume SMS) or a caller-info record. */
-function recipientEntry(raw: unknown): unknown {
-  const to = field(record(raw), "to");
+function recipientEntry(message: unknown): unknown {
+  const to = field(message, "to");
   return Array.isArray(to) && to.length === 1 ? to[0] : undefined;
 }
 
 function recipientNumber(raw: unknown): string | undefined {
-  const entry = recipientEntry(raw);
+  const entry = recipientEntry(record(raw));
   return text(isRecord(entry) ? field(entry, "phoneNumber") : entry);
 }
 
@@ -70,14 +70,13 @@ const STATUS_NAMES: ReadonlyMap<string, string> = new Map(
 );
 
 /** The recipient's own status when its entry carries one, else the message's. */
-function messageStatus(raw: unknown): string | undefined {
-  const entry = recipientEntry(raw);
-  return text(isRecord(entry) ? field(entry, "messageStatus") : undefined) ?? text(field(record(raw), "messageStatus"));
+function messageStatus(message: unknown): string | undefined {
+  const entry = recipientEntry(message);
+  return text(isRecord(entry) ? field(entry, "messageStatus") : undefined) ?? text(field(message, "messageStatus"));
 }
 
 /** `errorCode` (High Volume SMS) or `deliveryErrorCode` (message store), e.g. `SMS-CAR-411`. */
-export function errorCode(raw: unknown): string | undefined {
-  const message = record(raw);
+function errorCode(message: unknown): string | undefined {
   const code = field(message, "errorCode");
   return text(code !== undefined && code !== null && code !== "" ? code : field(message, "deliveryErrorCode"));
 }
@@ -104,11 +103,12 @@ function readFacts(raw: unknown): void {
  */
 function nameOf(raw: unknown): string | undefined {
   // The date and the response need these whatever the name turns out to be.
-  lastStatus = messageStatus(raw);
-  lastCode = errorCode(raw);
-  if (isChangeSummary(raw)) return "changes";
-  if (isInbound(raw)) return "Inbound";
-  const to = field(record(raw), "to");
+  const message = record(raw);
+  lastStatus = messageStatus(message);
+  lastCode = errorCode(message);
+  if (isChangeSummary(message)) return "changes";
+  if (isInbound(message)) return "Inbound";
+  const to = field(message, "to");
   if (Array.isArray(to) && to.length > 1) return undefined;
   const status = lastStatus;
   if (status === undefined) return undefined;
