@@ -147,9 +147,19 @@ function addReplyCodes(out: EventDetails, raw: unknown): void {
 
 function replyCodesOf(raw: unknown, key: string): { smtpCode?: string; enhancedStatus?: string } | undefined {
   const reply = text(field(raw, key));
-  if (reply === undefined) return undefined;
+  if (reply === undefined || !mayStartWithCodes(reply)) return undefined;
   const codes = smtpCodes(reply.replace(SMTP_PREFIX, ""));
   return codes.smtpCode !== undefined || codes.enhancedStatus !== undefined ? codes : undefined;
+}
+
+/**
+ * False when smtpCodes would surely find nothing: its codes stand at the start, after blanks and
+ * the `smtp;` prefix, so a reply opening with any other printable character ("Test bounce
+ * details") holds none, and the two regexes are skipped.
+ */
+function mayStartWithCodes(reply: string): boolean {
+  const c = reply.charCodeAt(0);
+  return c <= 32 || c >= 127 || (c >= 48 && c <= 57) || c === 35 /* # */ || (c | 32) === 115 /* s */;
 }
 
 function addClient(out: EventDetails, raw: unknown): void {
