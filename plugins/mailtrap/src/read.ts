@@ -126,11 +126,20 @@ const SMTP_CODE = /^[2-5]\d\d$/;
 /** The receiving server's reply: `response_code` is its SMTP code, `response` its text (which may hold an enhanced status). */
 function addReply(out: EventDetails, raw: unknown): void {
   const mtaResponse = fitting(text(field(raw, "response")), MAX.text);
-  const codes = mtaResponse === undefined ? undefined : smtpCodes(mtaResponse);
+  const codes = mtaResponse === undefined || !mayStartWithCodes(mtaResponse) ? undefined : smtpCodes(mtaResponse);
   const code = text(field(raw, "response_code"));
   set(out, "mtaResponse", mtaResponse);
   set(out, "smtpCode", code !== undefined && SMTP_CODE.test(code) ? code : codes?.smtpCode);
   set(out, "enhancedStatus", codes?.enhancedStatus);
+}
+
+/**
+ * False when smtpCodes would surely find nothing: its codes stand at the start, after blanks, so a
+ * reply opening with any other printable character ("[CS01] Message rejected") holds none.
+ */
+function mayStartWithCodes(reply: string): boolean {
+  const c = reply.charCodeAt(0);
+  return c <= 32 || c >= 127 || (c >= 48 && c <= 57) || c === 35 /* # */;
 }
 
 /**
