@@ -1,5 +1,5 @@
-import { credentialsSchema, definePlugin, field, joinParts, lower, messageId, text, toIsoDate, verifyBasicAuth, fitting, WIRE_LIMITS as MAX } from "@tidings/core";
-import { brevoDetails } from "./details.js";
+import { credentialsSchema, definePlugin, field, messageId, text, toIsoDate, verifyBasicAuth, fitting, WIRE_LIMITS as MAX } from "@tidings/core";
+import { brevoDetails, eventNameOf } from "./details.js";
 import { EVENTS, MAPPING } from "./mapping.js";
 
 export { EVENTS, MAPPING, type BrevoEvent } from "./mapping.js";
@@ -14,19 +14,22 @@ export const BrevoCredentialsSchema = credentialsSchema({});
  */
 const TIME_FIELDS = ["ts_epoch", "ts_event"] as const;
 
-function eventTime(raw: unknown): string | undefined {
+function eventTime(raw: unknown): number | string | undefined {
   for (const name of TIME_FIELDS) {
     const value = field(raw, name);
-    const date = typeof value === "number" || (typeof value === "string" && /^\d+$/.test(value)) ? toIsoDate(value) : undefined;
-    if (date !== undefined) return date;
+    // The value itself, once it reads as an instant: the engine reads it the same way, without a text to parse back.
+    if (typeof value === "number" || (typeof value === "string" && /^\d+$/.test(value))) {
+      if (toIsoDate(value) !== undefined) return value;
+    }
   }
   return undefined;
 }
 
 /** The receiving server's or Brevo's reason; for a click, the clicked link. */
 function response(raw: unknown): string | undefined {
-  const link = lower(field(raw, "event")) === "click" ? text(field(raw, "link")) : undefined;
-  return fitting(joinParts([text(field(raw, "reason")), link]), MAX.text);
+  const reason = text(field(raw, "reason"));
+  const link = eventNameOf(raw) === "click" ? text(field(raw, "link")) : undefined;
+  return fitting(link === undefined ? reason : reason === undefined ? link : `${reason}; ${link}`, MAX.text);
 }
 
 /** The provider-side steps, as a numbered markdown list. */
@@ -48,7 +51,7 @@ export const brevo = definePlugin({
   mapping: MAPPING,
   // One event per call; batched webhooks carry a list (the batch body is not documented further).
   split: (body) => (Array.isArray(body) ? body : [body]),
-  eventName: (raw) => lower(field(raw, "event")),
+  eventName: eventNameOf,
   read: {
     date: eventTime,
     externalId: (raw) => messageId(field(raw, "message-id")),

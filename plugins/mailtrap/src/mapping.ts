@@ -56,6 +56,18 @@ const AUDIT_LOG_PREFIX = "activity_log.";
  * and soft_bounce events"), so it is read as the webhook's "soft bounce".
  */
 export function eventName(raw: unknown): string | undefined {
+  if (raw !== namedRaw) {
+    lastName = nameOf(raw);
+    namedRaw = raw;
+  }
+  return lastName;
+}
+
+/** The engine, response and details each ask for the name: the last event's is kept. */
+let namedRaw: unknown;
+let lastName: string | undefined;
+
+function nameOf(raw: unknown): string | undefined {
   const name = lower(field(raw, "event"));
   if (name === undefined) return undefined;
   if (name.startsWith(AUDIT_LOG_PREFIX)) return "activity_log.*";

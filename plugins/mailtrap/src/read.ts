@@ -1,4 +1,4 @@
-import { describeFields, field, fitting, fittingList, fittingMap, smtpCodes, text, textList, textMap, toIsoDate, type EventDetails, type RejectReason, WIRE_LIMITS } from "@tidings/core";
+import { field, fitting, fittingList, fittingMap, smtpCodes, text, textList, textMap, type EventDetails, type RejectReason, WIRE_LIMITS } from "@tidings/core";
 import { eventName } from "./mapping.js";
 
 /**
@@ -7,11 +7,14 @@ import { eventName } from "./mapping.js";
  */
 const MAX = WIRE_LIMITS;
 
-/** `timestamp` is documented as integer Unix seconds; digits sent as text are read the same way. */
-export function date(raw: unknown): string | undefined {
+/**
+ * `timestamp` is documented as integer Unix seconds; digits sent as text are read the same way.
+ * The instant goes to the engine as a Date: no text written here for the engine to parse back.
+ */
+export function date(raw: unknown): Date | undefined {
   const timestamp = field(raw, "timestamp");
   const seconds = typeof timestamp === "number" ? timestamp : typeof timestamp === "string" && /^\d{1,12}$/.test(timestamp) ? Number(timestamp) : undefined;
-  return seconds === undefined ? undefined : toIsoDate(seconds, { epoch: "seconds" });
+  return seconds === undefined ? undefined : new Date(Math.round(seconds * 1000));
 }
 
 /** `message_id`, the id Mailtrap's send API returns (`message_ids`). */
@@ -24,14 +27,12 @@ export function eventId(raw: unknown): string | undefined {
   return fitting(text(field(raw, "event_id")), MAX.resultId);
 }
 
-const BOUNCE_REPLY = { response: [["response"]], code: [["response_code"]], category: [["bounce_category"]] } as const;
-
 export function response(raw: unknown): string | undefined {
   switch (eventName(raw)) {
     case "bounce":
     case "bounce:blocked":
     case "soft bounce":
-      return fitting(describeFields(raw, BOUNCE_REPLY), MAX.text);
+      return fitting(bounceReply(raw), MAX.text);
     case "reject":
     case "suspension":
       return fitting(text(field(raw, "reason")), MAX.text);
@@ -42,17 +43,34 @@ export function response(raw: unknown): string | undefined {
   }
 }
 
+/** "response: ...; code: ...; category: ..." for the parts present. */
+function bounceReply(raw: unknown): string | undefined {
+  let out = labelled(undefined, "response", text(field(raw, "response")));
+  out = labelled(out, "code", text(field(raw, "response_code")));
+  return labelled(out, "category", text(field(raw, "bounce_category")));
+}
+
+function labelled(joined: string | undefined, label: string, value: string | undefined): string | undefined {
+  if (value === undefined) return joined;
+  return joined === undefined ? `${label}: ${value}` : `${joined}; ${label}: ${value}`;
+}
+
+/** Only the fields present are written, in the order the details have always listed them. */
 export function details(raw: unknown): EventDetails {
   const name = eventName(raw);
-  return {
-    recipient: fitting(text(field(raw, "email")), MAX.recipient),
-    tags: tagsOf(raw),
-    metadata: metadataOf(raw),
-    clickUrl: name === "click" ? fitting(text(field(raw, "url")), MAX.clickUrl) : undefined,
-    userAgent: fitting(text(field(raw, "user_agent")), MAX.userAgent),
-    ip: fitting(text(field(raw, "ip")), MAX.ip),
-    ...outcomeOf(name, raw),
-  };
+  const out: EventDetails = {};
+  set(out, "recipient", fitting(text(field(raw, "email")), MAX.recipient));
+  set(out, "tags", tagsOf(raw));
+  set(out, "metadata", metadataOf(raw));
+  if (name === "click") set(out, "clickUrl", fitting(text(field(raw, "url")), MAX.clickUrl));
+  set(out, "userAgent", fitting(text(field(raw, "user_agent")), MAX.userAgent));
+  set(out, "ip", fitting(text(field(raw, "ip")), MAX.ip));
+  addOutcome(out, name, raw);
+  return out;
+}
+
+function set<K extends keyof EventDetails>(out: EventDetails, key: K, value: EventDetails[K] | undefined): void {
+  if (value !== undefined) out[key] = value;
 }
 
 /** Bounce categories that name the cause a suppression list acts on; other permanent bounces are just "bounced". */
@@ -61,34 +79,67 @@ const BOUNCE_REASONS: ReadonlyMap<string, RejectReason> = new Map([
   ["timeout", "timed_out"],
 ]);
 
-function outcomeOf(name: string | undefined, raw: unknown): EventDetails {
-  const category = fitting(text(field(raw, "bounce_category")), MAX.text);
-  const reason = fitting(text(field(raw, "reason")), MAX.text);
+function addOutcome(out: EventDetails, name: string | undefined, raw: unknown): void {
   switch (name) {
-    case "bounce":
-      return { bounceClass: "hard", rejectReason: BOUNCE_REASONS.get(category?.toLowerCase() ?? "") ?? "bounced", ...reply(raw), description: category };
+    case "bounce": {
+      const category = bounceCategory(raw);
+      out.bounceClass = "hard";
+      out.rejectReason = BOUNCE_REASONS.get(category?.toLowerCase() ?? "") ?? "bounced";
+      addReply(out, raw);
+      set(out, "description", category);
+      return;
+    }
     // A policy refusal says nothing about the address itself.
     case "bounce:blocked":
-      return { bounceClass: "undetermined", rejectReason: "blocked", ...reply(raw), description: category };
+      out.bounceClass = "undetermined";
+      out.rejectReason = "blocked";
+      addReply(out, raw);
+      set(out, "description", bounceCategory(raw));
+      return;
     case "soft bounce":
-      return { bounceClass: "soft", ...reply(raw), description: category };
-    case "reject":
-      return { rejectReason: rejectReasonOf(reason), description: reason };
+      out.bounceClass = "soft";
+      addReply(out, raw);
+      set(out, "description", bounceCategory(raw));
+      return;
+    case "reject": {
+      const reason = reasonOf(raw);
+      out.rejectReason = rejectReasonOf(reason);
+      set(out, "description", reason);
+      return;
+    }
     case "suspension":
-      return { description: reason };
-    default:
-      return {};
+      set(out, "description", reasonOf(raw));
+      return;
   }
+}
+
+function bounceCategory(raw: unknown): string | undefined {
+  return fitting(text(field(raw, "bounce_category")), MAX.text);
+}
+
+function reasonOf(raw: unknown): string | undefined {
+  return fitting(text(field(raw, "reason")), MAX.text);
 }
 
 const SMTP_CODE = /^[2-5]\d\d$/;
 
 /** The receiving server's reply: `response_code` is its SMTP code, `response` its text (which may hold an enhanced status). */
-function reply(raw: unknown): EventDetails {
+function addReply(out: EventDetails, raw: unknown): void {
   const mtaResponse = fitting(text(field(raw, "response")), MAX.text);
-  const { smtpCode, enhancedStatus } = smtpCodes(mtaResponse);
+  const codes = mtaResponse === undefined || !mayStartWithCodes(mtaResponse) ? undefined : smtpCodes(mtaResponse);
   const code = text(field(raw, "response_code"));
-  return { mtaResponse, smtpCode: code !== undefined && SMTP_CODE.test(code) ? code : smtpCode, enhancedStatus };
+  set(out, "mtaResponse", mtaResponse);
+  set(out, "smtpCode", code !== undefined && SMTP_CODE.test(code) ? code : codes?.smtpCode);
+  set(out, "enhancedStatus", codes?.enhancedStatus);
+}
+
+/**
+ * False when smtpCodes would surely find nothing: its codes stand at the start, after blanks, so a
+ * reply opening with any other printable character ("[CS01] Message rejected") holds none.
+ */
+function mayStartWithCodes(reply: string): boolean {
+  const c = reply.charCodeAt(0);
+  return c <= 32 || c >= 127 || (c >= 48 && c <= 57) || c === 35 /* # */;
 }
 
 /**

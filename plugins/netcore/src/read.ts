@@ -1,8 +1,25 @@
-import { count, field, joinParts, lower, smtpCodes, text, textList, type EventDetails, type RejectReason } from "@tidings/core";
+import { count, field, lower, smtpCodes, text, textList, type EventDetails, type RejectReason } from "@tidings/core";
 import type { NetcoreEvent } from "./mapping.js";
+
+/**
+ * The engine asks for the name, then details ask again; `RESPONSE` is read by response and
+ * details. The last event's readings are kept (one event, never more).
+ */
+let namedRaw: unknown;
+let lastName: string | undefined;
+let repliedRaw: unknown;
+let lastReply: string | undefined;
 
 /** The mapping key of one event: `EVENT`, with a bounce refined by its `BOUNCE_TYPE`. */
 export function eventName(raw: unknown): string | undefined {
+  if (raw !== namedRaw) {
+    lastName = nameOf(raw);
+    namedRaw = raw;
+  }
+  return lastName;
+}
+
+function nameOf(raw: unknown): string | undefined {
   const event = lower(field(raw, "EVENT"));
   if (event !== "bounced") return event;
   const type = lower(field(raw, "BOUNCE_TYPE"));
@@ -11,7 +28,19 @@ export function eventName(raw: unknown): string | undefined {
 
 /** `TIMESTAMP`: unix seconds, a number in the current pages and digits in a string in older ones. */
 export function eventTime(raw: unknown): number | undefined {
-  return count(field(raw, "TIMESTAMP"));
+  const value = field(raw, "TIMESTAMP");
+  return typeof value === "string" && isShortDigits(value) ? Number(value) : count(value);
+}
+
+/** 1 to 15 ASCII digits and nothing else: the common case of `count`, without its regex. */
+function isShortDigits(value: string): boolean {
+  const n = value.length;
+  if (n === 0 || n > 15) return false;
+  for (let i = 0; i < n; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 /**
@@ -25,8 +54,12 @@ export function transactionId(raw: unknown): string | undefined {
 
 /** The end server's reply or Netcore's drop reason, the bounce reason, and the clicked link. */
 export function response(raw: unknown): string | undefined {
+  let out = reply(raw);
   const reason = text(field(raw, "BOUNCE_REASON"));
-  return joinParts([reply(raw), reason === undefined ? undefined : `bounce reason: ${reason}`, text(field(raw, "URL"))]);
+  if (reason !== undefined) out = out === undefined ? `bounce reason: ${reason}` : `${out}; bounce reason: ${reason}`;
+  const url = text(field(raw, "URL"));
+  if (url !== undefined) out = out === undefined ? url : `${out}; ${url}`;
+  return out;
 }
 
 type Kind = "delivery" | "bounce" | "not-sent" | "engagement";
@@ -47,40 +80,59 @@ const KINDS: Readonly<Record<NetcoreEvent, Kind>> = {
 };
 
 /**
- * One object, filled in the order the fields are read: spreading partial readings into a new
- * object per event cost more than reading the payload (about 4 us of an event's 7).
+ * One object, filled in the order the fields are read, with only the fields present: spreading
+ * partial readings into a new object per event cost more than reading the payload (about 4 us of
+ * an event's 7), and an absent field would make the engine copy the object without it.
  */
 export function details(raw: unknown): EventDetails | undefined {
   const name = eventName(raw);
   if (name === undefined || !Object.hasOwn(KINDS, name)) return undefined;
-  const out: EventDetails = { recipient: text(field(raw, "EMAIL")), tags: textList(field(raw, "TAGS")), metadata: apiHeader(raw) };
+  const out: EventDetails = {};
+  const recipient = text(field(raw, "EMAIL"));
+  if (recipient !== undefined) out.recipient = recipient;
+  const tags = textList(field(raw, "TAGS"));
+  if (tags !== undefined) out.tags = tags;
+  const metadata = apiHeader(raw);
+  if (metadata !== undefined) out.metadata = metadata;
   switch (KINDS[name as NetcoreEvent]) {
     case "delivery":
       addServerReply(out, raw);
       return out;
-    case "bounce":
+    case "bounce": {
       addServerReply(out, raw);
       addBounce(out, name);
-      out.description = text(field(raw, "BOUNCE_REASON"));
+      const description = text(field(raw, "BOUNCE_REASON"));
+      if (description !== undefined) out.description = description;
       return out;
-    case "not-sent":
-      out.rejectReason = name === "invalid" ? "invalid" : dropReason(reply(raw));
-      out.description = reply(raw);
+    }
+    case "not-sent": {
+      const description = reply(raw);
+      out.rejectReason = name === "invalid" ? "invalid" : dropReason(description);
+      if (description !== undefined) out.description = description;
       return out;
-    case "engagement":
+    }
+    case "engagement": {
       // USERAGENT and IPADDRESS are documented for engagement events only; Pepipost's own sample
       // of a sent event carries a number in USERAGENT, which is no user agent.
-      out.userAgent = text(field(raw, "USERAGENT"));
-      out.ip = text(field(raw, "IPADDRESS"));
-      out.clickUrl = name === "clicked" ? text(field(raw, "URL")) : undefined;
+      const userAgent = text(field(raw, "USERAGENT"));
+      if (userAgent !== undefined) out.userAgent = userAgent;
+      const ip = text(field(raw, "IPADDRESS"));
+      if (ip !== undefined) out.ip = ip;
+      const clickUrl = name === "clicked" ? text(field(raw, "URL")) : undefined;
+      if (clickUrl !== undefined) out.clickUrl = clickUrl;
       return out;
+    }
   }
 }
 
 /** `RESPONSE` without the blanks and the trailing CR the documented samples carry. */
 function reply(raw: unknown): string | undefined {
-  const value = text(field(raw, "RESPONSE"))?.trim();
-  return value === "" ? undefined : value;
+  if (raw !== repliedRaw) {
+    const value = text(field(raw, "RESPONSE"))?.trim();
+    lastReply = value === "" ? undefined : value;
+    repliedRaw = raw;
+  }
+  return lastReply;
 }
 
 /** Netcore writes the end server's reply after "smtp;", "->", "->host <name> said:" or " - ". */

@@ -4,9 +4,13 @@ import { BOUNCE_TYPE_CODES, SUPPRESSION_ORIGINS, SUPPRESSION_REASONS, type Bounc
 export const RECORD_TYPES = ["Delivery", "Bounce", "SpamComplaint", "Open", "Click", "SubscriptionChange"] as const;
 export type RecordType = (typeof RECORD_TYPES)[number];
 
-/** Postmark's spelling of each name, found by its lower-case form: enum-like values compare case-insensitively. */
+/**
+ * Postmark's spelling of each name, found by its lower-case form: enum-like values compare
+ * case-insensitively. The spelling itself is a key too, so a value sent as documented (nearly
+ * all of them) is found without lower-casing it first.
+ */
 function spellings<const T extends string>(names: readonly T[]): ReadonlyMap<string, T> {
-  return new Map(names.map((name) => [name.toLowerCase(), name]));
+  return new Map(names.flatMap((name) => [[name.toLowerCase(), name] as const, [name, name] as const]));
 }
 
 const RECORD_TYPE_SPELLINGS = spellings(RECORD_TYPES);
@@ -14,13 +18,17 @@ const BOUNCE_TYPE_SPELLINGS = spellings(Object.keys(BOUNCE_TYPE_CODES) as Bounce
 const BOUNCE_TYPES_BY_CODE: ReadonlyMap<number, BounceType> = new Map(
   (Object.entries(BOUNCE_TYPE_CODES) as [BounceType, number][]).map(([type, code]) => [code, type]),
 );
+/** "Bounce:<type>" for each documented type, written once rather than per event. */
+const BOUNCE_EVENT_NAMES: ReadonlyMap<string, string> = new Map(
+  (Object.keys(BOUNCE_TYPE_CODES) as BounceType[]).map((type) => [type, `Bounce:${type}`]),
+);
 const REASON_SPELLINGS = spellings(SUPPRESSION_REASONS);
 const ORIGIN_SPELLINGS = spellings(SUPPRESSION_ORIGINS);
 
 /** The documented spelling of `value`, or `value` as sent when Postmark documents no such name. */
 function spelled<T extends string>(table: ReadonlyMap<string, T>, value: unknown): T | string | undefined {
   if (typeof value !== "string" || value === "") return undefined;
-  return table.get(value.toLowerCase()) ?? value;
+  return table.get(value) ?? table.get(value.toLowerCase()) ?? value;
 }
 
 export function isRecordType(name: string | undefined): name is RecordType {
@@ -54,7 +62,7 @@ export function eventName(raw: unknown): string | undefined {
   const name = spelled(RECORD_TYPE_SPELLINGS, recordType);
   if (name === "Bounce") {
     const type = bounceTypeOf(raw);
-    return type === undefined ? name : `${name}:${type}`;
+    return type === undefined ? name : BOUNCE_EVENT_NAMES.get(type) ?? `${name}:${type}`;
   }
   return name === "SubscriptionChange" ? subscriptionChangeName(raw) : name;
 }

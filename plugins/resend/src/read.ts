@@ -1,4 +1,4 @@
-import { at, describeFields, field, isRecord, lower, smtpCodes, text, textList, textMap, type EventDetails, type ReadContext } from "@tidings/core";
+import { at, field, isRecord, lower, smtpCodes, text, textList, textMap, type EventDetails, type ReadContext } from "@tidings/core";
 import { BOUNCE_CLASSES, BOUNCE_REASONS, SUPPRESSION_SUBTYPES } from "./mapping.js";
 
 /** Resend delivers through Svix: the event's id, the same on every retry, is this header. */
@@ -10,8 +10,20 @@ const MAX_EVENT_ID_LENGTH = 512;
 /** Receiving servers' replies come as `smtp; 550 5.5.0 ...`. */
 const SMTP_PREFIX = /^\s*smtp;\s*/i;
 
+/** The engine, response and details each ask for the name: the last event's is kept. */
+let namedRaw: unknown;
+let lastName: string | undefined;
+
 /** The body's `type`, with a bounce that only reports a suppression told apart. */
 export function eventName(raw: unknown): string | undefined {
+  if (raw !== namedRaw) {
+    lastName = nameOf(raw);
+    namedRaw = raw;
+  }
+  return lastName;
+}
+
+function nameOf(raw: unknown): string | undefined {
   const type = lower(field(raw, "type"));
   if (type === "email.bounced" && SUPPRESSION_SUBTYPES.has(lower(at(raw, "data", "bounce", "subType")) ?? "")) return "email.bounced:suppressed";
   return type;
@@ -41,17 +53,20 @@ export function response(raw: unknown): string | undefined {
   const data = field(raw, "data");
   switch (eventName(raw)) {
     case "email.bounced":
-    case "email.bounced:suppressed":
-      return describeFields(field(data, "bounce"), {
-        type: [["type"]],
-        subType: [["subType"]],
-        message: [["message"]],
-        diagnosticCode: [["diagnosticCode", 0], ["diagnosticCode"]],
-      });
-    case "email.suppressed":
-      return describeFields(field(data, "suppressed"), { type: [["type"]], message: [["message"]] });
+    case "email.bounced:suppressed": {
+      const bounce = field(data, "bounce");
+      let out = labelled(undefined, "type", text(field(bounce, "type")));
+      out = labelled(out, "subType", text(field(bounce, "subType")));
+      out = labelled(out, "message", text(field(bounce, "message")));
+      const first = at(bounce, "diagnosticCode", 0);
+      return labelled(out, "diagnosticCode", text(first !== undefined && first !== null && first !== "" ? first : field(bounce, "diagnosticCode")));
+    }
+    case "email.suppressed": {
+      const suppressed = field(data, "suppressed");
+      return labelled(labelled(undefined, "type", text(field(suppressed, "type"))), "message", text(field(suppressed, "message")));
+    }
     case "email.failed":
-      return describeFields(field(data, "failed"), { reason: [["reason"]] });
+      return labelled(undefined, "reason", text(at(data, "failed", "reason")));
     case "email.clicked":
       return text(at(data, "click", "link"));
     default:
@@ -59,29 +74,53 @@ export function response(raw: unknown): string | undefined {
   }
 }
 
+/** `joined`, then "label: value" when the value is present, parts apart by "; ". */
+function labelled(joined: string | undefined, label: string, value: string | undefined): string | undefined {
+  if (value === undefined) return joined;
+  return joined === undefined ? `${label}: ${value}` : `${joined}; ${label}: ${value}`;
+}
+
+/** Only the fields present are written, in the order the details have always listed them. */
 export function details(raw: unknown): EventDetails | undefined {
   const data = field(raw, "data");
-  const common: EventDetails = { recipient: recipientOf(field(data, "to")), metadata: tagsOf(field(data, "tags")) };
+  const out: EventDetails = {};
+  set(out, "recipient", recipientOf(field(data, "to")));
+  set(out, "metadata", tagsOf(field(data, "tags")));
   switch (eventName(raw)) {
     case "email.bounced":
-      return { ...common, ...bounceDetails(field(data, "bounce")) };
+      addBounce(out, field(data, "bounce"));
+      return out;
     case "email.bounced:suppressed": {
       const bounce = field(data, "bounce");
-      return { ...common, rejectReason: BOUNCE_REASONS.get(lower(field(bounce, "subType")) ?? ""), description: text(field(bounce, "message")) };
+      set(out, "rejectReason", BOUNCE_REASONS.get(lower(field(bounce, "subType")) ?? ""));
+      set(out, "description", text(field(bounce, "message")));
+      return out;
     }
     case "email.suppressed":
-      return { ...common, rejectReason: "other", description: text(at(data, "suppressed", "message")) };
+      out.rejectReason = "other";
+      set(out, "description", text(at(data, "suppressed", "message")));
+      return out;
     case "email.failed":
-      return { ...common, rejectReason: "other", description: text(at(data, "failed", "reason")) };
+      out.rejectReason = "other";
+      set(out, "description", text(at(data, "failed", "reason")));
+      return out;
     case "email.complained":
-      return { ...common, rejectReason: "spam" };
+      out.rejectReason = "spam";
+      return out;
     case "email.clicked": {
       const click = field(data, "click");
-      return { ...common, clickUrl: text(field(click, "link")), userAgent: text(field(click, "userAgent")), ip: text(field(click, "ipAddress")) };
+      set(out, "clickUrl", text(field(click, "link")));
+      set(out, "userAgent", text(field(click, "userAgent")));
+      set(out, "ip", text(field(click, "ipAddress")));
+      return out;
     }
     default:
-      return common;
+      return out;
   }
+}
+
+function set<K extends keyof EventDetails>(out: EventDetails, key: K, value: EventDetails[K] | undefined): void {
+  if (value !== undefined) out[key] = value;
 }
 
 /**
@@ -107,14 +146,16 @@ function tagsOf(tags: unknown): Record<string, string> | undefined {
   return textMap(Object.fromEntries(pairs));
 }
 
-function bounceDetails(bounce: unknown): EventDetails {
+function addBounce(out: EventDetails, bounce: unknown): void {
   const subType = lower(field(bounce, "subType")) ?? "";
   const replies = textList(field(bounce, "diagnosticCode"));
-  return {
-    bounceClass: BOUNCE_CLASSES.get(lower(field(bounce, "type")) ?? ""),
-    rejectReason: BOUNCE_REASONS.get(subType) ?? "bounced",
-    ...smtpCodes(replies?.[0]?.replace(SMTP_PREFIX, "")),
-    mtaResponse: replies?.join("\n"),
-    description: text(field(bounce, "message")),
-  };
+  set(out, "bounceClass", BOUNCE_CLASSES.get(lower(field(bounce, "type")) ?? ""));
+  out.rejectReason = BOUNCE_REASONS.get(subType) ?? "bounced";
+  if (replies !== undefined) {
+    const codes = smtpCodes(replies[0]!.replace(SMTP_PREFIX, ""));
+    set(out, "smtpCode", codes.smtpCode);
+    set(out, "enhancedStatus", codes.enhancedStatus);
+    out.mtaResponse = replies.join("\n");
+  }
+  set(out, "description", text(field(bounce, "message")));
 }

@@ -1,4 +1,4 @@
-import { WIRE_LIMITS, count, field, firstAt, fitting, isRecord, lower, text, type EventDetails } from "@tidings/core";
+import { WIRE_LIMITS, count, field, fitting, isRecord, lower, text, type EventDetails } from "@tidings/core";
 import { errorCodeInfo } from "./error-codes.js";
 import { UNCONFIRMED_CODES } from "./mapping.js";
 
@@ -12,12 +12,12 @@ function record(raw: unknown): unknown {
 }
 
 /** The message store event: `changes[]` of counts per message type, no message and no status. */
-function isChangeSummary(raw: unknown): boolean {
-  return Array.isArray(field(record(raw), "changes"));
+function isChangeSummary(message: unknown): boolean {
+  return Array.isArray(field(message, "changes"));
 }
 
-function isInbound(raw: unknown): boolean {
-  return lower(field(record(raw), "direction")) === "inbound";
+function isInbound(message: unknown): boolean {
+  return lower(field(message, "direction")) === "inbound";
 }
 
 /**
@@ -41,7 +41,7 @@ export function split(body: unknown): unknown[] {
   const message = record(body);
   const to = field(message, "to");
   if (!isRecord(body) || !isRecord(message) || !Array.isArray(to) || to.length <= 1 || to.length > MAX_RECIPIENTS) return [body];
-  if (isInbound(body) || isChangeSummary(body)) return [body];
+  if (isInbound(message) || isChangeSummary(message)) return [body];
   return to.map((entry, index) => {
     // Spreads define own data properties, so a `__proto__` key in the payload stays a plain key.
     const event = { ...body, body: { ...message, to: [entry] } };
@@ -51,30 +51,49 @@ export function split(body: unknown): unknown[] {
 }
 
 /** The one recipient an outbound event is about: a number (High Volume SMS) or a caller-info record. */
-function recipientEntry(raw: unknown): unknown {
-  const to = field(record(raw), "to");
+function recipientEntry(message: unknown): unknown {
+  const to = field(message, "to");
   return Array.isArray(to) && to.length === 1 ? to[0] : undefined;
 }
 
 function recipientNumber(raw: unknown): string | undefined {
-  const entry = recipientEntry(raw);
+  const entry = recipientEntry(record(raw));
   return text(isRecord(entry) ? field(entry, "phoneNumber") : entry);
 }
 
-/** RingCentral's status names, compared case-insensitively. */
+/**
+ * RingCentral's status names, compared case-insensitively; each name is its own key too, so a
+ * status spelled as documented is found without lower-casing it.
+ */
 const STATUS_NAMES: ReadonlyMap<string, string> = new Map(
-  ["Queued", "Sent", "Delivered", "DeliveryFailed", "SendingFailed", "Received"].map((name) => [name.toLowerCase(), name]),
+  ["Queued", "Sent", "Delivered", "DeliveryFailed", "SendingFailed", "Received"].flatMap((name) => [[name.toLowerCase(), name] as const, [name, name] as const]),
 );
 
 /** The recipient's own status when its entry carries one, else the message's. */
-function messageStatus(raw: unknown): string | undefined {
-  const entry = recipientEntry(raw);
-  return text(isRecord(entry) ? field(entry, "messageStatus") : undefined) ?? text(field(record(raw), "messageStatus"));
+function messageStatus(message: unknown): string | undefined {
+  const entry = recipientEntry(message);
+  return text(isRecord(entry) ? field(entry, "messageStatus") : undefined) ?? text(field(message, "messageStatus"));
 }
 
 /** `errorCode` (High Volume SMS) or `deliveryErrorCode` (message store), e.g. `SMS-CAR-411`. */
-export function errorCode(raw: unknown): string | undefined {
-  return text(firstAt(record(raw), [["errorCode"], ["deliveryErrorCode"]]));
+function errorCode(message: unknown): string | undefined {
+  const code = field(message, "errorCode");
+  return text(code !== undefined && code !== null && code !== "" ? code : field(message, "deliveryErrorCode"));
+}
+
+/**
+ * The event's name, status and error code, which the engine's name, date, response and details
+ * all need: read once per event, the last event's kept.
+ */
+let readRaw: unknown;
+let lastName: string | undefined;
+let lastStatus: string | undefined;
+let lastCode: string | undefined;
+
+function readFacts(raw: unknown): void {
+  if (raw === readRaw) return;
+  lastName = nameOf(raw);
+  readRaw = raw;
 }
 
 /**
@@ -82,16 +101,25 @@ export function errorCode(raw: unknown): string | undefined {
  * otherwise the message status: `DeliveryFailed:unconfirmed` when the carrier only said it does
  * not know. A record about several recipients at once has no single status: no name.
  */
-export function eventName(raw: unknown): string | undefined {
-  if (isChangeSummary(raw)) return "changes";
-  if (isInbound(raw)) return "Inbound";
-  const to = field(record(raw), "to");
+function nameOf(raw: unknown): string | undefined {
+  // The date and the response need these whatever the name turns out to be.
+  const message = record(raw);
+  lastStatus = messageStatus(message);
+  lastCode = errorCode(message);
+  if (isChangeSummary(message)) return "changes";
+  if (isInbound(message)) return "Inbound";
+  const to = field(message, "to");
   if (Array.isArray(to) && to.length > 1) return undefined;
-  const status = messageStatus(raw);
+  const status = lastStatus;
   if (status === undefined) return undefined;
-  const name = STATUS_NAMES.get(status.toLowerCase()) ?? status;
-  const code = errorCode(raw);
+  const name = STATUS_NAMES.get(status) ?? STATUS_NAMES.get(status.toLowerCase()) ?? status;
+  const code = lastCode;
   return name === "DeliveryFailed" && code !== undefined && UNCONFIRMED_CODES.has(code.toUpperCase()) ? "DeliveryFailed:unconfirmed" : name;
+}
+
+export function eventName(raw: unknown): string | undefined {
+  readFacts(raw);
+  return lastName;
 }
 
 /**
@@ -102,8 +130,14 @@ export function eventName(raw: unknown): string | undefined {
  */
 export function date(raw: unknown): string | undefined {
   const message = record(raw);
-  const delivered = lower(messageStatus(raw)) === "delivered" ? dateText(field(message, "smsDeliveryTime")) : undefined;
+  readFacts(raw);
+  const delivered = isDelivered(lastStatus) ? dateText(field(message, "smsDeliveryTime")) : undefined;
   return delivered ?? dateText(field(message, "lastModifiedTime")) ?? dateText(field(raw, "timestamp"));
+}
+
+/** `lower(status) === "delivered"`, without lower-casing the usual spelling. */
+function isDelivered(status: string | undefined): boolean {
+  return status === "Delivered" || lower(status) === "delivered";
 }
 
 /** RingCentral writes every time as ISO 8601 text; a number there is not one of its times. */
@@ -134,7 +168,8 @@ export function attempts(raw: unknown): number | undefined {
 
 /** The error code with RingCentral's description of it: `SMS-CAR-411: Destination number invalid, ...`. */
 export function response(raw: unknown): string | undefined {
-  const code = errorCode(raw);
+  readFacts(raw);
+  const code = lastCode;
   if (code === undefined) return undefined;
   const info = errorCodeInfo(code.toUpperCase());
   return fitting(info === undefined ? code : `${code}: ${info.description}`, WIRE_LIMITS.text);
@@ -142,12 +177,16 @@ export function response(raw: unknown): string | undefined {
 
 const FAILURES: ReadonlySet<string> = new Set(["DeliveryFailed", "SendingFailed"]);
 
+/** Only the fields present are written, in the order the details have always listed them. */
 export function details(raw: unknown): EventDetails {
-  const code = errorCode(raw);
-  const failed = FAILURES.has(eventName(raw) ?? "");
-  return {
-    recipient: fitting(recipientNumber(raw), WIRE_LIMITS.recipient),
-    description: response(raw),
-    rejectReason: failed ? errorCodeInfo(code?.toUpperCase())?.rejectReason : undefined,
-  };
+  readFacts(raw);
+  const out: EventDetails = {};
+  const recipient = fitting(recipientNumber(raw), WIRE_LIMITS.recipient);
+  if (recipient !== undefined) out.recipient = recipient;
+  if (lastCode === undefined) return out;
+  const description = response(raw);
+  if (description !== undefined) out.description = description;
+  const rejectReason = FAILURES.has(lastName ?? "") ? errorCodeInfo(lastCode.toUpperCase())?.rejectReason : undefined;
+  if (rejectReason !== undefined) out.rejectReason = rejectReason;
+  return out;
 }
