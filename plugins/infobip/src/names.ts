@@ -33,8 +33,20 @@ export function eventName(raw: unknown): string | undefined {
   return text(field(status, "name")) ?? text(field(status, "groupName"));
 }
 
+// The engine asks for the name first; details needs it again for the same report.
+let lastRaw: unknown;
+let lastName: string | undefined;
+
+/** The plugin's eventName hook: `eventName`, remembered for the report's details. */
+export function namedEvent(raw: unknown): string | undefined {
+  const name = eventName(raw);
+  lastRaw = raw;
+  lastName = name;
+  return name;
+}
+
 /** The documented event name of a report, for readers that refine by it. */
 export function knownEventName(raw: unknown): InfobipEvent | undefined {
-  const name = eventName(raw);
+  const name = raw === lastRaw ? lastName : eventName(raw);
   return name !== undefined && (STATUS_NAMES.has(name) || GROUPS.has(name)) ? (name as InfobipEvent) : undefined;
 }
