@@ -106,13 +106,12 @@ function isAsciiLetter(c: number): boolean {
 }
 
 export function response(raw: unknown): string | undefined {
-  const event = lower(field(raw, "event"));
   const source = text(field(raw, "source"));
   return joinParts([
     text(field(raw, "smtp_reply")),
     errorText(raw),
     text(field(raw, "comment")),
-    event === "click" ? text(field(raw, "url")) : undefined,
+    nameOf(raw) === "click" ? text(field(raw, "url")) : undefined,
     source === undefined ? undefined : `feedback loop ${source}`,
   ]);
 }
