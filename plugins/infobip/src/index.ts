@@ -1,7 +1,7 @@
 import { credentialsSchema, definePlugin, verifyBasicAuth } from "@tidings/core";
 import type { z } from "zod";
 import { EVENTS, MAPPING } from "./mapping.js";
-import { eventName, split } from "./names.js";
+import { namedEvent, split } from "./names.js";
 import { date, details, externalId, response } from "./readers.js";
 
 export { EVENTS, MAPPING, REJECT_REASONS, STATUS_GROUPS, STATUS_NAMES, type InfobipEvent } from "./mapping.js";
@@ -33,7 +33,7 @@ export const infobip = definePlugin({
   events: EVENTS,
   mapping: MAPPING,
   split,
-  eventName,
+  eventName: namedEvent,
   read: { date, externalId, response, details },
   setup: SETUP,
 });

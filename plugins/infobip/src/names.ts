@@ -26,15 +26,31 @@ export function upper(value: unknown): string | undefined {
  */
 export function eventName(raw: unknown): string | undefined {
   const status = field(raw, "status");
-  const name = upper(field(status, "name"));
+  const sent = text(field(status, "name"));
+  // Infobip's own capitals need no upper-casing.
+  if (sent !== undefined && STATUS_NAMES.has(sent)) return sent;
+  const name = sent?.toUpperCase();
   if (name !== undefined && STATUS_NAMES.has(name)) return name as InfobipEvent;
-  const group = upper(field(status, "groupName"));
+  const sentGroup = text(field(status, "groupName"));
+  const group = sentGroup?.toUpperCase();
   if (group !== undefined && GROUPS.has(group)) return group as StatusGroup;
-  return text(field(status, "name")) ?? text(field(status, "groupName"));
+  return sent ?? sentGroup;
+}
+
+// The engine asks for the name first; details needs it again for the same report.
+let lastRaw: unknown;
+let lastName: string | undefined;
+
+/** The plugin's eventName hook: `eventName`, remembered for the report's details. */
+export function namedEvent(raw: unknown): string | undefined {
+  const name = eventName(raw);
+  lastRaw = raw;
+  lastName = name;
+  return name;
 }
 
 /** The documented event name of a report, for readers that refine by it. */
 export function knownEventName(raw: unknown): InfobipEvent | undefined {
-  const name = eventName(raw);
+  const name = raw === lastRaw ? lastName : eventName(raw);
   return name !== undefined && (STATUS_NAMES.has(name) || GROUPS.has(name)) ? (name as InfobipEvent) : undefined;
 }

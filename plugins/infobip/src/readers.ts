@@ -1,4 +1,4 @@
-import { at, EventDetailsSchema, field, isRecord, joinParts, text, textMap, toIsoDate, type EventDetails } from "@tidings/core";
+import { EventDetailsSchema, field, isRecord, joinParts, text, textMap, toIsoDate, type EventDetails } from "@tidings/core";
 import { REJECT_REASONS } from "./mapping.js";
 import { knownEventName, upper } from "./names.js";
 
@@ -16,19 +16,32 @@ const MetadataSchema = EventDetailsSchema.shape.metadata;
  * both `yyyy-MM-dd'T'HH:mm:ss.SSSZ`, with offsets such as `+0000`.
  */
 export function date(raw: unknown): string | undefined {
-  for (const key of ["doneAt", "sentAt"]) {
-    const value = text(field(raw, key));
-    if (value !== undefined && toIsoDate(value) !== undefined) return value;
-  }
-  return undefined;
+  return validDate(field(raw, "doneAt")) ?? validDate(field(raw, "sentAt"));
+}
+
+function validDate(field: unknown): string | undefined {
+  const value = text(field);
+  return value !== undefined && toIsoDate(value) !== undefined ? value : undefined;
 }
 
 export function externalId(raw: unknown): string | undefined {
   return text(field(raw, "messageId"));
 }
 
+// response and details both ask for the same report's error.
+let lastRaw: unknown;
+let lastError: unknown;
+
 /** The `error` object, unless it is Infobip's "no error" entry (group OK, id 0, `NO_ERROR`). */
 function reportedError(raw: unknown): unknown {
+  if (raw !== lastRaw) {
+    lastError = readError(raw);
+    lastRaw = raw;
+  }
+  return lastError;
+}
+
+function readError(raw: unknown): unknown {
   const error = field(raw, "error");
   const id = text(field(error, "id"));
   const name = upper(field(error, "name"));
@@ -64,7 +77,7 @@ export function details(raw: unknown): EventDetails {
     recipient: text(field(raw, "to")),
     metadata: callbackMetadata(field(raw, "callbackData")),
     rejectReason: name === undefined ? undefined : REJECT_REASONS[name],
-    description: text(field(error, "description")) ?? text(at(raw, "status", "description")),
+    description: text(field(error, "description")) ?? text(field(field(raw, "status"), "description")),
   };
 }
 

@@ -1,7 +1,7 @@
 import { credentialsSchema, definePlugin, verifyBasicAuth } from "@tidings/core";
 import type { z } from "zod";
-import { EVENTS, MAPPING, eventName } from "./mapping.js";
-import { details, eventDate, externalId, response } from "./read.js";
+import { EVENTS, MAPPING } from "./mapping.js";
+import { details, eventDate, externalId, namedEvent, response } from "./read.js";
 
 export { EVENTS, MAPPING, eventName, type MailjetEvent } from "./mapping.js";
 
@@ -25,7 +25,7 @@ export const mailjet = definePlugin({
   // Grouped events (Event API version 2, "Group events") are a JSON array; otherwise each call
   // carries one bare event object.
   split: (body) => (Array.isArray(body) ? body : [body]),
-  eventName,
+  eventName: namedEvent,
   read: { date: eventDate, externalId, response, details },
   setup: [
     "In Mailjet: Account settings > Event tracking (triggers), or `POST /v3/REST/eventcallbackurl` once per event type:",

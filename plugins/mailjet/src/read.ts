@@ -19,11 +19,20 @@ import { eventName, MAPPING } from "./mapping.js";
  * rest depends on the event.
  */
 
-/** `time` is unix seconds; anything else (ISO text, milliseconds written as text) is not Mailjet's. */
-export function eventDate(raw: unknown): string | undefined {
+/** Below this, core reads a bare epoch number as seconds (1e11 s is the year 5138). */
+const SECONDS_CUTOFF = 1e11;
+
+/**
+ * `time` is unix seconds; anything else (ISO text, milliseconds written as text) is not Mailjet's.
+ * The number goes to core as it is, which reads it as seconds without formatting it twice.
+ */
+export function eventDate(raw: unknown): string | number | undefined {
   const time = field(raw, "time");
-  if (typeof time !== "number" && !(typeof time === "string" && /^\s*\d{1,12}\s*$/.test(time))) return undefined;
-  return toIsoDate(time, { epoch: "seconds" });
+  let seconds: number;
+  if (typeof time === "number") seconds = time;
+  else if (typeof time === "string" && /^\s*\d{1,12}\s*$/.test(time)) seconds = Number(time);
+  else return undefined;
+  return Math.abs(seconds) < SECONDS_CUTOFF ? seconds : toIsoDate(seconds, { epoch: "seconds" });
 }
 
 /**
@@ -67,18 +76,42 @@ function errorText(raw: unknown): string | undefined {
  */
 function serverReply(smtpReply: string | undefined): string | undefined {
   if (smtpReply === undefined) return undefined;
-  const wrapped = /^\s*[a-z]+\s*\((.*)\)\s*$/is.exec(smtpReply);
-  return wrapped === null ? smtpReply : wrapped[1]!.trim() || undefined;
+  const inner = wrappedReply(smtpReply);
+  return inner === undefined ? smtpReply : inner.trim() || undefined;
+}
+
+/** What `/^\s*[a-z]+\s*\((.*)\)\s*$/is` captures, by character codes: the regex cost more than the rest of the event. */
+function wrappedReply(reply: string): string | undefined {
+  let end = reply.length - 1;
+  while (end > 0 && isSpace(reply.charCodeAt(end))) end--;
+  if (reply.charCodeAt(end) !== 41) return undefined;
+  let i = 0;
+  while (isSpace(reply.charCodeAt(i))) i++;
+  const word = i;
+  while (isAsciiLetter(reply.charCodeAt(i))) i++;
+  if (i === word) return undefined;
+  while (isSpace(reply.charCodeAt(i))) i++;
+  return reply.charCodeAt(i) === 40 && i < end ? reply.slice(i + 1, end) : undefined;
+}
+
+/** The characters `\s` matches (ECMAScript WhiteSpace and LineTerminator). */
+function isSpace(c: number): boolean {
+  if (c === 32 || (c >= 9 && c <= 13)) return true;
+  if (c < 160) return false;
+  return c === 160 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+function isAsciiLetter(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
 }
 
 export function response(raw: unknown): string | undefined {
-  const event = lower(field(raw, "event"));
   const source = text(field(raw, "source"));
   return joinParts([
     text(field(raw, "smtp_reply")),
     errorText(raw),
     text(field(raw, "comment")),
-    event === "click" ? text(field(raw, "url")) : undefined,
+    nameOf(raw) === "click" ? text(field(raw, "url")) : undefined,
     source === undefined ? undefined : `feedback loop ${source}`,
   ]);
 }
@@ -123,8 +156,24 @@ function rejectReason(raw: unknown): RejectReason {
   return (error === undefined ? undefined : REJECT_REASONS.get(error)) ?? "other";
 }
 
-export function details(raw: unknown): EventDetails {
+// The engine asks for the name first; details needs it again for the same event.
+let lastRaw: unknown;
+let lastName: string | undefined;
+
+/** The plugin's eventName hook: `eventName`, remembered for the event's details. */
+export function namedEvent(raw: unknown): string | undefined {
   const name = eventName(raw);
+  lastRaw = raw;
+  lastName = name;
+  return name;
+}
+
+function nameOf(raw: unknown): string | undefined {
+  return raw === lastRaw ? lastName : eventName(raw);
+}
+
+export function details(raw: unknown): EventDetails {
+  const name = nameOf(raw);
   const target: unknown = name !== undefined && Object.hasOwn(MAPPING, name) ? MAPPING[name as keyof typeof MAPPING] : undefined;
   const status = isStatus(target) ? target : undefined;
   const failure = name?.startsWith("bounce") === true || name?.startsWith("blocked") === true;

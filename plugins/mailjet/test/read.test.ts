@@ -80,6 +80,14 @@ describe("details", () => {
     expect(result.details).toMatchObject({ smtpCode: "250", enhancedStatus: "2.0.0", mtaResponse: "250 2.0.0 OK 1433333948 fa5si855896wjc.199 - gsmtp" });
   });
 
+  it("unwraps only a word followed by a parenthesised reply, whatever the spacing and case", () => {
+    const replyOf = (smtpReply: string) => only(`{"event":"sent","time":1433333949,"MessageID":1,"smtp_reply":${JSON.stringify(smtpReply)}}`).details?.mtaResponse;
+    expect(replyOf(" \tSent\n( 250 OK (queued) )\u00a0\n")).toBe("250 OK (queued)");
+    expect(replyOf("sent(250\nOK)")).toBe("250\nOK");
+    expect(replyOf("sent ( )")).toBeUndefined();
+    for (const kept of ["250 OK (queued)", "(250 OK)", "sent 250 (OK", "s3nt (250 OK)", "sent (250) OK", "été (250 OK)"]) expect(replyOf(kept)).toBe(kept);
+  });
+
   it("gives bounces a class from hard_bounce, undetermined when Mailjet leaves it out", () => {
     const classOf = (hard: string) => only(event(`"bounce"${hard},"error_related_to":"recipient","error":"user unknown"`)).details?.bounceClass;
     expect([classOf(`,"hard_bounce":true`), classOf(`,"hard_bounce":false`), classOf("")]).toEqual(["hard", "soft", "undetermined"]);

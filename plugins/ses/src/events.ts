@@ -91,6 +91,8 @@ function headerOf(body: JsonRecord): SnsHeader {
 
 /** The Message as a JSON object, with core's limits (depth, exact big integers), or undefined. */
 function parseMessage(message: string): JsonRecord | undefined {
+  const quick = quickParse(message);
+  if (quick !== undefined) return quick;
   if (!message.trimStart().startsWith("{")) return undefined;
   const decoded = decodeBody(inboundRequest({ headers: { "content-type": "application/json" }, body: message }), {
     limits: DEFAULT_DECODE_LIMITS,
@@ -99,32 +101,85 @@ function parseMessage(message: string): JsonRecord | undefined {
   return decoded.ok && isRecord(decoded.value) ? decoded.value : undefined;
 }
 
+/** ES2024's String.prototype.isWellFormed, which Node 20 has and the ES2023 lib does not declare. */
+const isWellFormed = (String.prototype as unknown as { isWellFormed(this: string): boolean }).isWellFormed;
+
+/**
+ * The common Message without the round trip through bytes that core's decoder makes: one that
+ * starts with "{", has no lone surrogate (the UTF-8 round trip would replace it), surely fits the
+ * byte limit (at most 3 UTF-8 bytes per UTF-16 unit), parses, and holds no deep nesting and no
+ * integer JSON.parse may have rounded. Anything else takes core's decoder, which decides as before.
+ */
+function quickParse(message: string): JsonRecord | undefined {
+  if (message.charCodeAt(0) !== 123 || message.length * 3 > DEFAULT_DECODE_LIMITS.maxBytes || !isWellFormed.call(message)) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(message);
+  } catch {
+    return undefined;
+  }
+  return isRecord(value) && plainTree(value, DEFAULT_DECODE_LIMITS.maxDepth) ? value : undefined;
+}
+
+/** Mirrors core's depth and big-integer walk: true when nothing nests past `budget` and every number is below 2^53. */
+function plainTree(value: unknown, budget: number): boolean {
+  if (typeof value === "number") return value < EXACT_LIMIT && value > -EXACT_LIMIT;
+  if (value === null || typeof value !== "object") return true;
+  if (budget <= 0) return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (typeof item !== "string" && !plainTree(item, budget - 1)) return false;
+    }
+    return true;
+  }
+  for (const key in value) {
+    const item = (value as JsonRecord)[key];
+    if (typeof item !== "string" && !plainTree(item, budget - 1)) return false;
+  }
+  return true;
+}
+
+const EXACT_LIMIT = 2 ** 53;
+
 /** The SES event type as documented (`eventType`, or `notificationType` without event publishing), or the raw text. */
-export function typeOf(event: unknown): string | undefined {
+function typeOf(event: JsonRecord): string | undefined {
   const raw = text(field(event, "eventType")) ?? text(field(event, "notificationType"));
   return raw === undefined ? undefined : (CANONICAL_TYPES.get(raw.toLowerCase()) ?? raw);
 }
 
-export function kindOf(event: unknown): Kind | undefined {
-  const type = typeOf(event);
-  return type === undefined ? undefined : KINDS.get(type);
+/** What every reader needs about an SES event: its type, its own object (`bounce`, `delivery`...) and its refined name. */
+export interface EventFacts {
+  readonly type: string | undefined;
+  readonly kind: Kind | undefined;
+  readonly own: unknown;
+  readonly name: string | undefined;
 }
 
-/** The event type's own object (`bounce`, `delivery`...). */
-export function detailsObject(event: unknown): unknown {
-  const kind = kindOf(event);
-  return kind === undefined ? undefined : field(event, kind.object);
+// The recipients of a fanned-out event share one event object, and each reader asks again.
+let lastEvent: JsonRecord | undefined;
+let lastFacts: EventFacts | undefined;
+
+export function factsOf(event: JsonRecord): EventFacts {
+  if (event === lastEvent) return lastFacts!;
+  const type = typeOf(event);
+  const kind = type === undefined ? undefined : KINDS.get(type);
+  const own = kind === undefined ? undefined : field(event, kind.object);
+  const facts: EventFacts = { type, kind, own, name: sesEventName(type, own) };
+  lastEvent = event;
+  lastFacts = facts;
+  return facts;
 }
 
 function recipientList(event: JsonRecord): readonly unknown[] | undefined {
-  const kind = kindOf(event);
+  const { kind, own } = factsOf(event);
   if (kind?.recipients === undefined) return undefined;
-  const list = field(field(event, kind.object), kind.recipients);
+  const list = field(own, kind.recipients);
   return Array.isArray(list) ? list : undefined;
 }
 
 export function eventName(raw: unknown): string | undefined {
-  if (raw instanceof SesItem) return sesEventName(raw.event);
+  if (raw instanceof SesItem) return factsOf(raw.event).name;
   if (raw instanceof TextItem) return raw.text.startsWith(TOPIC_VALIDATED) ? "TopicValidated" : undefined;
   const type = field(raw, "Type");
   return isSnsType(type) && type !== "Notification" ? type : undefined;
@@ -151,9 +206,7 @@ const DELAY_TYPES = new Map(
   ].map((name) => [name.toLowerCase(), name]),
 );
 
-function sesEventName(event: JsonRecord): string | undefined {
-  const type = typeOf(event);
-  const own = detailsObject(event);
+function sesEventName(type: string | undefined, own: unknown): string | undefined {
   switch (type) {
     case "Bounce": {
       const bounceType = BOUNCE_TYPES.get(lower(field(own, "bounceType")) ?? "");

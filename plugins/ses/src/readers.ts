@@ -1,5 +1,5 @@
-import { at, field, isRecord, joinParts, smtpCodes, text, textList, textMap, type BounceClass, type EventDetails, type RejectReason } from "@tidings/core";
-import { detailsObject, eventName, recipientAddress, SesItem, snsMessageId, typeOf } from "./events.js";
+import { field, isRecord, joinParts, smtpCodes, text, textList, textMap, type BounceClass, type EventDetails, type RejectReason } from "@tidings/core";
+import { factsOf, recipientAddress, SesItem, snsMessageId } from "./events.js";
 import { MAPPING, type SesEvent } from "./mapping.js";
 
 /**
@@ -10,12 +10,12 @@ import { MAPPING, type SesEvent } from "./mapping.js";
 /** The event's own time (`bounce.timestamp`, `open.timestamp`...); Send, Reject and Rendering Failure have none, so the send time. */
 export function eventDate(raw: unknown): string | undefined {
   if (!(raw instanceof SesItem)) return undefined;
-  return text(field(detailsObject(raw.event), "timestamp")) ?? text(at(raw.event, "mail", "timestamp"));
+  return text(field(factsOf(raw.event).own, "timestamp")) ?? text(field(field(raw.event, "mail"), "timestamp"));
 }
 
 /** The id SES returned at send time. */
 export function externalId(raw: unknown): string | undefined {
-  return raw instanceof SesItem ? text(at(raw.event, "mail", "messageId")) : undefined;
+  return raw instanceof SesItem ? text(field(field(raw.event, "mail"), "messageId")) : undefined;
 }
 
 /**
@@ -30,8 +30,8 @@ export function eventId(raw: unknown): string | undefined {
 
 export function response(raw: unknown): string | undefined {
   if (!(raw instanceof SesItem)) return undefined;
-  const own = detailsObject(raw.event);
-  switch (typeOf(raw.event)) {
+  const { type, own } = factsOf(raw.event);
+  switch (type) {
     case "Bounce":
       return reply(raw.recipient) ?? classification(own);
     case "DeliveryDelay":
@@ -78,16 +78,16 @@ const REJECT_REASONS: ReadonlyMap<string, RejectReason> = new Map<SesEvent, Reje
 
 export function details(raw: unknown): EventDetails | undefined {
   if (!(raw instanceof SesItem)) return undefined;
-  const name = eventName(raw) ?? "";
-  const type = typeOf(raw.event);
-  const own = detailsObject(raw.event);
+  const facts = factsOf(raw.event);
+  const name = facts.name ?? "";
+  const { type, own } = facts;
   const mail = field(raw.event, "mail");
   const serverReply = type === "Delivery" ? text(field(own, "smtpResponse")) : reply(raw.recipient);
-  const codes = smtpCodes(serverReply);
+  const codes = serverReply === undefined ? NO_CODES : smtpCodes(serverReply);
   const engaged = type === "Open" || type === "Click";
   return {
     recipient: raw.recipient === undefined ? soleDestination(mail) : recipientAddress(raw.recipient),
-    tags: textList(at(mail, "tags", "ses:configuration-set")),
+    tags: configurationSet(field(field(mail, "tags"), "ses:configuration-set")),
     metadata: metadataOf(mail, type === "Click" ? field(own, "linkTags") : undefined),
     clickUrl: type === "Click" ? text(field(own, "link")) : undefined,
     userAgent: engaged ? text(field(own, "userAgent")) : undefined,
@@ -101,6 +101,12 @@ export function details(raw: unknown): EventDetails | undefined {
   };
 }
 
+const NO_CODES: { smtpCode?: string; enhancedStatus?: string } = Object.freeze({});
+
+function configurationSet(value: unknown): string[] | undefined {
+  return value === undefined ? undefined : textList(value);
+}
+
 function statusOf(name: string): string | undefined {
   const target = Object.hasOwn(MAPPING, name) ? MAPPING[name as SesEvent] : undefined;
   return typeof target === "string" ? target : undefined;
@@ -108,6 +114,7 @@ function statusOf(name: string): string | undefined {
 
 /** A recipient entry's `diagnosticCode` without its DSN diagnostic type ("smtp; 550 5.1.1 ..." -> "550 5.1.1 ..."). */
 function reply(entry: unknown): string | undefined {
+  if (entry === undefined) return undefined;
   const diagnostic = text(field(entry, "diagnosticCode"));
   return diagnostic === undefined ? undefined : diagnostic.replace(/^\s*[A-Za-z][\w-]*\s*;\s*/, "") || undefined;
 }
@@ -130,8 +137,10 @@ function soleDestination(mail: unknown): string | undefined {
  * so it is not read.
  */
 function metadataOf(mail: unknown, linkTags: unknown): Record<string, string> | undefined {
+  const messageTags = field(mail, "tags");
+  if (!isRecord(messageTags) && !isRecord(linkTags)) return undefined;
   const entries: [string, string][] = [];
-  for (const tags of [field(mail, "tags"), linkTags]) {
+  for (const tags of [messageTags, linkTags]) {
     if (!isRecord(tags)) continue;
     for (const key of Object.keys(tags)) {
       const values = textList(tags[key]);
@@ -142,8 +151,10 @@ function metadataOf(mail: unknown, linkTags: unknown): Record<string, string> | 
 }
 
 function classification(own: unknown): string | undefined {
-  const parts = [text(field(own, "bounceType")), text(field(own, "bounceSubType"))].filter((part) => part !== undefined);
-  return parts.length === 0 ? undefined : parts.join("/");
+  const type = text(field(own, "bounceType"));
+  const subtype = text(field(own, "bounceSubType"));
+  if (type === undefined) return subtype;
+  return subtype === undefined ? type : `${type}/${subtype}`;
 }
 
 function describe(type: string | undefined, own: unknown): string | undefined {

@@ -118,6 +118,23 @@ describe("notifications that are not SES events", () => {
     }
   });
 
+  it("reads the Message as core reads a body: byte-order mark, lone surrogates, big integers, depth limit", async () => {
+    const delivery = { eventType: "Delivery", mail, delivery: { timestamp: "2026-01-15T09:55:00.000Z", recipients: ["a@example.com"] } };
+    const json = JSON.stringify(delivery);
+    const statuses = async (message: string) => (await accepted(notificationOf(message), { authenticated: true })).results.map((result) => result.event.status);
+    expect(await statuses(`\uFEFF${json}`)).toEqual(["delivered"]);
+    expect(await statuses(` \n${json}\n`)).toEqual(["delivered"]);
+    // UTF-8 decoding replaces a lone surrogate, as it would in a body.
+    const lone = { ...delivery, delivery: { ...delivery.delivery, recipients: ["a\uD800@example.com"] } };
+    // The Message text itself holds the lone surrogate (JSON.stringify would escape it).
+    const surrogate = await accepted(notificationOf(JSON.stringify(lone).replace("\\ud800", "\uD800")), { authenticated: true });
+    expect(surrogate.results[0]!.details?.recipient).toBe("a\uFFFD@example.com");
+    const big = await accepted(notificationOf(json.replace('"mail":{', '"mail":{"big":12345678901234567890,')), { authenticated: true });
+    expect(big.results[0]!.event.row).toContain('"big":"12345678901234567890"');
+    const deep = await accepted(notificationOf(json.replace('"mail":{', `"deep":${"[".repeat(70)}${"]".repeat(70)},"mail":{`)), { authenticated: true });
+    expect(deep).toMatchObject({ results: [], unmapped: [{ code: "invalid_event" }] });
+  });
+
   it("never throws and keeps everything well formed, whatever JSON the Message holds", async () => {
     const validate = validatorFor("normalized-result");
     await fc.assert(

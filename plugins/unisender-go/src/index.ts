@@ -1,6 +1,6 @@
 import { definePlugin } from "@tidings/core";
 import { EVENTS, MAPPING } from "./mapping.js";
-import { eventName, splitBody } from "./payload.js";
+import { namedEvent, splitBody } from "./payload.js";
 import { date, details, externalId, response } from "./readers.js";
 import { UnisenderGoCredentialsSchema, verify } from "./signature.js";
 
@@ -22,7 +22,7 @@ export const unisenderGo = definePlugin({
   events: EVENTS,
   mapping: MAPPING,
   split: splitBody,
-  eventName,
+  eventName: namedEvent,
   read: { date, externalId, response, details },
   setup: [
     "In Unisender Go: Settings > Webhooks (Настройки > Вебхуки), add the integration's URL with event format `json_post`",

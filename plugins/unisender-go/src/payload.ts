@@ -1,4 +1,4 @@
-import { at, field, isRecord, lower } from "@tidings/core";
+import { field, isRecord, lower } from "@tidings/core";
 import { REFINING_DELIVERY_STATUSES } from "./mapping.js";
 
 /**
@@ -16,10 +16,13 @@ export function splitBody(body: unknown): unknown[] {
   const users = field(body, "events_by_user");
   if (users === undefined) return [withoutAuth(body)];
   if (!Array.isArray(users)) return [body];
-  return users.flatMap((user) => {
+  const raws: unknown[] = [];
+  for (const user of users) {
     const events = field(user, "events");
-    return Array.isArray(events) ? events : [user];
-  });
+    if (Array.isArray(events)) for (const event of events) raws.push(event);
+    else raws.push(user);
+  }
+  return raws;
 }
 
 function withoutAuth(body: Record<string, unknown>): Record<string, unknown> {
@@ -40,7 +43,23 @@ export function eventData(raw: unknown): unknown {
 
 /** Unisender Go's own classification of a bounce (`err_user_unknown`...), present when the webhook sends delivery info. */
 export function deliveryStatus(data: unknown): string | undefined {
-  return lower(at(data, "delivery_info", "delivery_status"));
+  return lower(field(field(data, "delivery_info"), "delivery_status"));
+}
+
+// The engine asks for the name first; the readers need it again for the same event.
+let lastRaw: unknown;
+let lastName: string | undefined;
+
+/** The plugin's eventName hook: `eventName`, remembered for the event's readers. */
+export function namedEvent(raw: unknown): string | undefined {
+  const name = eventName(raw);
+  lastRaw = raw;
+  lastName = name;
+  return name;
+}
+
+export function nameOf(raw: unknown): string | undefined {
+  return raw === lastRaw ? lastName : eventName(raw);
 }
 
 /**

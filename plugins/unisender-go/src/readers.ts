@@ -1,10 +1,13 @@
-import { at, field, joinParts, smtpCodes, text, textMap, toIsoDate, type EventDetails, type RejectReason } from "@tidings/core";
+import { field, joinParts, lower, smtpCodes, text, textMap, type EventDetails, type RejectReason } from "@tidings/core";
 import { DELIVERY_STATUS_REASONS, MAPPING, type UnisenderGoEvent } from "./mapping.js";
-import { deliveryStatus, eventData, eventName } from "./payload.js";
+import { deliveryStatus, eventData, nameOf } from "./payload.js";
 
-/** `event_time` is "YYYY-MM-DD hh:mm:ss" in UTC, written without a zone. */
+/**
+ * `event_time` is "YYYY-MM-DD hh:mm:ss" in UTC, written without a zone: core reads text without
+ * a zone as UTC, so the text goes to core as it is and is parsed once.
+ */
 export function date(raw: unknown): string | undefined {
-  return toIsoDate(text(field(eventData(raw), "event_time")), { assumeOffset: "Z" });
+  return text(field(eventData(raw), "event_time"));
 }
 
 /** `job_id`: what email/send returned for the message (one per send call, shared by its recipients). */
@@ -15,29 +18,40 @@ export function externalId(raw: unknown): string | undefined {
 /** The clicked link for a click; otherwise the receiving server's reply and Unisender Go's delivery status. */
 export function response(raw: unknown): string | undefined {
   const data = eventData(raw);
-  if (eventName(raw) === "clicked") return text(field(data, "url"));
-  return joinParts([text(at(data, "delivery_info", "destination_response")), deliveryStatus(data)]);
+  if (nameOf(raw) === "clicked") return text(field(data, "url"));
+  return joinParts([text(field(field(data, "delivery_info"), "destination_response")), deliveryStatus(data)]);
 }
+
+const NO_CODES: { smtpCode?: string; enhancedStatus?: string } = Object.freeze({});
 
 export function details(raw: unknown): EventDetails {
   const data = eventData(raw);
-  const name = eventName(raw);
+  const name = nameOf(raw);
   const engaged = name === "opened" || name === "clicked";
-  const reply = text(at(data, "delivery_info", "destination_response"));
-  const code = deliveryStatus(data);
+  const info = field(data, "delivery_info");
+  const reply = text(field(info, "destination_response"));
+  const code = lower(field(info, "delivery_status"));
+  const failed = failure(name, code);
+  const codes = reply === undefined ? NO_CODES : smtpCodes(reply);
+  // Absent fields are written as undefined, which the engine leaves out: the same keys, in this order, as spreads would give.
   return {
     recipient: text(field(data, "email")),
     metadata: textMap(field(data, "metadata")),
     clickUrl: name === "clicked" ? text(field(data, "url")) : undefined,
     // Documented as present only for opens and clicks.
-    userAgent: engaged ? text(at(data, "delivery_info", "user_agent")) : undefined,
-    ip: engaged ? text(at(data, "delivery_info", "ip")) : undefined,
-    ...failure(name, code),
-    ...smtpCodes(reply),
+    userAgent: engaged ? text(field(info, "user_agent")) : undefined,
+    ip: engaged ? text(field(info, "ip")) : undefined,
+    bounceClass: failed.bounceClass,
+    rejectReason: failed.rejectReason,
+    smtpCode: codes.smtpCode,
+    enhancedStatus: codes.enhancedStatus,
     mtaResponse: reply,
     description: code,
   };
 }
+
+const NO_FAILURE: { bounceClass?: "hard" | "soft"; rejectReason?: RejectReason } = Object.freeze({});
+const SOFT: { bounceClass?: "hard" | "soft"; rejectReason?: RejectReason } = Object.freeze({ bounceClass: "soft" });
 
 /**
  * A soft bounce is retried (soft, no reject reason yet). A hard bounce is final: hard when the
@@ -45,8 +59,8 @@ export function details(raw: unknown): EventDetails {
  * failed: `hard_bounced:err_unsubscribed`...), and a reject reason from the delivery status.
  */
 function failure(name: string | undefined, code: string | undefined): { bounceClass?: "hard" | "soft"; rejectReason?: RejectReason } {
-  if (name === "soft_bounced") return { bounceClass: "soft" };
-  if (name === undefined || !name.startsWith("hard_bounced")) return {};
+  if (name === "soft_bounced") return SOFT;
+  if (name === undefined || !name.startsWith("hard_bounced")) return NO_FAILURE;
   const rejectReason = code === undefined ? undefined : (DELIVERY_STATUS_REASONS.get(code) ?? "other");
   const status = Object.hasOwn(MAPPING, name) ? MAPPING[name as UnisenderGoEvent] : undefined;
   return status === "bounced" || status === "blocked" ? { bounceClass: "hard", rejectReason } : { rejectReason };
