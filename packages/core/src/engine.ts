@@ -205,7 +205,7 @@ function keyHolding(body: Readonly<Record<string, unknown>>, value: unknown): st
 }
 
 function mapOne(plugin: AnyPlugin, raw: unknown, hash: EventHasher, out: Normalized, context: ReadContext, knownRow?: string): void {
-  const row = knownRow ?? serialize(raw);
+  const row = knownRow ?? pluginRow(plugin, raw, context) ?? serialize(raw);
   let id: string;
   let name: string | undefined;
   try {
@@ -310,6 +310,17 @@ function withoutAbsent(details: EventDetails): EventDetails | undefined {
 function lookup(plugin: AnyPlugin, name: string): Status | Ignore | undefined {
   const mapping = plugin.mapping as Readonly<Record<string, Status | Ignore>>;
   return Object.hasOwn(mapping, name) ? mapping[name] : undefined;
+}
+
+/** The plugin's own text for the event (see EventReaders.row); a throwing reader costs only its row. */
+function pluginRow(plugin: AnyPlugin, raw: unknown, context: ReadContext): string | undefined {
+  if (plugin.read.row === undefined) return undefined;
+  try {
+    const row = plugin.read.row(raw, context);
+    return typeof row === "string" && row !== "" ? row : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function serialize(raw: unknown): string {

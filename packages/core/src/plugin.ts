@@ -68,6 +68,13 @@ export interface EventReaders {
   eventId?(raw: unknown, context: ReadContext): string | undefined;
   /** Contract v2: recipient, tags, metadata, reasons... whatever the payload carries. */
   details?(raw: unknown, context: ReadContext): EventDetails | undefined;
+  /**
+   * Contract v2: the event's `row`, JSON text, for an event the engine cannot cut from the body
+   * (one inside a JSON string, as SES's in an SNS Message, or a copy made per recipient), written
+   * from text the plugin holds rather than serialized again. Without it, or when it gives no
+   * string, the engine serializes the event; an event the body holds as it is gets its own text.
+   */
+  row?(raw: unknown, context: ReadContext): string | undefined;
 }
 
 /**
@@ -182,8 +189,8 @@ export function assertPluginShape(plugin: unknown): asserts plugin is AnyPlugin 
   for (const hook of ["actions", "handshake"] as const) {
     if (p[hook] !== undefined && typeof p[hook] !== "function") throw new PluginDefinitionError(`${label}: ${hook} must be a function`);
   }
-  if (p.contractVersion === 1 && (p.eventTime !== undefined || p.actions !== undefined || p.handshake !== undefined || p.read?.details !== undefined)) {
-    throw new PluginDefinitionError(`${label}: details, eventTime, actions and handshake need contractVersion 2`);
+  if (p.contractVersion === 1 && (p.eventTime !== undefined || p.actions !== undefined || p.handshake !== undefined || p.read?.details !== undefined || p.read?.row !== undefined)) {
+    throw new PluginDefinitionError(`${label}: details, row, eventTime, actions and handshake need contractVersion 2`);
   }
   if (!Array.isArray(p.contentTypes) || p.contentTypes.length === 0) throw new PluginDefinitionError(`${label}: contentTypes is empty`);
   if (typeof p.credentials?.safeParse !== "function") throw new PluginDefinitionError(`${label}: credentials must be a zod schema`);

@@ -53,6 +53,10 @@ const v2 = definePlugin({
   },
 });
 
+function boomRow(): never {
+  throw new Error("no row");
+}
+
 describe("contract v2 in the engine", () => {
   it("reads details, leaves absent fields out, and keeps them off the Novu wire answer", () => {
     const events = [
@@ -70,6 +74,26 @@ describe("contract v2 in the engine", () => {
     const wire = toWire(outcome.results);
     expect(wire.map((r) => Object.keys(r).sort())).toEqual([["event", "id"], ["event", "id"]]);
     expect(JSON.stringify(wire)).not.toContain("details");
+  });
+
+  it("takes a plugin's row for events it cannot cut from the body, and serializes when the reader gives none", () => {
+    // Events inside a JSON string, as SES's inside an SNS Message: the plugin holds their text.
+    const inner = '{"type":"delivered", "ts":"2025-01-15T10:00:00Z","msg":"m1"}';
+    const wrapped = definePlugin({
+      ...v2,
+      split: (body) => [JSON.parse(String(field(body, "Message")))],
+      read: { ...v2.read, row: (raw) => (field(raw, "msg") === "m1" ? inner : field(raw, "msg") === "m2" ? (7 as never) : boomRow()) },
+    });
+    const run = (message: string) => expectOk(normalize(wrapped, json({ Message: message }), { authenticated: true })).results[0]!;
+    expect(run(inner).event.row).toBe(inner);
+    const other = { type: "delivered", ts: "2025-01-15T10:00:00Z", msg: "m2" };
+    expect(run(JSON.stringify(other)).event.row).toBe(JSON.stringify(other));
+    const third = { ...other, msg: "m3" };
+    expect(run(JSON.stringify(third))).toMatchObject({ event: { row: JSON.stringify(third) } });
+    // An event the body holds as it is keeps its own text: the reader is not asked.
+    const sliced = definePlugin({ ...v2, read: { ...v2.read, row: () => '{"not":"this"}' } });
+    expect(expectOk(normalize(sliced, json([other]), { authenticated: true })).results[0]!.event.row).toBe(JSON.stringify(other));
+    expect(() => definePlugin({ ...samplePlugin, read: { ...samplePlugin.read, row: () => "{}" } })).toThrow(/need contractVersion 2/);
   });
 
   it("keeps an event whose details break the schema as unmapped, with the reason", () => {

@@ -31,12 +31,31 @@ export interface SnsHeader {
  * signed SNS message cannot pose as an event.
  */
 export class SesItem {
+  /** The Message text the event was parsed from, when it is the event as SES wrote it (see `row`). */
+  readonly #text: string | undefined;
+
   constructor(
     readonly sns: SnsHeader,
     readonly event: JsonRecord,
     readonly recipient?: unknown,
     readonly index?: number,
-  ) {}
+    text?: string,
+  ) {
+    this.#text = text;
+  }
+
+  /**
+   * The row, as JSON.stringify writes this item, with the event as the Message's own text rather
+   * than serialized again (once per recipient, it was most of a fan-out's cost). Undefined when
+   * the Message took core's decoder (a big integer quoted, a lone surrogate replaced): the event
+   * then differs from the text, and the engine serializes it.
+   */
+  row(): string | undefined {
+    if (this.#text === undefined) return undefined;
+    const recipient = this.recipient === undefined ? "" : `,"recipient":${JSON.stringify(this.recipient)}`;
+    const index = this.index === undefined ? "" : `,"index":${this.index}`;
+    return `{"sns":${JSON.stringify(this.sns)},"event":${this.#text}${recipient}${index}}`;
+  }
 }
 
 /** A Notification whose Message is not a JSON object: SES's prose topic validation, or something else. */
@@ -78,21 +97,21 @@ export function split(body: unknown): readonly unknown[] {
   const sns = headerOf(body);
   const message = field(body, "Message");
   if (typeof message !== "string") return [body];
-  const event = parseMessage(message);
+  const quick = quickParse(message);
+  const event = quick ?? parseMessage(message);
   if (event === undefined) return [new TextItem(sns, message)];
+  const text = quick === undefined ? undefined : message.trimEnd();
   const list = recipientList(event);
-  if (list === undefined || list.length === 0) return [new SesItem(sns, event)];
-  return list.map((recipient, index) => new SesItem(sns, event, recipient, index));
+  if (list === undefined || list.length === 0) return [new SesItem(sns, event, undefined, undefined, text)];
+  return list.map((recipient, index) => new SesItem(sns, event, recipient, index, text));
 }
 
 function headerOf(body: JsonRecord): SnsHeader {
   return { Type: text(field(body, "Type")), MessageId: text(field(body, "MessageId")), TopicArn: text(field(body, "TopicArn")), Timestamp: text(field(body, "Timestamp")) };
 }
 
-/** The Message as a JSON object, with core's limits (depth, exact big integers), or undefined. */
+/** The Message as a JSON object through core's decoder (limits, exact big integers), or undefined: for what quickParse does not take. */
 function parseMessage(message: string): JsonRecord | undefined {
-  const quick = quickParse(message);
-  if (quick !== undefined) return quick;
   if (!message.trimStart().startsWith("{")) return undefined;
   const decoded = decodeBody(inboundRequest({ headers: { "content-type": "application/json" }, body: message }), {
     limits: DEFAULT_DECODE_LIMITS,

@@ -15,7 +15,7 @@ import {
 } from "@tidings/core";
 import { EVENTS, MAPPING } from "./mapping.js";
 import { SesCredentialsSchema, type SesCredentials } from "./credentials.js";
-import { eventName, split } from "./events.js";
+import { eventName, SesItem, split } from "./events.js";
 import { details, eventDate, eventId, externalId, response } from "./readers.js";
 import { CERTIFICATE_POLICY, checkMessage, SNS_HOSTS, verifySignature, type SignedMessage } from "./sns.js";
 
@@ -92,7 +92,7 @@ export const ses = definePlugin({
   mapping: MAPPING,
   split,
   eventName,
-  read: { date: eventDate, externalId, response, eventId, details },
+  read: { date: eventDate, externalId, response, eventId, details, row: (raw) => (raw instanceof SesItem ? raw.row() : undefined) },
   actions,
   setup: [
     "In Amazon SNS: create a topic and an HTTPS subscription to the integration's URL (basic-auth credentials",

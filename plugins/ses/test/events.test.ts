@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { inboundRequest, normalizeAsync, validatorFor, type Normalized, type NormalizeOutcome } from "@tidings/core";
 import { describe, expect, it } from "vitest";
@@ -167,5 +168,26 @@ describe("subscription confirmation", () => {
     expect((await accepted(confirmation, { credentials: undefined })).actions).toEqual([]);
     expect((await accepted(signEnvelope(confirmationOf("UnsubscribeConfirmation")))).actions).toEqual([]);
     expect((await accepted(signEnvelope(notificationOf({ eventType: "Send", mail, send: {} })))).actions).toEqual([]);
+  });
+});
+
+describe("ses rows", () => {
+  it("write each recipient's row from the Message's text, as serializing the event would", async () => {
+    const { loadFixtures, fixtureRequest } = await import("@tidings/core/fixtures");
+    const serialized = { ...ses, read: { ...ses.read, row: undefined } };
+    const fixtures = loadFixtures([fileURLToPath(new URL("../../../fixtures/ses/", import.meta.url))]);
+    let compared = 0;
+    for (const loaded of fixtures) {
+      if (!loaded.ok || !("events" in loaded.fixture.expect)) continue;
+      const { fixture } = loaded;
+      const options = { authenticated: true, now: fixture.now === undefined ? NOW : new Date(fixture.now) };
+      const ours = await normalizeAsync(ses, fixtureRequest(fixture), options);
+      const theirs = await normalizeAsync(serialized, fixtureRequest(fixture), options);
+      if (!ours.ok || !theirs.ok) continue;
+      expect(ours.results.map((r) => JSON.parse(r.event.row!))).toEqual(theirs.results.map((r) => JSON.parse(r.event.row!)));
+      expect(ours.results.map((r) => r.id)).toEqual(theirs.results.map((r) => r.id));
+      compared += ours.results.length;
+    }
+    expect(compared).toBeGreaterThan(10);
   });
 });
