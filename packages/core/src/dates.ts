@@ -22,6 +22,11 @@ export interface DateOptions {
 
 /** The instant as `toISOString()` text, or undefined when `value` is no recognizable date. */
 export function toIsoDate(value: unknown, options: DateOptions = {}): string | undefined {
+  // Text already in that form (a plugin that read the date itself) is checked and kept as it is.
+  if (typeof value === "string" && value.length === 24 && value.charCodeAt(10) === 84 && value.charCodeAt(19) === 46 && value.charCodeAt(23) === 90) {
+    const time = quickTime(value, "Z");
+    if (time !== NOT_QUICK) return time === undefined ? undefined : value;
+  }
   const time = toTime(value, options);
   return time === undefined ? undefined : recentIsoString(time);
 }
