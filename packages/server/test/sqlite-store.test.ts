@@ -200,18 +200,18 @@ describe("SQLite page size", () => {
     }
   };
 
-  it("creates new databases with 16 KiB pages", async () => {
+  it("creates new databases with 4 KiB pages", async () => {
     const path = fresh();
     const store = new SqliteStore(path);
     await store.commitAccepted(record(["a"]));
     await store.close();
-    expect(pageSize(path)).toBe(16 * 1024);
+    expect(pageSize(path)).toBe(4096);
   });
 
   it("keeps the page size of a database created before, and reads and writes it", async () => {
     const path = fresh();
     const created = new Database(path);
-    created.pragma("page_size = 4096");
+    created.pragma("page_size = 16384");
     created.pragma("journal_mode = WAL");
     created.close();
     const store = new SqliteStore(path);
@@ -221,7 +221,7 @@ describe("SQLite page size", () => {
     await reopened.commitAccepted(record(["b", "c"]));
     expect(await feedIds(reopened)).toEqual(["a", "b", "c"]);
     await reopened.close();
-    expect(pageSize(path)).toBe(4096);
+    expect(pageSize(path)).toBe(16384);
   });
 });
 

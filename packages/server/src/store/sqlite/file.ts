@@ -5,7 +5,7 @@ import { DatabaseNotFoundError, StorageUnavailableError } from "../store.js";
 import { prepareLayout } from "./schema.js";
 
 /** The page size of new databases; a file keeps the size it was created with. */
-const PAGE_SIZE = 16 * 1024;
+const PAGE_SIZE = 4 * 1024;
 const WRITER_CHECKPOINT_BYTES = 32 * 1024 * 1024;
 
 /** An open database: its connection, the lock that keeps other processes off it, what the layout keeps. */
@@ -34,10 +34,9 @@ export function openDatabase(path: string, create: boolean): OpenDatabase {
     if (onDisk && create) mkdirSync(dirname(path), { recursive: true });
     lock = onDisk ? lockDatabase(`${path}.lock`, path) : undefined;
     db = new Database(path, { fileMustExist: onDisk && !create });
-    // Set before the file has its first page, ignored after. A request's row is a few KiB to a few
-    // hundred (its body): with 16 KiB pages a commit writes a quarter of the WAL frames (one
-    // write of a header and one of a page each) that 4 KiB pages take. SQLite alone: a 100-event
-    // batch's row commits in about 160 us instead of 250 (the receiver's figures: BENCHMARKS.md).
+    // Set before the file has its first page, ignored after. Each event adds a row to indexes keyed
+    // by message ids and recipients, which land on random pages: every page a commit touches is a
+    // WAL frame, so smaller pages write less (BENCHMARKS.md: 4 KiB against 16 KiB).
     db.pragma(`page_size = ${PAGE_SIZE}`);
     db.pragma("journal_mode = WAL");
     // FULL: a commit is on disk before the response that depends on it is sent.
