@@ -1,5 +1,5 @@
 import { decodeBody, DEFAULT_DECODE_LIMITS, type Decoded, type DecodeLimits } from "./decode/index.js";
-import { arrayElementTexts, memberElementTexts } from "./decode/array-elements.js";
+import { arrayElementTexts, memberElementTexts, memberText } from "./decode/array-elements.js";
 import { isRecord } from "./read.js";
 import { toIsoDate } from "./dates.js";
 import { describeThrown, engineError, type EngineError, type EventProblemCode } from "./errors.js";
@@ -180,9 +180,10 @@ function decodedByVerify(plugin: AnyPlugin, request: InboundRequest, limits: Dec
 }
 
 /**
- * Rows cut from the body's own JSON text when the events are the body, its top-level array, or
- * the array under one of its top-level keys (`{"events": [...]}`): the provider's exact text, no
- * re-serialization, and slices that share the body's memory.
+ * Rows cut from the body's own JSON text when the events are the body, its top-level array, the
+ * array under one of its top-level keys (`{"events": [...]}`), or the one event under such a key
+ * (`{"event": {...}}`): the provider's exact text, no re-serialization, and slices that share the
+ * body's memory.
  */
 function sourceRows(parsed: Decoded & { ok: true }, rawEvents: readonly unknown[]): string[] | undefined {
   const text = parsed.text;
@@ -193,12 +194,18 @@ function sourceRows(parsed: Decoded & { ok: true }, rawEvents: readonly unknown[
   if (rawEvents === body) elements = arrayElementTexts(text);
   else if (isRecord(body)) {
     const key = keyHolding(body, rawEvents);
-    elements = key === undefined ? undefined : memberElementTexts(text, key);
+    if (key !== undefined) elements = memberElementTexts(text, key);
+    else if (rawEvents.length === 1) {
+      // One event held under a key of its own (`{"event": {...}}`).
+      const own = keyHolding(body, rawEvents[0]);
+      const member = own === undefined ? undefined : memberText(text, own);
+      elements = member === undefined ? undefined : [member];
+    }
   }
   return elements?.length === rawEvents.length ? elements : undefined;
 }
 
-/** The top-level key whose value is `value` itself (a plugin's split handing back `body.events`). */
+/** The top-level key whose value is `value` itself (a plugin's split handing back `body.events` or `body.event`). */
 function keyHolding(body: Readonly<Record<string, unknown>>, value: unknown): string | undefined {
   for (const key in body) if (body[key] === value && Object.hasOwn(body, key)) return key;
   return undefined;

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { arrayElementTexts, memberElementTexts } from "../src/decode/array-elements.js";
+import { arrayElementTexts, memberElementTexts, memberText } from "../src/decode/array-elements.js";
 
 describe("arrayElementTexts", () => {
   it("finds each top-level element's exact text", () => {
@@ -50,6 +50,30 @@ describe("memberElementTexts", () => {
         const parsed = JSON.parse(text) as Record<string, unknown>;
         const found = memberElementTexts(text, "events");
         if (Array.isArray(parsed.events)) expect(found?.map((s) => JSON.parse(s))).toEqual(parsed.events);
+        else expect(found).toBeUndefined();
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe("memberText", () => {
+  it("finds the exact text of the value under a top-level key, the last one when the key repeats", () => {
+    expect(memberText('{"event" : {"a": [1, "}"]} , "x":2}', "event")).toBe('{"a": [1, "}"]}');
+    expect(memberText('{"event":1,"event":"two"}', "event")).toBe('"two"');
+    expect(memberText('{"other":{"event":1}}', "event")).toBeUndefined();
+    expect(memberText('[{"event":1}]', "event")).toBeUndefined();
+  });
+
+  it("agrees with JSON.parse on any object, however it is spaced", () => {
+    const space = fc.constantFrom("", " ", "\r\n", "\t");
+    const member = fc.tuple(fc.constantFrom("event", "other", "__proto__", "ev\\u0065nt"), fc.jsonValue({ maxDepth: 3 }), space, space);
+    fc.assert(
+      fc.property(fc.array(member, { maxLength: 6 }), (members) => {
+        const text = `{${members.map(([key, value, before, after]) => `${before}"${key}"${after}:${before}${JSON.stringify(value)}${after}`).join(",")}}`;
+        const parsed = JSON.parse(text) as Record<string, unknown>;
+        const found = memberText(text, "event");
+        if (Object.hasOwn(parsed, "event")) expect(JSON.parse(found!)).toEqual(parsed.event);
         else expect(found).toBeUndefined();
       }),
       { numRuns: 500 },

@@ -62,6 +62,19 @@ describe("normalize", () => {
     expect(again.results[1]!.id).toBe(first!.id);
   });
 
+  it("cuts each row from the body: a top-level array, an array or an event under a top-level key", () => {
+    const event = '{ "kind": "sent",\t"at": "2025-01-01T00:00:00Z" }';
+    const request = (body: string) => inboundRequest({ headers: { "content-type": "application/json", "x-token": SAMPLE_TOKEN }, body });
+    const under = samplePluginWith({
+      split: (body) => {
+        const one = (body as Record<string, unknown>).event;
+        return one === undefined ? [] : [one];
+      },
+    });
+    expect(expectOk(normalize(under, request(`{"id":1, "event" : ${event} }`), creds)).results[0]!.event.row).toBe(event);
+    expect(expectOk(normalize(samplePlugin, request(`{"events": [${event}, ${event}]}`), creds)).results.map((r) => r.event.row)).toEqual([event, event]);
+  });
+
   it("holds a host's hasher to the no-throw promise", () => {
     const event = { kind: "sent", at: "2025-01-01T00:00:00Z" };
     const custom = expectOk(normalize(samplePlugin, json({ events: [event] }), { ...creds, hash: (row) => `mine-${row.length}` }));

@@ -16,11 +16,30 @@ export function arrayElementTexts(text: string): string[] | undefined {
  * such member, as JSON.parse keeps the last of duplicate keys; undefined when there is none.
  */
 export function memberElementTexts(text: string, key: string): string[] | undefined {
+  return lastMember(text, key, elementsAt);
+}
+
+/** The exact text of the value under `key` in a top-level JSON object (`{"event": {...}}`), the last such member. */
+export function memberText(text: string, key: string): string | undefined {
+  return lastMember(text, key, valueAt);
+}
+
+function valueAt(text: string, i: number): string {
+  afterArray = skipValue(text, i);
+  return text.slice(i, afterArray);
+}
+
+/**
+ * What `read` makes of the value of the last member `key` of the top-level object in `text`
+ * (read leaves where the value ends in `afterArray`), or undefined when the text is not such an
+ * object, or the last such member is not what `read` reads.
+ */
+function lastMember<T>(text: string, key: string, read: (text: string, at: number) => T | undefined): T | undefined {
   let i = skipSpace(text, 0);
   if (text.charCodeAt(i) !== 0x7b /* { */) return undefined;
   i = skipSpace(text, i + 1);
   if (text.charCodeAt(i) === 0x7d /* } */) return undefined;
-  let found: string[] | undefined;
+  let found: T | undefined;
   for (;;) {
     if (text.charCodeAt(i) !== 0x22 /* " */) return undefined;
     const nameEnd = skipString(text, i);
@@ -29,7 +48,7 @@ export function memberElementTexts(text: string, key: string): string[] | undefi
     i = skipSpace(text, nameEnd);
     if (text.charCodeAt(i) !== 0x3a /* : */) return undefined;
     i = skipSpace(text, i + 1);
-    found = matches ? elementsAt(text, i) : found;
+    found = matches ? read(text, i) : found;
     i = matches && found !== undefined ? afterArray : skipValue(text, i);
     i = skipSpace(text, i);
     const c = text.charCodeAt(i);
@@ -38,7 +57,7 @@ export function memberElementTexts(text: string, key: string): string[] | undefi
   }
 }
 
-/** Where the last array `elementsAt` read ends (one past its `]`): kept here, not in an object per call. */
+/** Where the last value `elementsAt` or `valueAt` read ends: kept here, not in an object per call. */
 let afterArray = 0;
 
 /** The texts of the elements of the array opening at `i`, or undefined when none opens there. */
