@@ -83,6 +83,7 @@ export {
   joinParts,
   lower,
   messageId,
+  perEvent,
   smtpCodes,
   text,
   textList,

@@ -21,31 +21,40 @@ export function field(value: unknown, key: string): unknown {
  */
 export function at(value: unknown, ...keys: readonly (string | number)[]): unknown {
   let current = value;
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i]!;
-    if (typeof key === "number") {
-      if (!Array.isArray(current) || key < 0 || key >= current.length) return undefined;
-      current = current[key];
-    } else {
-      current = field(current, key);
-    }
-    if (current === undefined) return undefined;
-  }
+  for (let i = 0; i < keys.length && current !== undefined; i++) current = step(current, keys[i]!);
   return current;
 }
 
 function atPath(value: unknown, keys: readonly (string | number)[]): unknown {
   let current = value;
-  for (const key of keys) {
-    if (typeof key === "number") {
-      if (!Array.isArray(current) || key < 0 || key >= current.length) return undefined;
-      current = current[key];
-    } else {
-      current = field(current, key);
-    }
-    if (current === undefined) return undefined;
-  }
+  for (let i = 0; i < keys.length && current !== undefined; i++) current = step(current, keys[i]!);
   return current;
+}
+
+/** One step of a path: an own property, or an array index within bounds. */
+function step(current: unknown, key: string | number): unknown {
+  if (typeof key !== "number") return field(current, key);
+  return Array.isArray(current) && key >= 0 && key < current.length ? current[key] : undefined;
+}
+
+/** No event read yet: a value no payload can hold. */
+const NOTHING = Symbol("nothing");
+
+/**
+ * `read`, answering again for the same event without reading it again: the engine runs a plugin's
+ * readers one after another for each event, and several of them often derive the same value (its
+ * event name, the object it wraps). Only the last event's answer is held.
+ */
+export function perEvent<T>(read: (raw: unknown) => T): (raw: unknown) => T {
+  let last: unknown = NOTHING;
+  let answer: T;
+  return (raw) => {
+    if (raw !== last) {
+      answer = read(raw);
+      last = raw;
+    }
+    return answer;
+  };
 }
 
 /** The first of several candidate paths that holds a value. */

@@ -8,6 +8,7 @@ import {
   normalizeAsync,
   PluginRegistry,
   smtpCodes,
+  perEvent,
   text,
   textList,
   textMap,
@@ -171,6 +172,20 @@ describe("contract versions", () => {
 
   it("refuses version 2 features on a plugin that declares version 1", () => {
     expect(() => definePlugin({ ...samplePlugin, read: { ...samplePlugin.read, details: () => ({}) } })).toThrow(/need contractVersion 2/);
+  });
+});
+
+describe("perEvent", () => {
+  it("reads an event once for the readers that follow, and reads again for any other event", () => {
+    const seen: unknown[] = [];
+    const name = perEvent((raw) => {
+      seen.push(raw);
+      return text(field(raw, "type"));
+    });
+    const first = { type: "a" };
+    const second = { type: "b" };
+    expect([name(first), name(first), name(second), name(second), name(first), name(undefined), name(undefined)]).toEqual(["a", "a", "b", "b", "a", undefined, undefined]);
+    expect(seen).toEqual([first, second, first, undefined]);
   });
 });
 

@@ -1,4 +1,4 @@
-import { field, isRecord, smtpCodes, text, textMap, type BounceClass, type EventDetails, type RejectReason, fitting, fittingMap, WIRE_LIMITS as MAX } from "@tidings/core";
+import { field, fitting, fittingMap, isRecord, perEvent, smtpCodes, text, textMap, WIRE_LIMITS as MAX, type BounceClass, type EventDetails, type RejectReason } from "@tidings/core";
 import type { BrevoEvent } from "./mapping.js";
 
 /** What an event name says beyond its status: who wrote `reason`, and the bounce class and reject reason. */
@@ -28,17 +28,11 @@ const CLICK: BrevoEvent = "click";
 /** The custom header Brevo echoes back: the sender's own value, JSON text when django-anymail and others send metadata. */
 const CUSTOM_HEADER = "X-Mailin-custom";
 
-/** The event's name, lower-cased; eventName, response and details all read it, so the last one is kept. */
-let lastRaw: unknown;
-let lastName: string | undefined;
-
-export function eventNameOf(raw: unknown): string | undefined {
-  if (raw === lastRaw) return lastName;
+/** The event's name, lower-cased; eventName, response and details all read it, so it is read once per event. */
+export const eventNameOf = perEvent((raw): string | undefined => {
   const name = field(raw, "event");
-  lastName = typeof name === "string" ? name.toLowerCase() : undefined;
-  lastRaw = raw;
-  return lastName;
-}
+  return typeof name === "string" ? name.toLowerCase() : undefined;
+});
 
 /**
  * Only the fields that are present are written, in the order the details have always listed them,

@@ -1,4 +1,4 @@
-import { field, firstAt, isRecord, lower, smtpCodes, text, textList, textMap, toIsoDate, type EventDetails } from "@tidings/core";
+import { field, firstAt, isRecord, lower, perEvent, smtpCodes, text, textList, textMap, toIsoDate, type EventDetails } from "@tidings/core";
 import { MAPPING, type EverlyticLegacyEvent } from "./mapping.js";
 
 /**
@@ -20,16 +20,10 @@ const BOUNCE_TYPE = 0, REASON = 1, SMTP_RESPONSE = 3, URL = 4, USER_AGENT = 5, I
 const FIRST_NAMES: ReadonlySet<string> = new Set<string>(RESPONSE_FIELDS.flatMap(([, paths]) => paths.map((path) => path[0])));
 const NONE_FOUND: readonly (string | undefined)[] = RESPONSE_FIELDS.map(() => undefined);
 
-/** `response` and `details` both read these fields: they are read once per event (the last one is kept). */
-let lastRaw: unknown;
-let lastFound: readonly (string | undefined)[] = NONE_FOUND;
-
-function responseFields(raw: unknown): readonly (string | undefined)[] {
-  if (raw === lastRaw) return lastFound;
-  lastFound = mentionsAny(raw) ? RESPONSE_FIELDS.map(([, paths]) => text(firstAt(raw, paths))) : NONE_FOUND;
-  lastRaw = raw;
-  return lastFound;
-}
+/** `response` and `details` both read these fields: they are read once per event. */
+const responseFields = perEvent(
+  (raw): readonly (string | undefined)[] => (mentionsAny(raw) ? RESPONSE_FIELDS.map(([, paths]) => text(firstAt(raw, paths))) : NONE_FOUND),
+);
 
 function mentionsAny(raw: unknown): boolean {
   if (!isRecord(raw)) return false;

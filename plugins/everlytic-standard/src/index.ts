@@ -6,6 +6,7 @@ import {
   isRecord,
   lower,
   firstAt,
+  perEvent,
   smtpCodes,
   text,
   textList,
@@ -82,15 +83,11 @@ interface Found {
   readonly inPayload: Readonly<Record<Label, unknown>>;
 }
 
-let lastRaw: unknown;
-let lastFound: Found | undefined;
-
 /**
  * The candidate paths walked once per event: `response` and `details` both read them, and most
- * paths are absent, so each walk tries them all. Only the last event's walk is kept.
+ * paths are absent, so each walk tries them all.
  */
-function foundIn(raw: unknown): Found {
-  if (raw === lastRaw && lastFound !== undefined) return lastFound;
+const foundIn = perEvent((raw): Found => {
   const item = dataItem(raw);
   const inItem = {} as Record<Label, unknown>;
   const inPayload = {} as Record<Label, unknown>;
@@ -98,10 +95,8 @@ function foundIn(raw: unknown): Found {
     inItem[label] = firstAt(item, RESPONSE_FIELDS[label]!);
     inPayload[label] = firstAt(raw, RESPONSE_FIELDS[label]!);
   }
-  lastRaw = raw;
-  lastFound = { item, inItem, inPayload };
-  return lastFound;
-}
+  return { item, inItem, inPayload };
+});
 
 const LABELS = Object.keys(RESPONSE_FIELDS) as Label[];
 

@@ -1,4 +1,4 @@
-import { field, text } from "@tidings/core";
+import { field, perEvent, text } from "@tidings/core";
 import { EVENTS, STATUS_GROUPS, type InfobipEvent, type StatusGroup } from "./mapping.js";
 
 const STATUS_NAMES: ReadonlySet<string> = new Set(EVENTS.filter((name) => !(STATUS_GROUPS as readonly string[]).includes(name)));
@@ -37,20 +37,11 @@ export function eventName(raw: unknown): string | undefined {
   return sent ?? sentGroup;
 }
 
-// The engine asks for the name first; details needs it again for the same report.
-let lastRaw: unknown;
-let lastName: string | undefined;
-
-/** The plugin's eventName hook: `eventName`, remembered for the report's details. */
-export function namedEvent(raw: unknown): string | undefined {
-  const name = eventName(raw);
-  lastRaw = raw;
-  lastName = name;
-  return name;
-}
+/** The plugin's eventName hook: `eventName`, kept for the report's details, which need it again. */
+export const namedEvent = perEvent(eventName);
 
 /** The documented event name of a report, for readers that refine by it. */
 export function knownEventName(raw: unknown): InfobipEvent | undefined {
-  const name = raw === lastRaw ? lastName : eventName(raw);
+  const name = namedEvent(raw);
   return name !== undefined && (STATUS_NAMES.has(name) || GROUPS.has(name)) ? (name as InfobipEvent) : undefined;
 }

@@ -1,4 +1,4 @@
-import { EventDetailsSchema, field, isRecord, joinParts, text, textMap, toIsoDate, type EventDetails } from "@tidings/core";
+import { EventDetailsSchema, field, isRecord, joinParts, perEvent, text, textMap, toIsoDate, type EventDetails } from "@tidings/core";
 import { REJECT_REASONS } from "./mapping.js";
 import { knownEventName, upper } from "./names.js";
 
@@ -28,18 +28,11 @@ export function externalId(raw: unknown): string | undefined {
   return text(field(raw, "messageId"));
 }
 
-// response and details both ask for the same report's error.
-let lastRaw: unknown;
-let lastError: unknown;
-
-/** The `error` object, unless it is Infobip's "no error" entry (group OK, id 0, `NO_ERROR`). */
-function reportedError(raw: unknown): unknown {
-  if (raw !== lastRaw) {
-    lastError = readError(raw);
-    lastRaw = raw;
-  }
-  return lastError;
-}
+/**
+ * The `error` object, unless it is Infobip's "no error" entry (group OK, id 0, `NO_ERROR`):
+ * response and details both ask for it, so it is read once per report.
+ */
+const reportedError = perEvent(readError);
 
 function readError(raw: unknown): unknown {
   const error = field(raw, "error");

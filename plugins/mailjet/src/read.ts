@@ -4,6 +4,7 @@ import {
   isStatus,
   joinParts,
   lower,
+  perEvent,
   smtpCodes,
   text,
   toIsoDate,
@@ -111,7 +112,7 @@ export function response(raw: unknown): string | undefined {
     text(field(raw, "smtp_reply")),
     errorText(raw),
     text(field(raw, "comment")),
-    nameOf(raw) === "click" ? text(field(raw, "url")) : undefined,
+    namedEvent(raw) === "click" ? text(field(raw, "url")) : undefined,
     source === undefined ? undefined : `feedback loop ${source}`,
   ]);
 }
@@ -156,24 +157,11 @@ function rejectReason(raw: unknown): RejectReason {
   return (error === undefined ? undefined : REJECT_REASONS.get(error)) ?? "other";
 }
 
-// The engine asks for the name first; details needs it again for the same event.
-let lastRaw: unknown;
-let lastName: string | undefined;
-
-/** The plugin's eventName hook: `eventName`, remembered for the event's details. */
-export function namedEvent(raw: unknown): string | undefined {
-  const name = eventName(raw);
-  lastRaw = raw;
-  lastName = name;
-  return name;
-}
-
-function nameOf(raw: unknown): string | undefined {
-  return raw === lastRaw ? lastName : eventName(raw);
-}
+/** The plugin's eventName hook: `eventName`, kept for the event's details, which need it again. */
+export const namedEvent = perEvent(eventName);
 
 export function details(raw: unknown): EventDetails {
-  const name = nameOf(raw);
+  const name = namedEvent(raw);
   const target: unknown = name !== undefined && Object.hasOwn(MAPPING, name) ? MAPPING[name as keyof typeof MAPPING] : undefined;
   const status = isStatus(target) ? target : undefined;
   const failure = name?.startsWith("bounce") === true || name?.startsWith("blocked") === true;

@@ -1,4 +1,4 @@
-import { isRecord } from "@tidings/core";
+import { isRecord, perEvent } from "@tidings/core";
 
 /**
  * Fields SendGrid itself writes into an event (Event Webhook reference); every other top-level
@@ -36,21 +36,12 @@ export interface EventView {
 }
 
 const EMPTY: EventView = viewFrom({});
-let lastRaw: unknown;
-let lastView: EventView = EMPTY;
 
 /**
  * The event's view, read in one pass over its own keys: the engine calls seven readers per event
- * and each would otherwise look its fields up again. The last event's view is kept, since the
- * readers of one event run one after another; nothing older is held.
+ * and each would otherwise look its fields up again.
  */
-export function viewOf(raw: unknown): EventView {
-  if (raw === lastRaw) return lastView;
-  const view = isRecord(raw) ? viewFrom(raw) : EMPTY;
-  lastRaw = raw;
-  lastView = view;
-  return view;
-}
+export const viewOf = perEvent((raw): EventView => (isRecord(raw) ? viewFrom(raw) : EMPTY));
 
 function viewFrom(raw: Record<string, unknown>): EventView {
   const view = {

@@ -5,6 +5,7 @@ import {
   inboundRequest,
   isRecord,
   lower,
+  perEvent,
   text,
   type JsonRecord,
 } from "@tidings/core";
@@ -175,20 +176,14 @@ export interface EventFacts {
   readonly name: string | undefined;
 }
 
-// The recipients of a fanned-out event share one event object, and each reader asks again.
-let lastEvent: JsonRecord | undefined;
-let lastFacts: EventFacts | undefined;
-
-export function factsOf(event: JsonRecord): EventFacts {
-  if (event === lastEvent) return lastFacts!;
+/** The recipients of a fanned-out event share one event object, and each reader asks again: worked out once. */
+export const factsOf = perEvent((raw): EventFacts => {
+  const event = raw as JsonRecord;
   const type = typeOf(event);
   const kind = type === undefined ? undefined : KINDS.get(type);
   const own = kind === undefined ? undefined : field(event, kind.object);
-  const facts: EventFacts = { type, kind, own, name: sesEventName(type, own) };
-  lastEvent = event;
-  lastFacts = facts;
-  return facts;
-}
+  return { type, kind, own, name: sesEventName(type, own) };
+});
 
 function recipientList(event: JsonRecord): readonly unknown[] | undefined {
   const { kind, own } = factsOf(event);

@@ -1,4 +1,4 @@
-import { count, field, fitting, lower, text, WIRE_LIMITS, type EventDetails } from "@tidings/core";
+import { count, field, fitting, lower, perEvent, text, WIRE_LIMITS, type EventDetails } from "@tidings/core";
 import { documentedCode, INTERNAL_EXPIRY, type DocumentedCode } from "./codes.js";
 import { DELIVERY_STATUSES, RECIPIENT_REPORT_TYPES } from "./mapping.js";
 
@@ -48,18 +48,12 @@ interface ReportCode {
   readonly documented: DocumentedCode | undefined;
 }
 
-/** `response` and `details` both read the code: it is read once per report (the last one is kept). */
-let lastRaw: unknown;
-let lastCode: ReportCode | undefined;
-
-function code(raw: unknown): ReportCode | undefined {
-  if (raw === lastRaw) return lastCode;
+/** `response` and `details` both read the code: it is read once per report. */
+const code = perEvent((raw): ReportCode | undefined => {
   const number = count(field(raw, "code"));
   const value = number === undefined || number === 0 ? undefined : String(number);
-  lastCode = value === undefined ? undefined : { value, documented: documentedCode(value) };
-  lastRaw = raw;
-  return lastCode;
-}
+  return value === undefined ? undefined : { value, documented: documentedCode(value) };
+});
 
 /** "412 Unprovisioned region" for the REST API's own codes, "code 34" for a network's. */
 export function response(raw: unknown): string | undefined {

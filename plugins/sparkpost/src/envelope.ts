@@ -1,4 +1,4 @@
-import { field, isRecord, lower, type JsonRecord } from "@tidings/core";
+import { field, isRecord, lower, perEvent, type JsonRecord } from "@tidings/core";
 import { bounceClassOf } from "./bounce-classes.js";
 import { EVENTS } from "./mapping.js";
 
@@ -9,26 +9,13 @@ export type Unwrapped =
   | { readonly kind: "ping" }
   | undefined;
 
-/** No item read yet (a sentinel no payload value can equal). */
-const NOTHING = Symbol("nothing");
-let lastItem: unknown = NOTHING;
-let lastUnwrapped: Unwrapped;
-let lastNamed: unknown = NOTHING;
-let lastName: string | undefined;
-
 /**
  * The event inside a batch item. SparkPost puts exactly one category key (message_event,
  * track_event, gen_event, unsubscribe_event, relay_event, ab_test_event, ingest_event) under
  * `msys`; the key is read, not assumed, so a new category still yields its event. Every reader
- * starts here, so the last item's answer is kept (only that one: the readers of an item run
- * one after another).
+ * starts here, so an item is unwrapped once.
  */
-export function unwrap(item: unknown): Unwrapped {
-  if (item === lastItem) return lastUnwrapped;
-  lastUnwrapped = unwrapped(item);
-  lastItem = item;
-  return lastUnwrapped;
-}
+export const unwrap = perEvent(unwrapped);
 
 function unwrapped(item: unknown): Unwrapped {
   const msys = field(item, "msys");
@@ -53,13 +40,8 @@ const MADE_UP: ReadonlySet<string> = new Set(EVENTS.filter((name) => name.includ
 /** Events whose `bounce_class` decides what happened (see MAPPING). */
 const CLASSIFIED = new Set(["bounce", "out_of_band"]);
 
-/** The mapping key of a batch item (kept for the last item, as `unwrap` is). */
-export function eventName(item: unknown): string | undefined {
-  if (item === lastNamed) return lastName;
-  lastName = nameOf(item);
-  lastNamed = item;
-  return lastName;
-}
+/** The mapping key of a batch item, worked out once per item as `unwrap` is. */
+export const eventName = perEvent(nameOf);
 
 /** Its `type`, refined where one type covers several outcomes. */
 function nameOf(item: unknown): string | undefined {

@@ -1,4 +1,4 @@
-import { field, fitting, lower, text, toIsoDate, WIRE_LIMITS, type EventDetails } from "@tidings/core";
+import { field, fitting, lower, perEvent, text, toIsoDate, WIRE_LIMITS, type EventDetails } from "@tidings/core";
 import { REJECT_REASONS } from "./mapping.js";
 
 /**
@@ -19,20 +19,12 @@ interface Status {
   readonly explanation: string | undefined;
 }
 
-/** eventName, response and details all read the status: it is read once per report (the last one is kept). */
-let lastRaw: unknown;
-let lastStatus: Status | undefined;
-
 /**
  * A status as Termii writes it: a name, sometimes followed by ` | ` and an explanation
  * (`DELIVERED | Message delivered to handset`), with whitespace runs made single spaces.
+ * eventName, response and details all read it: it is read once per report.
  */
-function status(raw: unknown): Status | undefined {
-  if (raw === lastRaw) return lastStatus;
-  lastStatus = readStatus(raw);
-  lastRaw = raw;
-  return lastStatus;
-}
+const status = perEvent(readStatus);
 
 function readStatus(raw: unknown): Status | undefined {
   const value = field(raw, "status");

@@ -1,4 +1,4 @@
-import { field, isRecord, lower } from "@tidings/core";
+import { field, isRecord, lower, perEvent } from "@tidings/core";
 import { REFINING_DELIVERY_STATUSES } from "./mapping.js";
 
 /**
@@ -46,21 +46,8 @@ export function deliveryStatus(data: unknown): string | undefined {
   return lower(field(field(data, "delivery_info"), "delivery_status"));
 }
 
-// The engine asks for the name first; the readers need it again for the same event.
-let lastRaw: unknown;
-let lastName: string | undefined;
-
-/** The plugin's eventName hook: `eventName`, remembered for the event's readers. */
-export function namedEvent(raw: unknown): string | undefined {
-  const name = eventName(raw);
-  lastRaw = raw;
-  lastName = name;
-  return name;
-}
-
-export function nameOf(raw: unknown): string | undefined {
-  return raw === lastRaw ? lastName : eventName(raw);
-}
+/** The plugin's eventName hook: `eventName`, kept for the event's readers, which need it again. */
+export const namedEvent = perEvent(eventName);
 
 /**
  * `transactional_spam_block`, or the `status` of a `transactional_email_status` event, with

@@ -1,6 +1,6 @@
 import { field, joinParts, lower, smtpCodes, text, textMap, type EventDetails, type RejectReason } from "@tidings/core";
 import { DELIVERY_STATUS_REASONS, MAPPING, type UnisenderGoEvent } from "./mapping.js";
-import { deliveryStatus, eventData, nameOf } from "./payload.js";
+import { deliveryStatus, eventData, namedEvent } from "./payload.js";
 
 /**
  * `event_time` is "YYYY-MM-DD hh:mm:ss" in UTC, written without a zone: core reads text without
@@ -18,7 +18,7 @@ export function externalId(raw: unknown): string | undefined {
 /** The clicked link for a click; otherwise the receiving server's reply and Unisender Go's delivery status. */
 export function response(raw: unknown): string | undefined {
   const data = eventData(raw);
-  if (nameOf(raw) === "clicked") return text(field(data, "url"));
+  if (namedEvent(raw) === "clicked") return text(field(data, "url"));
   return joinParts([text(field(field(data, "delivery_info"), "destination_response")), deliveryStatus(data)]);
 }
 
@@ -26,7 +26,7 @@ const NO_CODES: { smtpCode?: string; enhancedStatus?: string } = Object.freeze({
 
 export function details(raw: unknown): EventDetails {
   const data = eventData(raw);
-  const name = nameOf(raw);
+  const name = namedEvent(raw);
   const engaged = name === "opened" || name === "clicked";
   const info = field(data, "delivery_info");
   const reply = text(field(info, "destination_response"));

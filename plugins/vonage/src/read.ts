@@ -1,4 +1,4 @@
-import { contentHash, count, field, isRecord, lower, text, toIsoDate, type EventDetails } from "@tidings/core";
+import { contentHash, count, field, isRecord, lower, perEvent, text, toIsoDate, type EventDetails } from "@tidings/core";
 import { hash } from "node:crypto";
 import { DLR_ERRORS } from "./mapping.js";
 
@@ -10,18 +10,13 @@ const SIGNING_FIELDS: readonly string[] = ["sig", "nonce", "timestamp"];
 
 type Shape = "messages" | "dlr";
 
-/** Every reader asks for the shape; it is worked out once per event (the last one is kept). */
-let lastRaw: unknown;
-let lastShape: Shape | undefined;
-
-/** A Messages API status carries `message_uuid`; an SMS API delivery receipt `messageId`. */
-function shapeOf(raw: unknown): Shape | undefined {
-  if (raw === lastRaw) return lastShape;
-  const shape = text(field(raw, "message_uuid")) !== undefined ? "messages" : text(field(raw, "messageId")) !== undefined ? "dlr" : undefined;
-  lastRaw = raw;
-  lastShape = shape;
-  return shape;
-}
+/**
+ * A Messages API status carries `message_uuid`; an SMS API delivery receipt `messageId`. Every
+ * reader asks for the shape, so it is worked out once per event.
+ */
+const shapeOf = perEvent((raw): Shape | undefined =>
+  text(field(raw, "message_uuid")) !== undefined ? "messages" : text(field(raw, "messageId")) !== undefined ? "dlr" : undefined,
+);
 
 export function eventName(raw: unknown): string | undefined {
   const shape = shapeOf(raw);
