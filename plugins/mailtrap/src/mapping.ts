@@ -1,4 +1,4 @@
-import { field, ignore, lower, type Mapping } from "@tidings/core";
+import { field, ignore, lower, perEvent, type Mapping } from "@tidings/core";
 
 /**
  * Mailtrap's sending webhook events, spelled as the `event` enum of its webhook reference
@@ -55,17 +55,7 @@ const AUDIT_LOG_PREFIX = "activity_log.";
  * of Mailtrap's Email Logs API and of its bounce categorization page ("Webhooks payload for bounce
  * and soft_bounce events"), so it is read as the webhook's "soft bounce".
  */
-export function eventName(raw: unknown): string | undefined {
-  if (raw !== namedRaw) {
-    lastName = nameOf(raw);
-    namedRaw = raw;
-  }
-  return lastName;
-}
-
-/** The engine, response and details each ask for the name: the last event's is kept. */
-let namedRaw: unknown;
-let lastName: string | undefined;
+export const eventName = perEvent(nameOf);
 
 function nameOf(raw: unknown): string | undefined {
   const name = lower(field(raw, "event"));

@@ -1,23 +1,8 @@
-import { count, field, lower, smtpCodes, text, textList, type EventDetails, type RejectReason } from "@tidings/core";
+import { count, field, lower, perEvent, smtpCodes, text, textList, type EventDetails, type RejectReason } from "@tidings/core";
 import type { NetcoreEvent } from "./mapping.js";
 
-/**
- * The engine asks for the name, then details ask again; `RESPONSE` is read by response and
- * details. The last event's readings are kept (one event, never more).
- */
-let namedRaw: unknown;
-let lastName: string | undefined;
-let repliedRaw: unknown;
-let lastReply: string | undefined;
-
-/** The mapping key of one event: `EVENT`, with a bounce refined by its `BOUNCE_TYPE`. */
-export function eventName(raw: unknown): string | undefined {
-  if (raw !== namedRaw) {
-    lastName = nameOf(raw);
-    namedRaw = raw;
-  }
-  return lastName;
-}
+/** The mapping key of one event: `EVENT`, with a bounce refined by its `BOUNCE_TYPE`; the engine asks, then details ask again. */
+export const eventName = perEvent(nameOf);
 
 function nameOf(raw: unknown): string | undefined {
   const event = lower(field(raw, "EVENT"));
@@ -125,15 +110,11 @@ export function details(raw: unknown): EventDetails | undefined {
   }
 }
 
-/** `RESPONSE` without the blanks and the trailing CR the documented samples carry. */
-function reply(raw: unknown): string | undefined {
-  if (raw !== repliedRaw) {
-    const value = text(field(raw, "RESPONSE"))?.trim();
-    lastReply = value === "" ? undefined : value;
-    repliedRaw = raw;
-  }
-  return lastReply;
-}
+/** `RESPONSE` without the blanks and the trailing CR the documented samples carry; response and details both read it. */
+const reply = perEvent((raw): string | undefined => {
+  const value = text(field(raw, "RESPONSE"))?.trim();
+  return value === "" ? undefined : value;
+});
 
 /** Netcore writes the end server's reply after "smtp;", "->", "->host <name> said:" or " - ". */
 const REPLY_PREFIX = /^(?:smtp;|->|-)?\s*(?:host\s+\S+\s+said:\s*)?/i;

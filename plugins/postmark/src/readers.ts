@@ -1,4 +1,4 @@
-import { at, field, smtpCodes, text, textList, textMap, type EventDetails } from "@tidings/core";
+import { at, field, perEvent, smtpCodes, text, textList, textMap, type EventDetails } from "@tidings/core";
 import { BOUNCE_READINGS, SUPPRESSION_READINGS, type BounceReading } from "./mapping.js";
 import { bounceTypeOf, isBounceType, isRecordType, recordTypeOf, suppressionReasonOf, type RecordType } from "./names.js";
 
@@ -18,18 +18,11 @@ const WITH_BOUNCE_ID: ReadonlySet<string> = new Set<RecordType>(["Bounce", "Spam
 /** Postmark writes the receiving server's reply as `smtp;<reply>`. */
 const SMTP_PREFIX = /^\s*smtp;\s*/i;
 
-/** date, eventId, response and details each need the record type: the last event's is kept. */
-let typedRaw: unknown;
-let lastType: RecordType | undefined;
-
-function knownRecordType(raw: unknown): RecordType | undefined {
-  if (raw !== typedRaw) {
-    const type = recordTypeOf(raw);
-    lastType = isRecordType(type) ? type : undefined;
-    typedRaw = raw;
-  }
-  return lastType;
-}
+/** date, eventId, response and details each need the record type: it is read once per event. */
+const knownRecordType = perEvent((raw): RecordType | undefined => {
+  const type = recordTypeOf(raw);
+  return isRecordType(type) ? type : undefined;
+});
 
 export function date(raw: unknown): string | undefined {
   const type = knownRecordType(raw);

@@ -1,4 +1,4 @@
-import { at, field, isRecord, lower, smtpCodes, text, textList, textMap, type EventDetails, type ReadContext } from "@tidings/core";
+import { at, field, isRecord, lower, perEvent, smtpCodes, text, textList, textMap, type EventDetails, type ReadContext } from "@tidings/core";
 import { BOUNCE_CLASSES, BOUNCE_REASONS, SUPPRESSION_SUBTYPES } from "./mapping.js";
 
 /** Resend delivers through Svix: the event's id, the same on every retry, is this header. */
@@ -10,18 +10,8 @@ const MAX_EVENT_ID_LENGTH = 512;
 /** Receiving servers' replies come as `smtp; 550 5.5.0 ...`. */
 const SMTP_PREFIX = /^\s*smtp;\s*/i;
 
-/** The engine, response and details each ask for the name: the last event's is kept. */
-let namedRaw: unknown;
-let lastName: string | undefined;
-
-/** The body's `type`, with a bounce that only reports a suppression told apart. */
-export function eventName(raw: unknown): string | undefined {
-  if (raw !== namedRaw) {
-    lastName = nameOf(raw);
-    namedRaw = raw;
-  }
-  return lastName;
-}
+/** The body's `type`, with a bounce that only reports a suppression told apart; the engine, response and details each ask for it. */
+export const eventName = perEvent(nameOf);
 
 function nameOf(raw: unknown): string | undefined {
   const type = lower(field(raw, "type"));

@@ -1,4 +1,4 @@
-import { WIRE_LIMITS, count, field, fitting, isRecord, lower, text, type EventDetails } from "@tidings/core";
+import { count, field, fitting, isRecord, lower, perEvent, text, WIRE_LIMITS, type EventDetails } from "@tidings/core";
 import { errorCodeInfo } from "./error-codes.js";
 import { UNCONFIRMED_CODES } from "./mapping.js";
 
@@ -81,45 +81,38 @@ function errorCode(message: unknown): string | undefined {
   return text(code !== undefined && code !== null && code !== "" ? code : field(message, "deliveryErrorCode"));
 }
 
-/**
- * The event's name, status and error code, which the engine's name, date, response and details
- * all need: read once per event, the last event's kept.
- */
-let readRaw: unknown;
-let lastName: string | undefined;
-let lastStatus: string | undefined;
-let lastCode: string | undefined;
-
-function readFacts(raw: unknown): void {
-  if (raw === readRaw) return;
-  lastName = nameOf(raw);
-  readRaw = raw;
+/** The event's name, status and error code, which the engine's name, date, response and details all need. */
+interface Facts {
+  readonly name: string | undefined;
+  readonly status: string | undefined;
+  readonly code: string | undefined;
 }
+
+/** Read once per event. */
+const factsOf = perEvent((raw): Facts => {
+  const message = record(raw);
+  const status = messageStatus(message);
+  const code = errorCode(message);
+  return { name: nameOf(message, status, code), status, code };
+});
 
 /**
  * `changes` for the message store's summaries, `Inbound` for messages the customer received, and
  * otherwise the message status: `DeliveryFailed:unconfirmed` when the carrier only said it does
  * not know. A record about several recipients at once has no single status: no name.
  */
-function nameOf(raw: unknown): string | undefined {
-  // The date and the response need these whatever the name turns out to be.
-  const message = record(raw);
-  lastStatus = messageStatus(message);
-  lastCode = errorCode(message);
+function nameOf(message: unknown, status: string | undefined, code: string | undefined): string | undefined {
   if (isChangeSummary(message)) return "changes";
   if (isInbound(message)) return "Inbound";
   const to = field(message, "to");
   if (Array.isArray(to) && to.length > 1) return undefined;
-  const status = lastStatus;
   if (status === undefined) return undefined;
   const name = STATUS_NAMES.get(status) ?? STATUS_NAMES.get(status.toLowerCase()) ?? status;
-  const code = lastCode;
   return name === "DeliveryFailed" && code !== undefined && UNCONFIRMED_CODES.has(code.toUpperCase()) ? "DeliveryFailed:unconfirmed" : name;
 }
 
 export function eventName(raw: unknown): string | undefined {
-  readFacts(raw);
-  return lastName;
+  return factsOf(raw).name;
 }
 
 /**
@@ -130,8 +123,7 @@ export function eventName(raw: unknown): string | undefined {
  */
 export function date(raw: unknown): string | undefined {
   const message = record(raw);
-  readFacts(raw);
-  const delivered = isDelivered(lastStatus) ? dateText(field(message, "smsDeliveryTime")) : undefined;
+  const delivered = isDelivered(factsOf(raw).status) ? dateText(field(message, "smsDeliveryTime")) : undefined;
   return delivered ?? dateText(field(message, "lastModifiedTime")) ?? dateText(field(raw, "timestamp"));
 }
 
@@ -168,8 +160,7 @@ export function attempts(raw: unknown): number | undefined {
 
 /** The error code with RingCentral's description of it: `SMS-CAR-411: Destination number invalid, ...`. */
 export function response(raw: unknown): string | undefined {
-  readFacts(raw);
-  const code = lastCode;
+  const { code } = factsOf(raw);
   if (code === undefined) return undefined;
   const info = errorCodeInfo(code.toUpperCase());
   return fitting(info === undefined ? code : `${code}: ${info.description}`, WIRE_LIMITS.text);
@@ -179,14 +170,14 @@ const FAILURES: ReadonlySet<string> = new Set(["DeliveryFailed", "SendingFailed"
 
 /** Only the fields present are written, in the order the details have always listed them. */
 export function details(raw: unknown): EventDetails {
-  readFacts(raw);
+  const { name, code } = factsOf(raw);
   const out: EventDetails = {};
   const recipient = fitting(recipientNumber(raw), WIRE_LIMITS.recipient);
   if (recipient !== undefined) out.recipient = recipient;
-  if (lastCode === undefined) return out;
+  if (code === undefined) return out;
   const description = response(raw);
   if (description !== undefined) out.description = description;
-  const rejectReason = FAILURES.has(lastName ?? "") ? errorCodeInfo(lastCode.toUpperCase())?.rejectReason : undefined;
+  const rejectReason = FAILURES.has(name ?? "") ? errorCodeInfo(code.toUpperCase())?.rejectReason : undefined;
   if (rejectReason !== undefined) out.rejectReason = rejectReason;
   return out;
 }
