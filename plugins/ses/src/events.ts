@@ -32,17 +32,20 @@ export interface SnsHeader {
  * signed SNS message cannot pose as an event.
  */
 export class SesItem {
-  /** The Message text the event was parsed from, when it is the event as SES wrote it (see `row`). */
-  readonly #text: string | undefined;
+  /**
+   * The row's start, `{"sns":...,"event":<the Message text>`, shared by the items of one Message,
+   * when the Message is the event as SES wrote it (see `row`).
+   */
+  readonly #head: string | undefined;
 
   constructor(
     readonly sns: SnsHeader,
     readonly event: JsonRecord,
     readonly recipient?: unknown,
     readonly index?: number,
-    text?: string,
+    head?: string,
   ) {
-    this.#text = text;
+    this.#head = head;
   }
 
   /**
@@ -52,10 +55,10 @@ export class SesItem {
    * then differs from the text, and the engine serializes it.
    */
   row(): string | undefined {
-    if (this.#text === undefined) return undefined;
+    if (this.#head === undefined) return undefined;
     const recipient = this.recipient === undefined ? "" : `,"recipient":${JSON.stringify(this.recipient)}`;
     const index = this.index === undefined ? "" : `,"index":${this.index}`;
-    return `{"sns":${JSON.stringify(this.sns)},"event":${this.#text}${recipient}${index}}`;
+    return `${this.#head}${recipient}${index}}`;
   }
 }
 
@@ -101,10 +104,10 @@ export function split(body: unknown): readonly unknown[] {
   const quick = quickParse(message);
   const event = quick ?? parseMessage(message);
   if (event === undefined) return [new TextItem(sns, message)];
-  const text = quick === undefined ? undefined : message.trimEnd();
+  const head = quick === undefined ? undefined : `{"sns":${JSON.stringify(sns)},"event":${message.trimEnd()}`;
   const list = recipientList(event);
-  if (list === undefined || list.length === 0) return [new SesItem(sns, event, undefined, undefined, text)];
-  return list.map((recipient, index) => new SesItem(sns, event, recipient, index, text));
+  if (list === undefined || list.length === 0) return [new SesItem(sns, event, undefined, undefined, head)];
+  return list.map((recipient, index) => new SesItem(sns, event, recipient, index, head));
 }
 
 function headerOf(body: JsonRecord): SnsHeader {
