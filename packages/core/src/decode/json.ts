@@ -22,8 +22,8 @@ export function decodeUtf8(bytes: Uint8Array): { ok: true; text: string } | { ok
  * parsed tree is safe as long as nobody merges it with Object.assign; plugins read it through
  * own-property accessors (read.ts). Depth is checked after parsing because V8's parser is
  * iterative, while everything downstream (stringify, hashing) recurses. The same walk looks for
- * numbers at or beyond 2^53: only a literal that JSON.parse may have rounded parses to one, and
- * then the text is parsed again with such integers quoted (rare: Mailjet's ids).
+ * numbers at or beyond 2^53: only a literal that JSON.parse may have rounded parses to one (Mailjet's
+ * and Postmark's ids), and then such integers get their exact digits (see withExactIntegers).
  */
 export function decodeJsonText(text: string, limits: DecodeLimits, location = "body"): Decoded {
   let value: unknown;
@@ -38,7 +38,7 @@ export function decodeJsonText(text: string, limits: DecodeLimits, location = "b
   if (shape === TOO_DEEP) {
     return { ok: false, error: engineError("malformed_body", `body nests deeper than ${limits.maxDepth} levels`, location) };
   }
-  if (shape === BIG_NUMBER) value = JSON.parse(quoteUnsafeIntegers(text));
+  if (shape === BIG_NUMBER) value = withExactIntegers(text, value) ?? JSON.parse(quoteUnsafeIntegers(text));
   return { ok: true, value, text };
 }
 
@@ -89,6 +89,85 @@ function shapeOf(value: unknown, budget: number): Shape {
 export function quoteUnsafeIntegers(text: string): string {
   let out = "";
   let copied = 0;
+  forEachLongNumber(text, (start, end) => {
+    const token = text.slice(start, end);
+    if (!isUnsafeInteger(token)) return;
+    out += `${text.slice(copied, start)}"${token}"`;
+    copied = end;
+  });
+  return copied === 0 ? text : out + text.slice(copied);
+}
+
+function isUnsafeInteger(token: string): boolean {
+  return /^-?\d{16,}$/.test(token) && !Number.isSafeInteger(Number(token));
+}
+
+/**
+ * `value` (the parse of `text`) with each integer literal past 2^53 put back as the string of its
+ * exact digits, as parsing `quoteUnsafeIntegers(text)` gives, without parsing again: the numbers
+ * at or past 2^53 in the tree, in the order a walk meets them, are paired with those in the text.
+ * Undefined, for that second parse, when the pairing cannot be trusted: counts that differ (a
+ * duplicate key's overwritten member), two tokens of one value (then a pair out of order, from a
+ * duplicate key or an object listing its integer keys first, would go unseen), a pair whose values
+ * differ, or more than MAX_SLOTS of them.
+ */
+function withExactIntegers(text: string, value: unknown): unknown {
+  const slots: Slot[] = [];
+  if (!collectSlots(value, slots)) return undefined;
+  const tokens: string[] = [];
+  forEachLongNumber(text, (start, end) => {
+    const token = text.slice(start, end);
+    if (Math.abs(Number(token)) >= EXACT_LIMIT) tokens.push(token);
+  });
+  if (tokens.length !== slots.length) return undefined;
+  // Distinct values make the pairing checkable: a slot paired with any token but its own differs in value.
+  if (new Set(tokens.map(Number)).size !== tokens.length) return undefined;
+  for (let i = 0; i < slots.length; i++) if (Number(tokens[i]) !== slots[i]!.value) return undefined;
+  for (let i = 0; i < slots.length; i++) {
+    if (!isUnsafeInteger(tokens[i]!)) continue;
+    const { parent, key } = slots[i]!;
+    // An own `__proto__` member is redefined, never assigned (assigning would reach the setter).
+    Object.defineProperty(parent, key, { value: tokens[i], enumerable: true, writable: true, configurable: true });
+  }
+  return value;
+}
+
+/** A number at or past 2^53 in a parsed tree, and where it sits. */
+interface Slot {
+  readonly parent: object;
+  readonly key: string | number;
+  readonly value: number;
+}
+
+/** Enough for every body seen so far; more goes to the second parse. */
+const MAX_SLOTS = 4096;
+
+/** Adds the numbers at or past 2^53 under `node`, in walk order; false past MAX_SLOTS. */
+function collectSlots(node: unknown, slots: Slot[]): boolean {
+  if (node === null || typeof node !== "object") return true;
+  if (Array.isArray(node)) {
+    for (let i = 0; i < node.length; i++) {
+      const item: unknown = node[i];
+      if (typeof item === "number") {
+        if (item >= EXACT_LIMIT || item <= -EXACT_LIMIT) slots.push({ parent: node, key: i, value: item });
+      } else if (!collectSlots(item, slots)) return false;
+    }
+    return slots.length <= MAX_SLOTS;
+  }
+  for (const key in node) {
+    const item = (node as Record<string, unknown>)[key];
+    if (typeof item === "number") {
+      if (item >= EXACT_LIMIT || item <= -EXACT_LIMIT) slots.push({ parent: node, key, value: item });
+    } else if (!collectSlots(item, slots)) return false;
+  }
+  return slots.length <= MAX_SLOTS;
+}
+
+/**
+ * Calls `visit` with the bounds of each number literal outside strings that may be at or past
+ * 2^53: sixteen characters or more, or written with an exponent (shorter ones are below 10^15).
+ */
+function forEachLongNumber(text: string, visit: (start: number, end: number) => void): void {
   let i = 0;
   const n = text.length;
   while (i < n) {
@@ -97,19 +176,14 @@ export function quoteUnsafeIntegers(text: string): string {
       i = skipString(text, i);
     } else if (c === 45 || (c >= 48 && c <= 57)) {
       const start = i;
+      let exponent = false;
       i++;
-      while (i < n && isNumberChar(text.charCodeAt(i))) i++;
-      if (i - start < 16) continue;
-      const token = text.slice(start, i);
-      if (/^-?\d{16,}$/.test(token) && !Number.isSafeInteger(Number(token))) {
-        out += `${text.slice(copied, start)}"${token}"`;
-        copied = i;
-      }
+      for (let d = text.charCodeAt(i); i < n && isNumberChar(d); d = text.charCodeAt(++i)) if (d === 101 || d === 69) exponent = true;
+      if (i - start >= 16 || exponent) visit(start, i);
     } else {
       i++;
     }
   }
-  return copied === 0 ? text : out + text.slice(copied);
 }
 
 function isNumberChar(c: number): boolean {
