@@ -51,26 +51,40 @@ function eventName(raw: unknown): string | undefined {
   return event === "bounce" && lower(view.type) === "blocked" ? "bounce:blocked" : event;
 }
 
+/**
+ * Only the fields present are written, in the order the details have always listed them, so the
+ * engine keeps this object as it is instead of copying it without the absent ones.
+ */
 function details(raw: unknown): EventDetails {
   const view = viewOf(raw);
   const name = eventName(raw);
   const reply = text(view.response) ?? text(view.reason);
-  const codes = smtpCodes(reply);
+  const codes = reply === undefined ? undefined : smtpCodes(reply);
   const status = text(view.status);
-  return {
-    recipient: text(view.email),
-    tags: textList(view.category),
-    metadata: view.metadata,
-    clickUrl: name === "click" ? text(view.url) : undefined,
-    userAgent: text(view.useragent),
-    ip: text(view.ip),
-    bounceClass: name === "bounce" ? "hard" : name === "deferred" ? "soft" : name === "bounce:blocked" ? "undetermined" : undefined,
-    rejectReason: rejectReason(name, view),
-    smtpCode: codes.smtpCode,
-    enhancedStatus: status !== undefined && /^[245]\.\d{1,3}\.\d{1,3}$/.test(status) ? status : codes.enhancedStatus,
-    mtaResponse: name === "dropped" ? undefined : reply,
-    description: name === "dropped" ? text(view.reason) : text(view.bounceClassification),
-  };
+  const out: EventDetails = {};
+  const recipient = text(view.email);
+  if (recipient !== undefined) out.recipient = recipient;
+  const tags = textList(view.category);
+  if (tags !== undefined) out.tags = tags;
+  if (view.metadata !== undefined) out.metadata = view.metadata;
+  const clickUrl = name === "click" ? text(view.url) : undefined;
+  if (clickUrl !== undefined) out.clickUrl = clickUrl;
+  const userAgent = text(view.useragent);
+  if (userAgent !== undefined) out.userAgent = userAgent;
+  const ip = text(view.ip);
+  if (ip !== undefined) out.ip = ip;
+  const bounceClass = name === "bounce" ? "hard" : name === "deferred" ? "soft" : name === "bounce:blocked" ? "undetermined" : undefined;
+  if (bounceClass !== undefined) out.bounceClass = bounceClass;
+  const reason = rejectReason(name, view);
+  if (reason !== undefined) out.rejectReason = reason;
+  if (codes?.smtpCode !== undefined) out.smtpCode = codes.smtpCode;
+  const enhancedStatus = status !== undefined && /^[245]\.\d{1,3}\.\d{1,3}$/.test(status) ? status : codes?.enhancedStatus;
+  if (enhancedStatus !== undefined) out.enhancedStatus = enhancedStatus;
+  const mtaResponse = name === "dropped" ? undefined : reply;
+  if (mtaResponse !== undefined) out.mtaResponse = mtaResponse;
+  const description = name === "dropped" ? text(view.reason) : text(view.bounceClassification);
+  if (description !== undefined) out.description = description;
+  return out;
 }
 
 function externalId(raw: unknown): string | undefined {
