@@ -10,7 +10,7 @@ import type { InboundRequest } from "./request.js";
 import type { EventBody, EventDetails, NormalizedResult, WebhookResultDto } from "./schemas.js";
 import type { PublishedSchemaName } from "./json-schemas.js";
 import { firstError, validatorFor } from "./validate.js";
-import { surelyEventBody, surelyEventDetails } from "./wire-checks.js";
+import { surelyBuiltEventBody, surelyEventDetails } from "./wire-checks.js";
 import type { Status } from "./vocabulary.js";
 
 /** A known event the plugin deliberately maps to no status; kept with its raw content. */
@@ -248,7 +248,7 @@ function mapOne(plugin: AnyPlugin, raw: unknown, hash: EventHasher, out: Normali
     return;
   }
   const problem =
-    invalidity(surelyEventBody, "event-body", result.event, "normalized event is invalid") ??
+    invalidity(surelyBuiltEventBody, "event-body", result.event, "normalized event is invalid") ??
     (result.details === undefined ? undefined : invalidity(surelyEventDetails, "event-details", result.details, "details are invalid"));
   if (problem !== undefined) {
     out.unmapped.push({ id, name, code: "invalid_event", reason: problem, row });
@@ -261,7 +261,7 @@ function mapOne(plugin: AnyPlugin, raw: unknown, hash: EventHasher, out: Normali
  * Why `value` does not match the published schema, or undefined when it does. The plain check
  * settles the common case; the compiled validator has the last word and words the error.
  */
-function invalidity(surely: (value: unknown) => boolean, schema: PublishedSchemaName, value: unknown, label: string): string | undefined {
+function invalidity<T>(surely: (value: T) => boolean, schema: PublishedSchemaName, value: T, label: string): string | undefined {
   if (surely(value)) return undefined;
   const validate = validatorFor(schema);
   return validate(value) ? undefined : `${label}: ${firstError(validate)}`;

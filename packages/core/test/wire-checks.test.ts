@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { BOUNCE_CLASSES, DATE_SOURCES, REJECT_REASONS, STATUSES, validatorFor, WIRE_LIMITS } from "../src/index.js";
-import { surelyEventBody, surelyEventDetails } from "../src/wire-checks.js";
+import { surelyBuiltEventBody, surelyEventDetails } from "../src/wire-checks.js";
 
 /**
  * Candidates mostly valid field by field (so whole valid objects are common) with values at and
@@ -86,14 +86,22 @@ describe("the engine's plain schema checks", () => {
   // event through; a "no" is sent on to ajv, and agreeing there too keeps the common path fast.
   // The one disagreement allowed: within a limit in code points, over it in UTF-16 units.
   it.each([
-    ["EventBody", "event-body", surelyEventBody, withStray(bodyCandidate)],
     ["EventDetails", "event-details", surelyEventDetails, withStray(detailsCandidate)],
+    // As the engine builds one: a date from toIsoDate and a row of text, the rest from the plugin.
+    [
+      "EventBody (built by the engine)",
+      "event-body",
+      surelyBuiltEventBody,
+      fc
+        .tuple(bodyCandidate, fc.date({ noInvalidDate: true, min: new Date(0), max: new Date("9999-12-31") }), fc.string())
+        .map(([body, date, row]) => ({ ...body, date: date.toISOString(), row })),
+    ],
   ] as const)("agree with the compiled %s validator", (_, schema, surely, candidate) => {
     const validate = validatorFor(schema);
     let agreedYes = 0;
     fc.assert(
       fc.property(candidate as fc.Arbitrary<object>, (value) => {
-        const fast = surely(value);
+        const fast = (surely as (value: object) => boolean)(value);
         const valid = validate(value);
         if (fast) {
           expect(valid).toBe(true);
@@ -107,9 +115,7 @@ describe("the engine's plain schema checks", () => {
     expect(agreedYes).toBeGreaterThan(100);
   });
 
-  it("refuse inherited and unknown keys as the schemas do", () => {
-    const inherited = Object.create({ status: "delivered", date: "2026-01-01T00:00:00.000Z" });
-    expect(surelyEventBody(inherited)).toBe(validatorFor("event-body")(inherited));
+  it("refuse unknown detail keys as the schema does", () => {
     expect(surelyEventDetails({ recipient: "a@b.c", nope: undefined })).toBe(false);
     expect(validatorFor("event-details")({ recipient: "a@b.c", nope: undefined })).toBe(false);
     expect(surelyEventDetails({ recipient: undefined, tags: undefined })).toBe(true);
