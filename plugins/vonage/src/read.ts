@@ -1,5 +1,4 @@
 import { contentHash, count, field, isRecord, lower, perEvent, text, toIsoDate, type EventDetails } from "@tidings/core";
-import { hash } from "node:crypto";
 import { DLR_ERRORS } from "./mapping.js";
 
 /**
@@ -46,53 +45,18 @@ export function externalId(raw: unknown): string | undefined {
 /** Neither API gives an event id; a receipt is hashed without its signing fields (see SIGNING_FIELDS). */
 export function eventId(raw: unknown): string | undefined {
   if (shapeOf(raw) !== "dlr" || !isRecord(raw)) return undefined;
-  return textReceiptHash(raw) ?? contentHash(unsigned(raw));
+  return contentHash(unsigned(raw));
 }
 
+/** The receipt without its signing fields; keys are assigned (a `__proto__` one defined), which copies for less. */
 function unsigned(raw: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(raw)) {
-    if (!SIGNING_FIELDS.includes(key)) Object.defineProperty(out, key, { value: raw[key], enumerable: true });
+    if (SIGNING_FIELDS.includes(key)) continue;
+    if (key === "__proto__") Object.defineProperty(out, key, { value: raw[key], enumerable: true, writable: true, configurable: true });
+    else out[key] = raw[key];
   }
   return out;
-}
-
-/**
- * contentHash of the unsigned receipt, written directly when every value is text (form receipts,
- * and POST-JSON ones as Vonage sends them): the same key-sorted JSON, without copying the receipt
- * into a new object first. Undefined when a value is anything else, for contentHash to decide.
- */
-function textReceiptHash(raw: Record<string, unknown>): string | undefined {
-  const keys = sortedKeys(raw);
-  let json = "{";
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i]!;
-    const value = raw[key];
-    if (typeof value !== "string") return undefined;
-    json += `${i === 0 ? "" : ","}${quoted(key)}:${quoted(value)}`;
-  }
-  return `sha256-${hash("sha256", `${json}}`, "base64url")}`;
-}
-
-/** The receipt's names but the signing fields, sorted; Vonage sends them sorted, so most need only the check. */
-function sortedKeys(raw: Record<string, unknown>): string[] {
-  const keys: string[] = [];
-  let sorted = true;
-  for (const key of Object.keys(raw)) {
-    if (SIGNING_FIELDS.includes(key)) continue;
-    if (sorted && keys.length > 0 && keys[keys.length - 1]! > key) sorted = false;
-    keys.push(key);
-  }
-  return sorted ? keys : keys.sort();
-}
-
-/** JSON.stringify of a string, which only text with quotes, backslashes, controls or surrogates needs. */
-function quoted(value: string): string {
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return JSON.stringify(value);
-  }
-  return `"${value}"`;
 }
 
 /** The error, as "code: description": the Messages API's `error.title` and `error.detail`, or the DLR's `err-code`. */
