@@ -34,7 +34,7 @@ export {
   type EventProblemCode,
 } from "./errors.js";
 export { inboundRequest, mediaType, type HeadersInput, type InboundRequest } from "./request.js";
-export { CONTENT_TYPES, DEFAULT_DECODE_LIMITS, decodeBody, encodeForm, type ContentType, type DecodeLimits, type Decoded } from "./decode/index.js";
+export { CONTENT_TYPES, DEFAULT_DECODE_LIMITS, decodeBody, encodeForm, parsesExactly, type ContentType, type DecodeLimits, type Decoded } from "./decode/index.js";
 export {
   CONTRACT_VERSION,
   CONTRACT_VERSIONS,

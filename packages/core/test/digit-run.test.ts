@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { decodeJsonText, quoteUnsafeIntegers } from "../src/decode/json.js";
+import { decodeJsonText, parsesExactly, quoteUnsafeIntegers } from "../src/decode/json.js";
 import { DEFAULT_DECODE_LIMITS } from "../src/decode/limits.js";
 
 describe("integers beyond 2^53 in a decoded body", () => {
@@ -50,6 +50,14 @@ describe("integers beyond 2^53 in a decoded body", () => {
     expect(decoded('{"a":[12345678901234567891,{"__proto__":12345678901234567893}]}')).toEqual(
       JSON.parse('{"a":["12345678901234567891",{"__proto__":"12345678901234567893"}]}'),
     );
+  });
+
+  it("says whether a parse is kept as it is: nothing too deep, no number at 2^53 or past it", () => {
+    expect(parsesExactly(JSON.parse('{"a":[9007199254740991,"12345678901234567890"]}'), 3)).toBe(true);
+    expect(parsesExactly(JSON.parse('{"a":[9007199254740992]}'), 3)).toBe(false);
+    expect(parsesExactly(JSON.parse('{"a":[-1e400]}'), 3)).toBe(false);
+    expect(parsesExactly(JSON.parse('{"a":[[1]]}'), 2)).toBe(false);
+    expect(parsesExactly(JSON.parse('{"a":[[1]]}'), 3)).toBe(true);
   });
 
   it("quotes the integer 2^53 and beyond, not a long digit run in a string", () => {

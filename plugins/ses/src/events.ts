@@ -5,6 +5,7 @@ import {
   inboundRequest,
   isRecord,
   lower,
+  parsesExactly,
   perEvent,
   text,
   type JsonRecord,
@@ -141,29 +142,8 @@ function quickParse(message: string): JsonRecord | undefined {
   } catch {
     return undefined;
   }
-  return isRecord(value) && plainTree(value, DEFAULT_DECODE_LIMITS.maxDepth) ? value : undefined;
+  return isRecord(value) && parsesExactly(value, DEFAULT_DECODE_LIMITS.maxDepth) ? value : undefined;
 }
-
-/** Mirrors core's depth and big-integer walk: true when nothing nests past `budget` and every number is below 2^53. */
-function plainTree(value: unknown, budget: number): boolean {
-  if (typeof value === "number") return value < EXACT_LIMIT && value > -EXACT_LIMIT;
-  if (value === null || typeof value !== "object") return true;
-  if (budget <= 0) return false;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const item: unknown = value[i];
-      if (typeof item !== "string" && !plainTree(item, budget - 1)) return false;
-    }
-    return true;
-  }
-  for (const key in value) {
-    const item = (value as JsonRecord)[key];
-    if (typeof item !== "string" && !plainTree(item, budget - 1)) return false;
-  }
-  return true;
-}
-
-const EXACT_LIMIT = 2 ** 53;
 
 /** The SES event type as documented (`eventType`, or `notificationType` without event publishing), or the raw text. */
 function typeOf(event: JsonRecord): string | undefined {

@@ -6,7 +6,7 @@ import type { DecodeLimits } from "./limits.js";
 import { decodeMultipart } from "./multipart.js";
 
 export { DEFAULT_DECODE_LIMITS, type DecodeLimits } from "./limits.js";
-export { exceedsDepth, type Decoded } from "./json.js";
+export { parsesExactly, type Decoded } from "./json.js";
 export { encodeForm } from "./form.js";
 
 /** The media types core can decode; a plugin declares which of them it reads. */

@@ -42,9 +42,12 @@ export function decodeJsonText(text: string, limits: DecodeLimits, location = "b
   return { ok: true, value, text };
 }
 
-/** True when `value` nests objects/arrays more than `maxDepth` levels; stops as soon as it knows. */
-export function exceedsDepth(value: unknown, maxDepth: number): boolean {
-  return shapeOf(value, maxDepth) === TOO_DEEP;
+/**
+ * True when nothing in `value` nests past `maxDepth` and no number in it reaches 2^53: a parse
+ * the decoder would keep as it is (for JSON a plugin parses itself, as SES's SNS Message).
+ */
+export function parsesExactly(value: unknown, maxDepth: number): boolean {
+  return shapeOf(value, maxDepth) === FITS;
 }
 
 const FITS = 0;
