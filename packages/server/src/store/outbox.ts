@@ -45,6 +45,51 @@ export interface DeliveryView {
   readonly createdAt: number;
 }
 
+/** A delivery as both stores select it for `list`; PostgreSQL gives its BIGINT columns as text. */
+export interface DeliveryListRow {
+  readonly id: number | string;
+  readonly message_id: string;
+  readonly environment_id: string;
+  readonly integration_id: string;
+  readonly event_id: string;
+  readonly state: DeliveryState;
+  readonly next_at: number | string;
+  readonly created_at: number | string;
+}
+
+/** An attempt as both stores select it for `list`. */
+export interface AttemptListRow {
+  readonly delivery_id: number | string;
+  readonly at: number | string;
+  readonly status_code: number | null;
+  readonly latency_ms: number;
+  readonly error: string | null;
+  readonly response: string | null;
+}
+
+/** The page `list` answers: each delivery with its attempts, and the cursor of the next page. */
+export function deliveryPage(rows: readonly DeliveryListRow[], attemptRows: readonly AttemptListRow[], limit: number): { data: DeliveryView[]; next: string | null } {
+  const attempts = new Map<string, AttemptRecord[]>();
+  for (const row of attemptRows) {
+    const key = String(row.delivery_id);
+    const list = attempts.get(key) ?? [];
+    list.push({ at: Number(row.at), statusCode: row.status_code, latencyMs: row.latency_ms, error: row.error, response: row.response });
+    attempts.set(key, list);
+  }
+  const data = rows.map((row) => ({
+    id: String(row.id),
+    messageId: row.message_id,
+    environmentId: row.environment_id,
+    integrationId: row.integration_id,
+    eventId: row.event_id,
+    state: row.state,
+    attempts: attempts.get(String(row.id)) ?? [],
+    nextAt: row.state === "pending" ? Number(row.next_at) : null,
+    createdAt: Number(row.created_at),
+  }));
+  return { data, next: rows.length === limit ? data[data.length - 1]!.id : null };
+}
+
 export interface OutboxSize {
   readonly pending: number;
   readonly dead: number;

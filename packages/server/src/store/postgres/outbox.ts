@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import type { NewDelivery } from "../../outbound/payload.js";
 import { StorageUnavailableError } from "../store.js";
-import type { AttemptOutcome, AttemptRecord, ClaimedDelivery, DeliveryState, DeliveryView, Outbox, OutboxSize } from "../outbox.js";
+import { deliveryPage, type AttemptListRow, type AttemptOutcome, type AttemptRecord, type ClaimedDelivery, type DeliveryListRow, type DeliveryState, type DeliveryView, type Outbox, type OutboxSize } from "../outbox.js";
 import { transaction } from "./connection.js";
 
 export const OUTBOX_SCHEMA = `
@@ -147,33 +147,14 @@ export class PostgresOutbox implements Outbox {
         [subscriptionId, before, query.state ?? null, query.limit],
       ),
     );
-    const ids = (rows as { id: string }[]).map((row) => row.id);
+    const ids = (rows as DeliveryListRow[]).map((row) => row.id);
     const { rows: attemptRows } = await this.#guard(() =>
       this.#pool.query(
         `SELECT delivery_id, at, status_code, latency_ms, error, response FROM tidings_delivery_attempts WHERE delivery_id = ANY($1::bigint[]) ORDER BY delivery_id, attempt`,
         [ids],
       ),
     );
-    const attempts = new Map<string, AttemptRecord[]>();
-    for (const row of attemptRows as { delivery_id: string; at: string; status_code: number | null; latency_ms: number; error: string | null; response: string | null }[]) {
-      const list = attempts.get(String(row.delivery_id)) ?? [];
-      list.push({ at: Number(row.at), statusCode: row.status_code, latencyMs: row.latency_ms, error: row.error, response: row.response });
-      attempts.set(String(row.delivery_id), list);
-    }
-    const data = (rows as { id: string; message_id: string; environment_id: string; integration_id: string; event_id: string; state: DeliveryState; next_at: string; created_at: string }[]).map(
-      (row) => ({
-        id: String(row.id),
-        messageId: row.message_id,
-        environmentId: row.environment_id,
-        integrationId: row.integration_id,
-        eventId: row.event_id,
-        state: row.state,
-        attempts: attempts.get(String(row.id)) ?? [],
-        nextAt: row.state === "pending" ? Number(row.next_at) : null,
-        createdAt: Number(row.created_at),
-      }),
-    );
-    return { data, next: rows.length === query.limit ? data[data.length - 1]!.id : null };
+    return deliveryPage(rows as DeliveryListRow[], attemptRows as AttemptListRow[], query.limit);
   }
 
   async retry(subscriptionId: string, id: string, now: number): Promise<boolean> {

@@ -1,30 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type Database from "better-sqlite3";
 import type { NewDelivery } from "../../outbound/payload.js";
-import type { AttemptOutcome, AttemptRecord, ClaimedDelivery, DeliveryState, DeliveryView, Outbox, OutboxSize } from "../outbox.js";
+import { deliveryPage, type AttemptListRow, type AttemptOutcome, type AttemptRecord, type ClaimedDelivery, type DeliveryListRow, type DeliveryState, type DeliveryView, type Outbox, type OutboxSize } from "../outbox.js";
 
 /** Queues a write for the store's next group commit (one transaction, one sync, shared with requests). */
 type Commit = (write: () => void) => Promise<void>;
-
-interface DeliveryRow {
-  id: number;
-  message_id: string;
-  environment_id: string;
-  integration_id: string;
-  event_id: string;
-  state: DeliveryState;
-  next_at: number;
-  created_at: number;
-}
-
-interface AttemptRow {
-  delivery_id: number;
-  at: number;
-  status_code: number | null;
-  latency_ms: number;
-  error: string | null;
-  response: string | null;
-}
 
 /**
  * The SQLite outbox. Jobs are inserted by SqliteWrites in the transaction of their request (see
@@ -150,25 +130,9 @@ export class SqliteOutbox implements Outbox {
   list(subscriptionId: string, query: { before?: string; limit: number; state?: DeliveryState }): Promise<{ data: DeliveryView[]; next: string | null }> {
     return this.#read(() => {
       const before = query.before === undefined ? Number.MAX_SAFE_INTEGER : Number(query.before);
-      const rows = this.#sql.list.all({ subscription: subscriptionId, before, state: query.state ?? null, limit: query.limit }) as DeliveryRow[];
-      const attempts = new Map<number, AttemptRecord[]>();
-      for (const row of this.#sql.attempts.all(JSON.stringify(rows.map((r) => r.id))) as AttemptRow[]) {
-        const list = attempts.get(row.delivery_id) ?? [];
-        list.push({ at: row.at, statusCode: row.status_code, latencyMs: row.latency_ms, error: row.error, response: row.response });
-        attempts.set(row.delivery_id, list);
-      }
-      const data = rows.map((row) => ({
-        id: String(row.id),
-        messageId: row.message_id,
-        environmentId: row.environment_id,
-        integrationId: row.integration_id,
-        eventId: row.event_id,
-        state: row.state,
-        attempts: attempts.get(row.id) ?? [],
-        nextAt: row.state === "pending" ? row.next_at : null,
-        createdAt: row.created_at,
-      }));
-      return { data, next: rows.length === query.limit ? String(rows[rows.length - 1]!.id) : null };
+      const rows = this.#sql.list.all({ subscription: subscriptionId, before, state: query.state ?? null, limit: query.limit }) as DeliveryListRow[];
+      const attemptRows = this.#sql.attempts.all(JSON.stringify(rows.map((r) => r.id))) as AttemptListRow[];
+      return deliveryPage(rows, attemptRows, query.limit);
     });
   }
 
