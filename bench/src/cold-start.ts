@@ -6,6 +6,8 @@ import { sendgridBatch } from "./workloads.js";
 export interface ColdStartFigure {
   /** Import of core and the SendGrid plugin plus the first normalize, in the child (median). */
   readonly subjectMs: number;
+  /** The same with a credentials check (basic auth) before the normalize, which loads zod (median). */
+  readonly withCredentialsMs: number;
   /** JSON.parse of the same bytes in the same kind of child (median). */
   readonly baselineMs: number;
   /** Whole child processes, spawn to exit: with Tidings / with JSON.parse only (medians). */
@@ -31,15 +33,18 @@ export function coldStartFigure(samples: number): ColdStartFigure {
   run("tidings");
   run("baseline");
   const subject: { inChild: number; process: number }[] = [];
+  const withCredentials: number[] = [];
   const baseline: { inChild: number; process: number }[] = [];
   for (let i = 0; i < samples; i++) {
     subject.push(run("tidings"));
+    withCredentials.push(run("tidings-credentials").inChild);
     baseline.push(run("baseline"));
   }
   const processMs = median(subject.map((s) => s.process));
   const baselineProcessMs = median(baseline.map((s) => s.process));
   return {
     subjectMs: median(subject.map((s) => s.inChild)),
+    withCredentialsMs: median(withCredentials),
     baselineMs: median(baseline.map((s) => s.inChild)),
     processMs,
     baselineProcessMs,

@@ -1,5 +1,5 @@
-import { z } from "zod";
 import { engineError } from "./errors.js";
+import { lazySchema } from "./lazy-schema.js";
 import type { VerifyResult } from "./plugin.js";
 import type { InboundRequest } from "./request.js";
 import { matchesSecret } from "./secrets.js";
@@ -9,14 +9,18 @@ import { basicPairs, credentialsSchema } from "./verify/credentials.js";
  * HTTP basic auth as providers send it (Everlytic's `auth_details`, SendGrid's credentials in the
  * URL). Shared here because several plugins need the same careful comparison.
  */
-export const BasicCredentialSchema = z.object({ username: z.string().min(1), password: z.string().min(1) }).strict();
-export type BasicCredential = z.infer<typeof BasicCredentialSchema>;
+export interface BasicCredential {
+  readonly username: string;
+  readonly password: string;
+}
 
 /**
  * Basic auth alone, in the shared credential vocabulary (`username`/`password`, either a list for
  * rotation), or as a list of pairs, the form configs written before contract v2 use.
  */
-export const BasicCredentialsSchema = z.union([z.array(BasicCredentialSchema).min(1), credentialsSchema({})]);
+export const BasicCredentialsSchema = lazySchema((z) =>
+  z.union([z.array(z.object({ username: z.string().min(1), password: z.string().min(1) }).strict()).min(1), credentialsSchema({}).schema]),
+);
 export type BasicCredentials = BasicCredential | readonly BasicCredential[] | { readonly username?: string | readonly string[]; readonly password?: string | readonly string[] };
 
 /** The configured pairs, whichever form they were written in (undefined when none). */

@@ -1,29 +1,26 @@
 /**
- * @tidings/core: everything a plugin author or an embedder needs, with no file-system access.
- * The property-based test kit is `@tidings/testkit`; conformance fixtures from files are
- * `@tidings/core/fixtures`; host composition (tsyringe) and plugin loading are `@tidings/core/host`.
+ * @tidings/core: everything a plugin author or an embedder needs, with no file-system access and
+ * no zod at import (it is loaded when a schema is first used). The zod schemas of the vocabulary
+ * are `@tidings/core/schemas`; the property-based test kit is `@tidings/testkit`; conformance
+ * fixtures from files are `@tidings/core/fixtures`; host composition (tsyringe) and plugin loading
+ * are `@tidings/core/host`.
  */
-export { STATUSES, isStatus, type Status } from "./vocabulary.js";
 export {
   BOUNCE_CLASSES,
   DATE_SOURCES,
-  EventBodySchema,
-  EventDetailsSchema,
-  IsoDate,
-  NormalizedResultSchema,
+  DETAIL_FIELDS,
   REJECT_REASONS,
-  StatusSchema,
-  WebhookResultDtoSchema,
-  WebhookResultListSchema,
+  STATUSES,
   WIRE_LIMITS,
+  isStatus,
   type BounceClass,
-  type EventBody,
-  type EventDetails,
-  type NormalizedResult,
+  type DetailField,
   type RejectReason,
-  type WebhookResultDto,
-} from "./schemas.js";
-export { jsonSchemaOf, PUBLISHED_SCHEMAS, type PublishedSchemaName } from "./json-schemas.js";
+  type Status,
+} from "./vocabulary.js";
+export type { EventBody, EventDetails, NormalizedResult, WebhookResultDto } from "./schemas.js";
+export { jsonSchemaOf, PUBLISHED_SCHEMA_NAMES, type PublishedSchemaName } from "./json-schemas.js";
+export { lazySchema, loadZod, zodSchemaOf, type Infer, type LazySchema, type SchemaLike, type Zod } from "./lazy-schema.js";
 export { validatorFor, firstError } from "./validate.js";
 export {
   ENGINE_ERROR_CODES,
@@ -94,7 +91,6 @@ export {
 export { parseCredentials, type CredentialsResult } from "./credentials.js";
 export { constantTimeEqual, matchesSecret } from "./secrets.js";
 export {
-  BasicCredentialSchema,
   BasicCredentialsSchema,
   basicAuthHeader,
   pairsOf,

@@ -1,22 +1,17 @@
-import { z } from "zod";
-import { FixtureSchema } from "./fixtures/schema.js";
-import { EventBodySchema, EventDetailsSchema, NormalizedResultSchema, WebhookResultDtoSchema, WebhookResultListSchema } from "./schemas.js";
+import { createRequire } from "node:module";
 
 /**
- * The JSON Schemas published under packages/core/schemas/, generated from the zod schemas.
- * `pnpm --filter @tidings/core gen:schemas` rewrites the files; a test fails when they drift.
+ * The JSON Schemas published under packages/core/schemas/, generated from the zod schemas
+ * (published-schemas.ts; `pnpm --filter @tidings/core gen:schemas` rewrites them, a test fails
+ * when they drift). The runtime reads the generated files, so validating loads no zod.
  */
-export const PUBLISHED_SCHEMAS = {
-  "event-body": EventBodySchema,
-  "webhook-result": WebhookResultDtoSchema,
-  "webhook-result-list": WebhookResultListSchema,
-  "event-details": EventDetailsSchema,
-  "normalized-result": NormalizedResultSchema,
-  fixture: FixtureSchema,
-} as const;
+export const PUBLISHED_SCHEMA_NAMES = ["event-body", "webhook-result", "webhook-result-list", "event-details", "normalized-result", "fixture"] as const;
 
-export type PublishedSchemaName = keyof typeof PUBLISHED_SCHEMAS;
+export type PublishedSchemaName = (typeof PUBLISHED_SCHEMA_NAMES)[number];
 
+const require = createRequire(import.meta.url);
+
+/** A fresh copy of a published schema, the caller's to change. */
 export function jsonSchemaOf(name: PublishedSchemaName): Record<string, unknown> {
-  return z.toJSONSchema(PUBLISHED_SCHEMAS[name], { target: "draft-2020-12", io: "input" }) as Record<string, unknown>;
+  return structuredClone(require(`../schemas/${name}.schema.json`) as Record<string, unknown>);
 }

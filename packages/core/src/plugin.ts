@@ -1,7 +1,7 @@
-import type { z } from "zod";
 import type { ContentType, Decoded } from "./decode/index.js";
 import type { EngineError } from "./errors.js";
 import type { HostServices } from "./host-services.js";
+import type { SchemaLike } from "./lazy-schema.js";
 import type { InboundRequest } from "./request.js";
 import type { EventDetails } from "./schemas.js";
 import { isStatus, type Status } from "./vocabulary.js";
@@ -106,8 +106,12 @@ export interface Plugin<Name extends string = string, Credentials = unknown> {
   readonly contentTypes: readonly ContentType[];
   /** Form fields whose value is JSON text, decoded by core before `split`. */
   readonly jsonFormFields?: readonly string[];
-  /** What an integration configures for this provider (basic auth pairs, a signing key...). */
-  readonly credentials: z.ZodType<Credentials>;
+  /**
+   * What an integration configures for this provider (basic auth pairs, a signing key...): a zod
+   * schema, or better a lazy one (`credentialsSchema`, `lazySchema`), so that importing the plugin
+   * loads no zod.
+   */
+  readonly credentials: SchemaLike<Credentials>;
   /**
    * Fails closed. May return a promise only when it needs the host (a certificate by URL); the
    * engine keeps the synchronous path for everything else.
@@ -193,7 +197,7 @@ export function assertPluginShape(plugin: unknown): asserts plugin is AnyPlugin 
     throw new PluginDefinitionError(`${label}: details, row, eventTime, actions and handshake need contractVersion 2`);
   }
   if (!Array.isArray(p.contentTypes) || p.contentTypes.length === 0) throw new PluginDefinitionError(`${label}: contentTypes is empty`);
-  if (typeof p.credentials?.safeParse !== "function") throw new PluginDefinitionError(`${label}: credentials must be a zod schema`);
+  if (typeof p.credentials?.safeParse !== "function") throw new PluginDefinitionError(`${label}: credentials must be a zod or lazy schema`);
   if (!Array.isArray(p.events) || p.events.length === 0) throw new PluginDefinitionError(`${label}: events is empty`);
   const mapping = p.mapping as Record<string, unknown> | undefined;
   if (mapping === undefined || typeof mapping !== "object") throw new PluginDefinitionError(`${label}: mapping is missing`);

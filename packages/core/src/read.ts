@@ -1,4 +1,4 @@
-import { WIRE_LIMITS } from "./schemas.js";
+import { WIRE_LIMITS } from "./vocabulary.js";
 
 /**
  * Safe readers for untrusted payloads. They only see own properties, so a payload key such as

@@ -1,9 +1,11 @@
 import { z } from "zod";
-import { STATUSES } from "./vocabulary.js";
+import { BOUNCE_CLASSES, DATE_SOURCES, REJECT_REASONS, STATUSES, WIRE_LIMITS, type DetailField } from "./vocabulary.js";
 
 /**
  * Wire schemas, the single source of truth: TS types are inferred from them and the committed
- * JSON Schemas under packages/core/schemas/ are generated from them (see json-schemas.ts).
+ * JSON Schemas under packages/core/schemas/ are generated from them (published-schemas.ts). They
+ * are the `@tidings/core/schemas` entry, not the main one: importing zod is most of a cold start,
+ * and normalizing needs none of it (wire-checks.ts, with the generated JSON Schemas behind it).
  */
 
 /** ISO 8601 UTC with milliseconds, exactly as `Date.prototype.toISOString` writes it. */
@@ -12,23 +14,6 @@ export const IsoDate = z
   .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/)
   .meta({ description: "ISO 8601 UTC with milliseconds (Date.prototype.toISOString)" });
 
-/**
- * The lengths the wire schemas accept, in one place: the schemas below use them, and plugins that
- * leave an over-long provider value out (rather than lose the whole event) read them here.
- */
-export const WIRE_LIMITS = {
-  resultId: 512,
-  externalId: 1024,
-  text: 65_536,
-  recipient: 1024,
-  tag: 1024,
-  tags: 256,
-  metadataKey: 256,
-  metadataValue: 8192,
-  clickUrl: 8192,
-  userAgent: 2048,
-  ip: 64,
-} as const;
 
 export const StatusSchema = z.enum(STATUSES).meta({ id: "Status", description: "Normalized delivery status" });
 
@@ -57,12 +42,6 @@ export const WebhookResultListSchema = z.array(WebhookResultDtoSchema).meta({ id
 export type EventBody = z.infer<typeof EventBodySchema>;
 export type WebhookResultDto = z.infer<typeof WebhookResultDtoSchema>;
 
-/** How the receiving side classified a failed delivery (django-anymail's bounce classes). */
-export const BOUNCE_CLASSES = ["hard", "soft", "undetermined"] as const;
-/** Why a message was not delivered, in one word a suppression list can act on. */
-export const REJECT_REASONS = ["invalid", "bounced", "timed_out", "blocked", "spam", "unsubscribed", "other"] as const;
-/** Where `date` came from: the provider's event time, or the receive time when the provider sends none. */
-export const DATE_SOURCES = ["provider", "received"] as const;
 
 const shortText = (max: number, description: string) => z.string().min(1).max(max).meta({ description });
 
@@ -88,14 +67,12 @@ export const EventDetailsSchema = z
     mtaResponse: shortText(WIRE_LIMITS.text, "The receiving server's reply, verbatim"),
     description: shortText(WIRE_LIMITS.text, "The provider's own explanation of the event"),
     dateSource: z.enum(DATE_SOURCES).meta({ description: "received when the provider sends no event time" }),
-  })
+  } satisfies Record<DetailField, z.ZodType>)
   .partial()
   .strict()
   .meta({ id: "EventDetails", title: "EventDetails" });
 
 export type EventDetails = z.infer<typeof EventDetailsSchema>;
-export type BounceClass = (typeof BOUNCE_CLASSES)[number];
-export type RejectReason = (typeof REJECT_REASONS)[number];
 
 /** A normalized result as the engine produces it: the wire DTO plus the contract v2 details. */
 export const NormalizedResultSchema = WebhookResultDtoSchema.extend({ details: EventDetailsSchema.optional() })

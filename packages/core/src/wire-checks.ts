@@ -1,5 +1,4 @@
-import { BOUNCE_CLASSES, DATE_SOURCES, EventDetailsSchema, REJECT_REASONS, WIRE_LIMITS } from "./schemas.js";
-import { STATUSES } from "./vocabulary.js";
+import { BOUNCE_CLASSES, DATE_SOURCES, DETAIL_FIELDS, REJECT_REASONS, STATUSES, WIRE_LIMITS } from "./vocabulary.js";
 
 /**
  * Plain-code checks of EventBody and EventDetails for the engine's per-event path, where the
@@ -101,7 +100,7 @@ export function surelyEventDetails(value: unknown): boolean {
 }
 
 /** The names EventDetails defines (the schema is strict: no other key may appear). */
-const detailKeys: ReadonlySet<string> = new Set(Object.keys(EventDetailsSchema.shape));
+const detailKeys: ReadonlySet<string> = new Set(DETAIL_FIELDS);
 
 function surelyTags(value: unknown): boolean {
   if (!Array.isArray(value) || value.length > WIRE_LIMITS.tags) return false;

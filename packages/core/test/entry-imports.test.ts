@@ -27,14 +27,15 @@ function externalImports(entry: string): Set<string> {
 describe("@tidings/core's main entry stays light", () => {
   const imports = externalImports("index.ts");
 
-  it("reaches no file system, host wiring or test tool", () => {
-    for (const heavy of ["node:fs", "node:path", "node:child_process", "tsyringe", "reflect-metadata", "vitest", "fast-check"]) {
+  it("reaches no file system, host wiring, test tool or zod (loaded when a schema is first used)", () => {
+    for (const heavy of ["node:fs", "node:path", "node:child_process", "tsyringe", "reflect-metadata", "vitest", "fast-check", "zod"]) {
       expect(imports, heavy).not.toContain(heavy);
     }
   });
 
   it("sees what the fixtures entry imports (the walk is not blind)", () => {
     expect(externalImports("fixtures/index.ts")).toContain("node:fs");
-    expect(imports).toContain("zod");
+    expect(externalImports("zod-schemas.ts")).toContain("zod");
+    expect(imports).toContain("node:crypto");
   });
 });

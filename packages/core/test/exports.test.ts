@@ -18,7 +18,7 @@ function resolveFrom(specifier: string): string {
 }
 
 describe("@tidings/core's public surface (exports map)", () => {
-  it.each(["@tidings/core", "@tidings/core/fixtures", "@tidings/core/host", "@tidings/core/schemas/event-body.schema.json"])("exposes %s", (specifier) => {
+  it.each(["@tidings/core", "@tidings/core/fixtures", "@tidings/core/host", "@tidings/core/schemas", "@tidings/core/schemas/event-body.schema.json"])("exposes %s", (specifier) => {
     expect(resolveFrom(specifier)).toMatch(/^file:\/\//);
   });
 

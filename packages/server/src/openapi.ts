@@ -1,4 +1,5 @@
-import { EventBodySchema, EventDetailsSchema, STATUSES, StatusSchema, WebhookResultDtoSchema } from "@tidings/core";
+import { STATUSES } from "@tidings/core";
+import { EventBodySchema, EventDetailsSchema, StatusSchema, WebhookResultDtoSchema } from "@tidings/core/schemas";
 import { z } from "zod";
 import { consolePaths } from "./console/openapi.js";
 import { SESSION_COOKIE } from "./console/session.js";

@@ -15,6 +15,7 @@ import {
   type Plugin,
   type VerifyContext,
   type VerifyResult,
+  type Infer,
 } from "@tidings/core";
 import type { SuiteRequest } from "../src/index.js";
 
@@ -24,7 +25,7 @@ import type { SuiteRequest } from "../src/index.js";
  * `x-sample-timestamp`, retries within ten minutes, and optional basic auth on top.
  */
 export const SignedCredentialsSchema = credentialsSchema({ signingKey: "optional" });
-export type SignedCredentials = z.infer<typeof SignedCredentialsSchema>;
+export type SignedCredentials = Infer<typeof SignedCredentialsSchema>;
 
 export const SIGNATURE = "x-sample-signature";
 export const TIMESTAMP = "x-sample-timestamp";

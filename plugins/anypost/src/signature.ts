@@ -1,5 +1,4 @@
-import { asList, checkTimestamp, credentialsSchema, unauthorized, verifyHmac, withBasicAuth, type InboundRequest, type VerifyContext, type VerifyResult } from "@tidings/core";
-import type { z } from "zod";
+import { asList, checkTimestamp, credentialsSchema, unauthorized, verifyHmac, withBasicAuth, type InboundRequest, type VerifyContext, type VerifyResult, type Infer } from "@tidings/core";
 
 export const SIGNATURE_HEADER = "anypost-signature";
 
@@ -15,7 +14,7 @@ export const TOLERANCE_SECONDS = 300;
  * `username`/`password` add basic auth from the webhook URL on top.
  */
 export const AnypostCredentialsSchema = credentialsSchema({ signingKey: "optional" });
-export type AnypostCredentials = z.infer<typeof AnypostCredentialsSchema>;
+export type AnypostCredentials = Infer<typeof AnypostCredentialsSchema>;
 
 /** The signature first, then basic auth; each only when configured, both when both are. */
 export function verify({ request, credentials, now }: VerifyContext<AnypostCredentials>): VerifyResult {

@@ -1,5 +1,4 @@
-import { credentialsSchema, definePlugin, verifyBasicAuth } from "@tidings/core";
-import type { z } from "zod";
+import { credentialsSchema, definePlugin, verifyBasicAuth, type Infer } from "@tidings/core";
 import { EVENTS, MAPPING } from "./mapping.js";
 import { namedEvent, split } from "./names.js";
 import { date, details, externalId, response } from "./readers.js";
@@ -13,7 +12,7 @@ export { callbackMetadata, MAX_CALLBACK_DATA } from "./readers.js";
  * username/password pair, a list for rotation.
  */
 export const InfobipCredentialsSchema = credentialsSchema({});
-export type InfobipCredentials = z.infer<typeof InfobipCredentialsSchema>;
+export type InfobipCredentials = Infer<typeof InfobipCredentialsSchema>;
 
 export const SETUP = [
   "In Infobip, open **Developer Tools** > **Subscriptions Management**.",

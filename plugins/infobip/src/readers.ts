@@ -1,4 +1,4 @@
-import { EventDetailsSchema, field, isRecord, joinParts, perEvent, text, textMap, toIsoDate, type EventDetails } from "@tidings/core";
+import { field, isRecord, joinParts, perEvent, text, textMap, toIsoDate, type EventDetails, WIRE_LIMITS } from "@tidings/core";
 import { REJECT_REASONS } from "./mapping.js";
 import { knownEventName, upper } from "./names.js";
 
@@ -7,9 +7,6 @@ import { knownEventName, upper } from "./names.js";
  * from a send request, and is not parsed (JSON.stringify of deep nesting is not bounded work).
  */
 export const MAX_CALLBACK_DATA = 4000;
-
-/** Core's own rule for metadata (key and value lengths), so what is returned always validates. */
-const MetadataSchema = EventDetailsSchema.shape.metadata;
 
 /**
  * `doneAt`, when Infobip finished processing the message (delivered, or given up), else `sentAt`;
@@ -99,6 +96,10 @@ function jsonObjectMembers(data: string): Record<string, string> | undefined {
   return isRecord(parsed) ? textMap(parsed) : undefined;
 }
 
+/** Core's rule for metadata (key and value lengths, WIRE_LIMITS), so what is returned always validates. */
 function fits(metadata: Record<string, string>): boolean {
-  return MetadataSchema.safeParse(metadata).success;
+  for (const key of Object.keys(metadata)) {
+    if (key.length === 0 || key.length > WIRE_LIMITS.metadataKey || metadata[key]!.length > WIRE_LIMITS.metadataValue) return false;
+  }
+  return true;
 }

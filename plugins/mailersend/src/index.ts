@@ -1,5 +1,4 @@
-import { asList, credentialsSchema, definePlugin, withBasicAuth, type Decoded, type InboundRequest, type VerifyResult } from "@tidings/core";
-import type { z } from "zod";
+import { asList, credentialsSchema, definePlugin, withBasicAuth, type Decoded, type InboundRequest, type VerifyResult, type Infer } from "@tidings/core";
 import { EVENTS, MAPPING } from "./mapping.js";
 import { date, details, eventId, eventName, externalId, response } from "./readers.js";
 import { verifySignature } from "./signature.js";
@@ -12,7 +11,7 @@ export { PING_SECRET, SIGNATURE_HEADER, isPing } from "./signature.js";
  * webhook URL on top of it if wanted.
  */
 export const MailerSendCredentialsSchema = credentialsSchema({ signingKey: "optional" });
-export type MailerSendCredentials = z.infer<typeof MailerSendCredentialsSchema>;
+export type MailerSendCredentials = Infer<typeof MailerSendCredentialsSchema>;
 
 /** The signature when a signing secret is configured, and basic auth when a pair is: every configured check must pass. */
 function verify(request: InboundRequest, credentials: MailerSendCredentials | undefined, body: () => Decoded): VerifyResult {

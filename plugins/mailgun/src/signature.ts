@@ -13,8 +13,8 @@ import {
   type Decoded,
   type VerifyContext,
   type VerifyResult,
+  type Infer,
 } from "@tidings/core";
-import { z } from "zod";
 import { isCurrentBody, lastText } from "./fields.js";
 
 /** Mailgun signs each POST afresh, so a short window bounds replays without refusing retries. */
@@ -27,11 +27,11 @@ export const DEFAULT_MAX_AGE_SECONDS = 10 * 60;
  */
 export const MailgunCredentialsSchema = credentialsSchema({
   signingKey: "optional",
-  extra: {
+  extra: (z) => ({
     maxAgeSeconds: z.int().positive().optional().meta({ description: `How old a signed timestamp may be (default ${DEFAULT_MAX_AGE_SECONDS} s)` }),
-  },
+  }),
 });
-export type MailgunCredentials = z.infer<typeof MailgunCredentialsSchema>;
+export type MailgunCredentials = Infer<typeof MailgunCredentialsSchema>;
 
 /** Basic auth first (it needs no decoding), then the signature; each only when configured, both when both are. */
 export function verify({ request, credentials, now, body }: VerifyContext<MailgunCredentials>): VerifyResult {

@@ -1,5 +1,4 @@
-import { credentialsSchema, definePlugin, verifyBasicAuth } from "@tidings/core";
-import type { z } from "zod";
+import { credentialsSchema, definePlugin, verifyBasicAuth, type Infer } from "@tidings/core";
 import { EVENTS, MAPPING } from "./mapping.js";
 import { details, eventDate, externalId, namedEvent, response } from "./read.js";
 
@@ -11,7 +10,7 @@ export { EVENTS, MAPPING, eventName, type MailjetEvent } from "./mapping.js";
  * pair is being rotated.
  */
 export const MailjetCredentialsSchema = credentialsSchema({});
-export type MailjetCredentials = z.infer<typeof MailjetCredentialsSchema>;
+export type MailjetCredentials = Infer<typeof MailjetCredentialsSchema>;
 
 export const mailjet = definePlugin({
   contractVersion: 2,

@@ -1,5 +1,4 @@
 import {
-  EventDetailsSchema,
   field,
   isStatus,
   joinParts,
@@ -11,6 +10,7 @@ import {
   type EventDetails,
   type RejectReason,
   type Status,
+  WIRE_LIMITS,
 } from "@tidings/core";
 import { eventName, MAPPING } from "./mapping.js";
 
@@ -117,17 +117,6 @@ export function response(raw: unknown): string | undefined {
   ]);
 }
 
-const SHAPE = EventDetailsSchema.shape;
-const MAX = {
-  recipient: SHAPE.recipient.unwrap().maxLength,
-  tag: SHAPE.tags.unwrap().element.maxLength,
-  metadata: SHAPE.metadata.unwrap().valueType.maxLength,
-  clickUrl: SHAPE.clickUrl.unwrap().maxLength,
-  userAgent: SHAPE.userAgent.unwrap().maxLength,
-  ip: SHAPE.ip.unwrap().maxLength,
-  mtaResponse: SHAPE.mtaResponse.unwrap().maxLength,
-  description: SHAPE.description.unwrap().maxLength,
-};
 
 /**
  * Text that fits its details field, else left out: a sender's long `Payload` or an odd user agent
@@ -141,7 +130,7 @@ function fitting(value: string | undefined, max: number | null): string | undefi
 function metadata(raw: unknown): Record<string, string> | undefined {
   let out: Record<string, string> | undefined;
   for (const key of ["CustomID", "Payload"] as const) {
-    const value = fitting(text(field(raw, key)), MAX.metadata);
+    const value = fitting(text(field(raw, key)), WIRE_LIMITS.metadataValue);
     if (value !== undefined) (out ??= {})[key] = value;
   }
   return out;
@@ -165,22 +154,22 @@ export function details(raw: unknown): EventDetails {
   const target: unknown = name !== undefined && Object.hasOwn(MAPPING, name) ? MAPPING[name as keyof typeof MAPPING] : undefined;
   const status = isStatus(target) ? target : undefined;
   const failure = name?.startsWith("bounce") === true || name?.startsWith("blocked") === true;
-  const reply = fitting(serverReply(text(field(raw, "smtp_reply"))) ?? text(field(raw, "comment")), MAX.mtaResponse);
+  const reply = fitting(serverReply(text(field(raw, "smtp_reply"))) ?? text(field(raw, "comment")), WIRE_LIMITS.text);
   const codes = smtpCodes(reply);
   const source = text(field(raw, "source"));
-  const campaign = fitting(text(field(raw, "customcampaign")), MAX.tag);
+  const campaign = fitting(text(field(raw, "customcampaign")), WIRE_LIMITS.tag);
   return {
-    recipient: fitting(text(field(raw, "email")), MAX.recipient),
+    recipient: fitting(text(field(raw, "email")), WIRE_LIMITS.recipient),
     tags: campaign === undefined ? undefined : [campaign],
     metadata: metadata(raw),
-    clickUrl: status === "clicked" ? fitting(text(field(raw, "url")), MAX.clickUrl) : undefined,
-    userAgent: fitting(text(field(raw, "agent")), MAX.userAgent),
-    ip: fitting(text(field(raw, "ip")), MAX.ip),
+    clickUrl: status === "clicked" ? fitting(text(field(raw, "url")), WIRE_LIMITS.clickUrl) : undefined,
+    userAgent: fitting(text(field(raw, "agent")), WIRE_LIMITS.userAgent),
+    ip: fitting(text(field(raw, "ip")), WIRE_LIMITS.ip),
     bounceClass: status !== undefined && BOUNCE_STATUSES.has(status) ? bounceClass(raw) : undefined,
     rejectReason: failure ? rejectReason(raw) : undefined,
     smtpCode: codes.smtpCode,
     enhancedStatus: codes.enhancedStatus,
     mtaResponse: reply,
-    description: fitting(failure ? errorText(raw) : source === undefined ? undefined : `feedback loop ${source}`, MAX.description),
+    description: fitting(failure ? errorText(raw) : source === undefined ? undefined : `feedback loop ${source}`, WIRE_LIMITS.text),
   };
 }

@@ -1,5 +1,4 @@
-import { credentialsSchema, definePlugin, field, withBasicAuth, type InboundRequest, type VerifyResult } from "@tidings/core";
-import type { z } from "zod";
+import { credentialsSchema, definePlugin, field, withBasicAuth, type InboundRequest, type VerifyResult, type Infer } from "@tidings/core";
 import { EVENTS, MAPPING, eventName } from "./mapping.js";
 import { date, details, eventId, externalId, response } from "./read.js";
 import { verifySignature } from "./signature.js";
@@ -9,7 +8,7 @@ export { SIGNATURE_HEADER } from "./signature.js";
 
 /** The webhook's signing secret (a list while one is being replaced), and basic auth from the URL on top. */
 export const MailtrapCredentialsSchema = credentialsSchema({ signingKey: "optional" });
-export type MailtrapCredentials = z.infer<typeof MailtrapCredentialsSchema>;
+export type MailtrapCredentials = Infer<typeof MailtrapCredentialsSchema>;
 
 function verify(request: InboundRequest, credentials: MailtrapCredentials | undefined): VerifyResult {
   return withBasicAuth(request, credentials, { name: "signing key", value: (c) => c.signingKey, check: (keys) => verifySignature(request, keys) });

@@ -1,5 +1,4 @@
-import { asList, credentialsSchema, definePlugin, withBasicAuth, type InboundRequest, type VerifyResult } from "@tidings/core";
-import type { z } from "zod";
+import { asList, credentialsSchema, definePlugin, withBasicAuth, type InboundRequest, type VerifyResult, type Infer } from "@tidings/core";
 import { EVENTS, MAPPING } from "./mapping.js";
 import { date, details, eventName, externalId, response, split } from "./read.js";
 import { verifySignature } from "./signature.js";
@@ -20,7 +19,7 @@ export const MandrillCredentialsSchema = credentialsSchema({
     signingKeyWhy: "the URL only serves to check X-Mandrill-Signature, which needs the webhook's key",
   },
 });
-export type MandrillCredentials = z.infer<typeof MandrillCredentialsSchema>;
+export type MandrillCredentials = Infer<typeof MandrillCredentialsSchema>;
 
 function verify(request: InboundRequest, credentials: MandrillCredentials | undefined): VerifyResult {
   return withBasicAuth(request, credentials, { name: "webhook key", value: (c) => c.signingKey, check: (keys, c) => verifySignature(request, asList(keys), asList(c.url)) });

@@ -1,5 +1,4 @@
-import { credentialsSchema, definePlugin, verifyBasicAuth } from "@tidings/core";
-import type { z } from "zod";
+import { credentialsSchema, definePlugin, verifyBasicAuth, type Infer } from "@tidings/core";
 import { EVENTS, MAPPING } from "./mapping.js";
 import { details, eventName, eventTime, response, transactionId } from "./read.js";
 
@@ -10,7 +9,7 @@ export { EVENTS, MAPPING, type NetcoreEvent } from "./mapping.js";
  * URL (https://user:password@host/...). Username and password may be lists, for rotation.
  */
 export const NetcoreCredentialsSchema = credentialsSchema({});
-export type NetcoreCredentials = z.infer<typeof NetcoreCredentialsSchema>;
+export type NetcoreCredentials = Infer<typeof NetcoreCredentialsSchema>;
 
 export const SETUP = [
   "1. In the Netcore Email dashboard open **Settings → Webhooks** and add a callback URL.",

@@ -1,5 +1,4 @@
-import { asList, credentialsSchema, definePlugin, withBasicAuth, type InboundRequest, type VerifyResult } from "@tidings/core";
-import type { z } from "zod";
+import { asList, credentialsSchema, definePlugin, withBasicAuth, type InboundRequest, type VerifyResult, type Infer } from "@tidings/core";
 import { EVENTS, MAPPING } from "./mapping.js";
 import { details, eventId, eventName, externalId, response, split } from "./read.js";
 import { verifySignature } from "./signature.js";
@@ -20,7 +19,7 @@ export const PlivoCredentialsSchema = credentialsSchema({
     signingKeyWhy: "the URL only serves to check X-Plivo-Signature-V3 and V2, which need the Auth Token",
   },
 });
-export type PlivoCredentials = z.infer<typeof PlivoCredentialsSchema>;
+export type PlivoCredentials = Infer<typeof PlivoCredentialsSchema>;
 
 function verify(request: InboundRequest, credentials: PlivoCredentials | undefined): VerifyResult {
   return withBasicAuth(request, credentials, { name: "Auth Token", value: (c) => c.signingKey, check: (tokens, c) => verifySignature(request, asList(tokens), asList(c.url)) });

@@ -1,5 +1,4 @@
-import { asList, credentialsSchema, definePlugin, isUsablePublicKey, withBasicAuth, type InboundRequest, type VerifyResult } from "@tidings/core";
-import type { z } from "zod";
+import { asList, credentialsSchema, definePlugin, isUsablePublicKey, withBasicAuth, type InboundRequest, type VerifyResult, type Infer } from "@tidings/core";
 import { keyTexts } from "./keys.js";
 import { EVENTS, MAPPING } from "./mapping.js";
 import { eventName } from "./names.js";
@@ -17,7 +16,7 @@ export const PostalCredentialsSchema = credentialsSchema({ publicKey: "optional"
     message: "not an RSA public key: give the p= value or the whole record printed by `postal default-dkim-record`, PEM, or the JWK set at /.well-known/jwks.json",
   },
 );
-export type PostalCredentials = z.infer<typeof PostalCredentialsSchema>;
+export type PostalCredentials = Infer<typeof PostalCredentialsSchema>;
 
 /** A configured key must give at least one key, and each one an RSA public key (SHA-1 and SHA-256 use the same). */
 function isUsableKey(texts: readonly string[]): boolean {

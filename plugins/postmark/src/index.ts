@@ -1,5 +1,4 @@
-import { credentialsSchema, definePlugin, verifyBasicAuth } from "@tidings/core";
-import type { z } from "zod";
+import { credentialsSchema, definePlugin, verifyBasicAuth, type Infer } from "@tidings/core";
 import { EVENTS, MAPPING } from "./mapping.js";
 import { eventName } from "./names.js";
 import { date, details, eventId, externalId, response } from "./readers.js";
@@ -11,7 +10,7 @@ export { BOUNCE_TYPE_CODES, EVENTS, MAPPING, type BounceType, type PostmarkEvent
  * (or its `HttpAuth`), so the credentials are core's username/password pair, a list for rotation.
  */
 export const PostmarkCredentialsSchema = credentialsSchema({});
-export type PostmarkCredentials = z.infer<typeof PostmarkCredentialsSchema>;
+export type PostmarkCredentials = Infer<typeof PostmarkCredentialsSchema>;
 
 export const SETUP = [
   "In Postmark, open the server, then the message stream, then **Webhooks** > **Add webhook**.",

@@ -1,5 +1,4 @@
-import { asList, credentialsSchema, definePlugin, isStandardWebhookSecret, verifyStandardWebhook, withBasicAuth, type InboundRequest, type VerifyResult } from "@tidings/core";
-import type { z } from "zod";
+import { asList, credentialsSchema, definePlugin, isStandardWebhookSecret, verifyStandardWebhook, withBasicAuth, type InboundRequest, type VerifyResult, type Infer } from "@tidings/core";
 import { EVENTS, MAPPING } from "./mapping.js";
 import { date, details, eventId, eventName, externalId, response } from "./read.js";
 
@@ -14,7 +13,7 @@ export const ResendCredentialsSchema = credentialsSchema({ signingKey: "optional
   (c) => asList(c.signingKey).every(isStandardWebhookSecret),
   { path: ["signingKey"], message: "not a Resend signing secret: `whsec_` followed by base64, as the webhook's page shows it" },
 );
-export type ResendCredentials = z.infer<typeof ResendCredentialsSchema>;
+export type ResendCredentials = Infer<typeof ResendCredentialsSchema>;
 
 /**
  * Resend signs through Svix (Standard Webhooks under `svix-*` headers): HMAC-SHA256 over

@@ -4,13 +4,12 @@ import {
   basicPairs,
   credentialsSchema,
   definePlugin,
-  SecretList,
   verifyBasicAuth,
   whenConfigured,
   type InboundRequest,
   type VerifyResult,
+  type Infer,
 } from "@tidings/core";
-import type { z } from "zod";
 import { handshake } from "./handshake.js";
 import { EVENTS, MAPPING } from "./mapping.js";
 import { attempts, date, details, eventId, eventName, externalId, response, split } from "./read.js";
@@ -27,13 +26,13 @@ export { VERIFICATION_HEADER } from "./verification-token.js";
  * `verificationToken` (a list while rotating), each required when configured.
  */
 export const RingCentralCredentialsSchema = credentialsSchema({
-  extra: {
-    verificationToken: SecretList.optional().meta({
+  extra: (_z, { secretList }) => ({
+    verificationToken: secretList("the subscription's verification token").optional().meta({
       description: "The subscription's deliveryMode.verificationToken, which RingCentral sends as the Verification-Token header",
     }),
-  },
+  }),
 });
-export type RingCentralCredentials = z.infer<typeof RingCentralCredentialsSchema>;
+export type RingCentralCredentials = Infer<typeof RingCentralCredentialsSchema>;
 
 function verify(request: InboundRequest, credentials: RingCentralCredentials | undefined): VerifyResult {
   if (credentials === undefined) return { ok: true, verified: false, reason: "no basic auth or verification token is configured" };

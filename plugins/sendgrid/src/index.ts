@@ -1,5 +1,4 @@
-import { allConfigured, asList, basicPairs, count, credentialsSchema, definePlugin, isUsablePublicKey, whenConfigured, joinParts, lower, messageId, smtpCodes, text, textList, type EventDetails, type InboundRequest, type RejectReason, type VerifyResult, verifyBasicAuth } from "@tidings/core";
-import { z } from "zod";
+import { allConfigured, asList, basicPairs, count, credentialsSchema, definePlugin, isUsablePublicKey, whenConfigured, joinParts, lower, messageId, smtpCodes, text, textList, type EventDetails, type InboundRequest, type RejectReason, type VerifyResult, verifyBasicAuth, type Infer } from "@tidings/core";
 import { viewOf, type EventView } from "./event-view.js";
 import { EVENTS, MAPPING } from "./mapping.js";
 import { DEFAULT_MAX_AGE_SECONDS, verifySignature } from "./signature.js";
@@ -9,12 +8,12 @@ export { SIGNATURE_HEADER, TIMESTAMP_HEADER } from "./signature.js";
 
 export const SendGridCredentialsSchema = credentialsSchema({
   publicKey: "optional",
-  extra: { maxAgeSeconds: z.int().positive().optional() },
+  extra: (z) => ({ maxAgeSeconds: z.int().positive().optional() }),
 }).refine(
   (c) => asList(c.publicKey).every((key) => isUsablePublicKey(key, "ecdsa-p256-sha256")),
   { path: ["publicKey"], message: "not a base64 DER (SPKI) or PEM P-256 public key, as SendGrid shows it" },
 );
-export type SendGridCredentials = z.infer<typeof SendGridCredentialsSchema>;
+export type SendGridCredentials = Infer<typeof SendGridCredentialsSchema>;
 
 /** The signature when a key is configured, AND basic auth when a pair is (credentials in the URL). */
 function verify(request: InboundRequest, credentials: SendGridCredentials | undefined, now: Date): VerifyResult {

@@ -1,5 +1,4 @@
-import { asList, credentialsSchema, definePlugin, withBasicAuth, type InboundRequest, type VerifyResult } from "@tidings/core";
-import type { z } from "zod";
+import { asList, credentialsSchema, definePlugin, withBasicAuth, type InboundRequest, type VerifyResult, type Infer } from "@tidings/core";
 import { EVENTS, MAPPING } from "./mapping.js";
 import { date, details, eventName, externalId, response, split } from "./read.js";
 import { verifySignature } from "./signature.js";
@@ -13,7 +12,7 @@ export { ALGORITHM_HEADER, NONCE_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, WIN
  * Either, or both.
  */
 export const SinchCredentialsSchema = credentialsSchema({ signingKey: "optional" });
-export type SinchCredentials = z.infer<typeof SinchCredentialsSchema>;
+export type SinchCredentials = Infer<typeof SinchCredentialsSchema>;
 
 /** The signature when a secret is configured, AND basic auth when a pair is. */
 function verify(request: InboundRequest, credentials: SinchCredentials | undefined, now: Date): VerifyResult {

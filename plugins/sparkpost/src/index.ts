@@ -1,5 +1,4 @@
-import { credentialsSchema, definePlugin, field, text, verifyBasicAuth } from "@tidings/core";
-import type { z } from "zod";
+import { credentialsSchema, definePlugin, field, text, verifyBasicAuth, type Infer } from "@tidings/core";
 import { readAttempts, readDate, readDetails, readResponse } from "./details.js";
 import { eventName, eventOf } from "./envelope.js";
 import { EVENTS, MAPPING } from "./mapping.js";
@@ -12,7 +11,7 @@ export { EVENTS, MAPPING, type SparkPostEvent } from "./mapping.js";
  * server). Username and password may be lists, so a pair can be rotated.
  */
 export const SparkPostCredentialsSchema = credentialsSchema({});
-export type SparkPostCredentials = z.infer<typeof SparkPostCredentialsSchema>;
+export type SparkPostCredentials = Infer<typeof SparkPostCredentialsSchema>;
 
 export const SETUP = [
   "1. In SparkPost, open **Configuration → Webhooks → Create Webhook** (or `POST /api/v1/webhooks`).",

@@ -1,5 +1,4 @@
-import { asList, credentialsSchema, definePlugin, isUsablePublicKey, withBasicAuth, type InboundRequest, type VerifyResult } from "@tidings/core";
-import type { z } from "zod";
+import { asList, credentialsSchema, definePlugin, isUsablePublicKey, withBasicAuth, type InboundRequest, type VerifyResult, type Infer } from "@tidings/core";
 import { EVENTS, MAPPING } from "./mapping.js";
 import { date, details, errorsText, eventId, eventName, externalId, split } from "./read.js";
 import { verifySignature } from "./signature.js";
@@ -16,7 +15,7 @@ export const TelnyxCredentialsSchema = credentialsSchema({ publicKey: "optional"
   (c) => asList(c.publicKey).every((key) => isUsablePublicKey(key, "ed25519")),
   { path: ["publicKey"], message: "not an Ed25519 public key: base64 of the 32-byte key, as Telnyx shows it under Keys & Credentials > Public Key" },
 );
-export type TelnyxCredentials = z.infer<typeof TelnyxCredentialsSchema>;
+export type TelnyxCredentials = Infer<typeof TelnyxCredentialsSchema>;
 
 /** The signature when a key is configured, AND basic auth when a pair is (credentials in the URL). */
 function verify(request: InboundRequest, credentials: TelnyxCredentials | undefined, now: Date): VerifyResult {

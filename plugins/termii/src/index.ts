@@ -1,5 +1,4 @@
-import { asList, credentialsSchema, definePlugin, withBasicAuth, type InboundRequest, type VerifyResult } from "@tidings/core";
-import type { z } from "zod";
+import { asList, credentialsSchema, definePlugin, withBasicAuth, type InboundRequest, type VerifyResult, type Infer } from "@tidings/core";
 import { EVENTS, MAPPING } from "./mapping.js";
 import { date, details, eventName, externalId, response, split } from "./readers.js";
 import { verifySignature } from "./signature.js";
@@ -10,7 +9,7 @@ export { SIGNATURE_HEADER } from "./signature.js";
 
 /** The account's secret key (a list while it is replaced), and basic auth in the webhook URL on top of it if wanted. */
 export const TermiiCredentialsSchema = credentialsSchema({ signingKey: "optional" });
-export type TermiiCredentials = z.infer<typeof TermiiCredentialsSchema>;
+export type TermiiCredentials = Infer<typeof TermiiCredentialsSchema>;
 
 /** The signature when a secret key is configured, and basic auth when a pair is: every configured check must pass. */
 function verify(request: InboundRequest, credentials: TermiiCredentials | undefined): VerifyResult {

@@ -1,5 +1,4 @@
-import { asList, credentialsSchema, definePlugin, withBasicAuth, type InboundRequest, type VerifyResult } from "@tidings/core";
-import type { z } from "zod";
+import { asList, credentialsSchema, definePlugin, withBasicAuth, type InboundRequest, type VerifyResult, type Infer } from "@tidings/core";
 import { EVENTS, MAPPING } from "./mapping.js";
 import { details, eventId, eventName, externalId, response, split } from "./read.js";
 import { verifySignature } from "./signature.js";
@@ -21,7 +20,7 @@ export const TwilioCredentialsSchema = credentialsSchema({
     signingKeyWhy: "the URL only serves to check X-Twilio-Signature, which needs the account's Auth Token",
   },
 });
-export type TwilioCredentials = z.infer<typeof TwilioCredentialsSchema>;
+export type TwilioCredentials = Infer<typeof TwilioCredentialsSchema>;
 
 function verify(request: InboundRequest, credentials: TwilioCredentials | undefined): VerifyResult {
   return withBasicAuth(request, credentials, { name: "Auth Token", value: (c) => c.signingKey, check: (tokens, c) => verifySignature(request, asList(tokens), asList(c.url)) });

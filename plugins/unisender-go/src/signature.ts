@@ -11,8 +11,8 @@ import {
   type Decoded,
   type VerifyContext,
   type VerifyResult,
+  type Infer,
 } from "@tidings/core";
-import type { z } from "zod";
 
 /**
  * `signingKey` is the API key the webhook belongs to: the account's, or the project's when the
@@ -20,7 +20,7 @@ import type { z } from "zod";
  * basic auth from the webhook URL on top.
  */
 export const UnisenderGoCredentialsSchema = credentialsSchema({ signingKey: "optional" });
-export type UnisenderGoCredentials = z.infer<typeof UnisenderGoCredentialsSchema>;
+export type UnisenderGoCredentials = Infer<typeof UnisenderGoCredentialsSchema>;
 
 const LOCATION = "body.auth";
 

@@ -10,8 +10,8 @@ import {
   type Decoded,
   type InboundRequest,
   type VerifyResult,
+  type Infer,
 } from "@tidings/core";
-import { z } from "zod";
 import { bearerToken, JWT_LOCATION, verifyJwt } from "./jwt.js";
 import { EVENTS, MAPPING } from "./mapping.js";
 import { date, details, eventId, eventName, externalId, response } from "./read.js";
@@ -28,17 +28,17 @@ export { DEFAULT_SIGNATURE_METHOD, SIGNATURE_METHODS, SIG_MAX_AGE_SECONDS, signe
  */
 export const VonageCredentialsSchema = credentialsSchema({
   signingKey: "optional",
-  extra: {
+  extra: (z) => ({
     signatureMethod: z
       .enum(SIGNATURE_METHODS)
       .optional()
       .meta({ description: `The dashboard's signature method for SMS API receipts (default ${DEFAULT_SIGNATURE_METHOD}, Vonage's default "MD5 hash")` }),
-  },
+  }),
 }).refine((c) => c.signatureMethod === undefined || c.signingKey !== undefined, {
   path: ["signatureMethod"],
   message: "a signature method needs the signature secret as signingKey",
 });
-export type VonageCredentials = z.infer<typeof VonageCredentialsSchema>;
+export type VonageCredentials = Infer<typeof VonageCredentialsSchema>;
 
 /**
  * A request with a Bearer token is a Messages API webhook and is verified by its JWT alone: the

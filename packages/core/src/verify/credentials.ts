@@ -1,13 +1,15 @@
-import { z } from "zod";
+import type { z } from "zod";
 import type { BasicCredential } from "../basic-auth.js";
+import { lazySchema, type LazySchema, type Zod } from "../lazy-schema.js";
 
 /**
  * The project's one credential vocabulary. Every plugin names the same thing the same way:
  * `username`/`password` for basic auth, `signingKey` for a shared HMAC secret, `publicKey` for a
  * provider's verification key, `url` for the URL a provider signs. Each secret may be a list, so a
- * customer can add the new secret before removing the old one.
+ * customer can add the new secret before removing the old one. The schemas are built with zod on
+ * first use (lazy-schema.ts), so defining a plugin loads no zod.
  */
-function secretList(what: string) {
+function secretList(z: Zod, what: string) {
   const expected = `a string or a list of strings (${what})`;
   const empty = { error: `must not be empty (${what})` };
   const item = z.string({ error: `expected ${expected}` }).min(1, empty);
@@ -16,7 +18,7 @@ function secretList(what: string) {
   });
 }
 
-function urlList(what: string) {
+function urlList(z: Zod, what: string) {
   const expected = `an http(s) URL or a list of them (${what})`;
   const item = z.url({ protocol: /^https?$/, error: `expected ${expected}` });
   return z.union([item, z.array(item, { error: `expected ${expected}` }).min(1, { error: `must not be empty (${what})` })], {
@@ -25,19 +27,28 @@ function urlList(what: string) {
 }
 
 /** One secret, or several for rotation. */
-export const SecretList = secretList("one secret, or several during rotation");
-export type SecretList = z.infer<typeof SecretList>;
+export type SecretList = string | string[];
 
-type SecretListSchema = typeof SecretList;
+type SecretListSchema = ReturnType<typeof secretList>;
 type UrlListSchema = ReturnType<typeof urlList>;
 
-const FIELDS = {
-  username: secretList("the basic auth username, or one per password"),
-  password: secretList("the basic auth password, or one per username"),
-  signingKey: secretList("the webhook signing key"),
-  publicKey: secretList("the provider's public verification key"),
-  url: urlList("the webhook URL exactly as configured at the provider"),
-};
+/** The shared schemas a plugin's own fields may reuse (RingCentral's verification token is a SecretList). */
+export interface SharedSchemas {
+  /** One secret or several for rotation, described by `what` in errors. */
+  secretList(what: string): SecretListSchema;
+}
+
+function sharedFields(z: Zod) {
+  return {
+    username: secretList(z, "the basic auth username, or one per password"),
+    password: secretList(z, "the basic auth password, or one per username"),
+    signingKey: secretList(z, "the webhook signing key"),
+    publicKey: secretList(z, "the provider's public verification key"),
+    url: urlList(z, "the webhook URL exactly as configured at the provider"),
+  };
+}
+
+const SHARED_NAMES: ReadonlySet<string> = new Set(["username", "password", "signingKey", "publicKey", "url"]);
 
 const EMPTY: readonly string[] = Object.freeze([]);
 const listsOfArrays = new WeakMap<readonly string[], readonly string[]>();
@@ -67,8 +78,11 @@ export interface CredentialSpec {
   readonly signingKey?: Presence;
   readonly publicKey?: Presence;
   readonly url?: Presence;
-  /** Fields only this plugin has (Mailgun's `maxAgeSeconds`); they may not reuse the shared names. */
-  readonly extra?: z.ZodRawShape;
+  /**
+   * Fields only this plugin has (Mailgun's `maxAgeSeconds`), built from the zod it is given when
+   * the schema is first used; they may not reuse the shared names.
+   */
+  readonly extra?: (z: Zod, shared: SharedSchemas) => z.ZodRawShape;
   /**
    * For providers that sign the URL they call (Twilio, Plivo, Mandrill): `signingKey` and `url`
    * are useless apart, so each is required with the other; the texts say why, for the error.
@@ -91,7 +105,7 @@ type Shape<T> = T extends z.core.$ZodShape ? T : never;
 
 export type CredentialShape<S extends CredentialSpec> = Shape<
   { username: z.ZodOptional<SecretListSchema>; password: z.ZodOptional<SecretListSchema> } & SharedShape<S> &
-    (S["extra"] extends z.ZodRawShape ? S["extra"] : {})
+    (S["extra"] extends (...args: never[]) => infer Extra ? Extra : {})
 >;
 
 /**
@@ -100,18 +114,24 @@ export type CredentialShape<S extends CredentialSpec> = Shape<
  * Username and password go together; when both are lists of more than one they pair by position,
  * and a single one pairs with each of the other list.
  */
-export function credentialsSchema<const S extends CredentialSpec>(spec: S): z.ZodObject<CredentialShape<S>, z.core.$strict> {
-  const shape: Record<string, z.core.$ZodType> = { username: FIELDS.username.optional(), password: FIELDS.password.optional() };
+export function credentialsSchema<const S extends CredentialSpec>(spec: S): LazySchema<z.ZodObject<CredentialShape<S>, z.core.$strict>> {
+  return lazySchema((z) => buildCredentialsSchema(z, spec) as unknown as z.ZodObject<CredentialShape<S>, z.core.$strict>);
+}
+
+function buildCredentialsSchema(z: Zod, spec: CredentialSpec): z.ZodType {
+  const fields = sharedFields(z);
+  const shape: Record<string, z.core.$ZodType> = { username: fields.username.optional(), password: fields.password.optional() };
   for (const name of ["signingKey", "publicKey", "url"] as const) {
     const presence = spec[name];
-    if (presence !== undefined) shape[name] = presence === "required" ? FIELDS[name] : FIELDS[name].optional();
+    if (presence !== undefined) shape[name] = presence === "required" ? fields[name] : fields[name].optional();
   }
-  for (const [name, schema] of Object.entries(spec.extra ?? {})) {
-    if (Object.hasOwn(shape, name) || Object.hasOwn(FIELDS, name)) throw new Error(`credentialsSchema: "${name}" is a shared field; use the spec's own entry for it`);
+  const extra = spec.extra?.(z, { secretList: (what) => secretList(z, what) }) ?? {};
+  for (const [name, schema] of Object.entries(extra)) {
+    if (SHARED_NAMES.has(name)) throw new Error(`credentialsSchema: "${name}" is a shared field; use the spec's own entry for it`);
     shape[name] = schema;
   }
   const accepted = Object.keys(shape).join(", ");
-  const schema = z
+  return z
     .strictObject(shape, {
       error: (issue) =>
         issue.code === "unrecognized_keys"
@@ -127,7 +147,6 @@ export function credentialsSchema<const S extends CredentialSpec>(spec: S): z.Zo
       if (signingKey !== undefined && url === undefined) context.addIssue({ code: "custom", path: ["url"], message: `required with signingKey: ${signed.urlWhy}` });
       if (url !== undefined && signingKey === undefined) context.addIssue({ code: "custom", path: ["signingKey"], message: `required with url: ${signed.signingKeyWhy}` });
     });
-  return schema as unknown as z.ZodObject<CredentialShape<S>, z.core.$strict>;
 }
 
 export interface BasicFields {

@@ -5,13 +5,14 @@
 export { unauthorized } from "./result.js";
 export { allConfigured, whenConfigured, withBasicAuth } from "./compose.js";
 export {
-  SecretList,
   asList,
   basicPairs,
   credentialsSchema,
   type CredentialShape,
   type CredentialSpec,
   type Presence,
+  type SecretList,
+  type SharedSchemas,
 } from "./credentials.js";
 export { MAX_PRESENTED_SIGNATURES, hmac, verifyHmac, type DigestEncoding, type HmacAlgorithm, type VerifyHmacOptions } from "./hmac.js";
 export { DEFAULT_MAX_FUTURE_SECONDS, checkTimestamp, type TimestampWindow } from "./timestamp.js";

@@ -1,22 +1,24 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
 import { basicAuthHeader, verifyBasicAuth } from "../../src/basic-auth.js";
 import { parseCredentials } from "../../src/credentials.js";
 import type { AnyPlugin } from "../../src/plugin.js";
 import { inboundRequest } from "../../src/request.js";
-import { asList, basicPairs, credentialsSchema, SecretList } from "../../src/verify/index.js";
+import type { SchemaLike } from "../../src/lazy-schema.js";
+import { asList, basicPairs, credentialsSchema } from "../../src/verify/index.js";
 
 /** Messages as hosts show them: through core's parseCredentials, which prefixes each with its path. */
-function problems(schema: z.ZodType, value: unknown): string {
+function problems(schema: SchemaLike<unknown>, value: unknown): string {
   const result = parseCredentials({ id: "example", credentials: schema } as unknown as AnyPlugin, value);
   return result.ok ? "(valid)" : result.message;
 }
 
-describe("SecretList", () => {
+describe("a SecretList field", () => {
+  const keyed = credentialsSchema({ signingKey: "required" });
+
   it("takes one non-empty string or a non-empty list of them", () => {
-    for (const value of ["k", ["k"], ["k1", "k2"]]) expect(SecretList.safeParse(value).success).toBe(true);
-    for (const value of ["", [], [""], ["k", ""], 3, null, undefined, { k: 1 }]) expect(SecretList.safeParse(value).success).toBe(false);
+    for (const value of ["k", ["k"], ["k1", "k2"]]) expect(keyed.safeParse({ signingKey: value }).success).toBe(true);
+    for (const value of ["", [], [""], ["k", ""], 3, null, undefined, { k: 1 }]) expect(keyed.safeParse({ signingKey: value }).success).toBe(false);
   });
 });
 
@@ -42,7 +44,7 @@ describe("asList", () => {
 });
 
 describe("credentialsSchema", () => {
-  const signed = credentialsSchema({ signingKey: "required", url: "optional", extra: { maxAgeSeconds: z.number().int().positive().optional() } });
+  const signed = credentialsSchema({ signingKey: "required", url: "optional", extra: (z) => ({ maxAgeSeconds: z.number().int().positive().optional() }) });
 
   it("accepts the shared names with single values or lists, and the plugin's extra fields", () => {
     const valid = [
@@ -97,9 +99,9 @@ describe("credentialsSchema", () => {
     );
   });
 
-  it("refuses an extra field that reuses a shared name", () => {
-    expect(() => credentialsSchema({ extra: { signingKey: z.string() } })).toThrow(/shared field/);
-    expect(() => credentialsSchema({ extra: { password: z.string() } })).toThrow(/shared field/);
+  it("refuses an extra field that reuses a shared name, when the schema is built", () => {
+    expect(() => credentialsSchema({ extra: (z) => ({ signingKey: z.string() }) }).schema).toThrow(/shared field/);
+    expect(() => credentialsSchema({ extra: (z) => ({ password: z.string() }) }).schema).toThrow(/shared field/);
   });
 
   it("never throws on arbitrary input", () => {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { AnyPlugin } from "@tidings/core";
+import { zodSchemaOf, type AnyPlugin } from "@tidings/core";
 
 type Issue = z.core.$ZodIssue;
 type Path = readonly PropertyKey[];
@@ -14,7 +14,7 @@ export function credentialsProblems(plugin: AnyPlugin, value: unknown, at: strin
   const parsed = plugin.credentials.safeParse(value);
   const issues = parsed.success ? [] : closest(parsed.error.issues as Issue[], [], value);
   const problems = issues.map((issue) => `${at}${pointer(issue.path)}: ${issue.message}`);
-  const shape = expectedShape(plugin.credentials);
+  const shape = expectedShape(zodSchemaOf(plugin.credentials));
   return shape === undefined ? problems : [...problems, `expected: ${shape}`];
 }
 

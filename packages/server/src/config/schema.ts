@@ -1,4 +1,4 @@
-import { StatusSchema } from "@tidings/core";
+import { StatusSchema } from "@tidings/core/schemas";
 import { z } from "zod";
 
 /**

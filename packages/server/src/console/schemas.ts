@@ -1,4 +1,4 @@
-import { IsoDate, StatusSchema } from "@tidings/core";
+import { IsoDate, StatusSchema } from "@tidings/core/schemas";
 import { z } from "zod";
 import { FeedItemSchema, queryInstant, queryValue } from "../receiver/feed-schemas.js";
 

@@ -1,4 +1,4 @@
-import { IsoDate, StatusSchema } from "@tidings/core";
+import { IsoDate, StatusSchema } from "@tidings/core/schemas";
 import { z } from "zod";
 
 /** The wire shapes of the delivery operations; OpenAPI is built from these. */

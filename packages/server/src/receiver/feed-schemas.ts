@@ -1,4 +1,4 @@
-import { EventBodySchema, EventDetailsSchema, IsoDate, StatusSchema } from "@tidings/core";
+import { EventBodySchema, EventDetailsSchema, IsoDate, StatusSchema } from "@tidings/core/schemas";
 import { z } from "zod";
 import { BUILTIN_PLUGINS } from "../builtin-plugins.js";
 
