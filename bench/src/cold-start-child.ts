@@ -1,8 +1,8 @@
 /**
  * One cold start, in a fresh process: `tidings` imports core and the SendGrid plugin and
  * normalizes one event; `tidings-credentials` also checks the integration's credentials first
- * (basic auth), which loads zod; `baseline` parses the same bytes with JSON.parse. Prints the
- * milliseconds from before the imports to after the first answer.
+ * (basic auth, as an embedder's createNormalizer does); `baseline` parses the same bytes with
+ * JSON.parse. Prints the milliseconds from before the imports to after the first answer.
  */
 const [which, body] = process.argv.slice(2);
 const start = performance.now();

@@ -6,7 +6,7 @@ import { sendgridBatch } from "./workloads.js";
 export interface ColdStartFigure {
   /** Import of core and the SendGrid plugin plus the first normalize, in the child (median). */
   readonly subjectMs: number;
-  /** The same with a credentials check (basic auth) before the normalize, which loads zod (median). */
+  /** The same with a credentials check (basic auth) before the normalize (median). */
   readonly withCredentialsMs: number;
   /** JSON.parse of the same bytes in the same kind of child (median). */
   readonly baselineMs: number;

@@ -54,7 +54,7 @@ function printColdStart() {
   const cold = coldStartFigure(coldStartSamples);
   print(`Cold start: a fresh node process per sample, median of ${cold.samples}`);
   print(`  import core + SendGrid plugin + first normalize ${fmt(cold.subjectMs, 1)} ms vs JSON.parse alone ${fmt(cold.baselineMs, 1)} ms`);
-  print(`  the same with a credentials check first (loads zod) ${fmt(cold.withCredentialsMs, 1)} ms (reported, not the target)`);
+  print(`  the same with a credentials check (basic auth) first ${fmt(cold.withCredentialsMs, 1)} ms (reported, not the target)`);
   print(`  whole process ${fmt(cold.processMs, 1)} ms vs ${fmt(cold.baselineProcessMs, 1)} ms  ratio ${fmt(cold.processRatio)}`);
   return cold;
 }

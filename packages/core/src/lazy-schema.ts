@@ -38,7 +38,8 @@ export interface SchemaLike<T> {
 
 /**
  * A zod schema built on first use. A plugin's credentials are one: defining them must not load
- * zod at import, and most webhooks are normalized without a credentials check.
+ * zod at import. A lazy schema may also have a plain-code check that vouches for the values it
+ * can (see Vouch), so that the common configurations are checked without loading zod at all.
  */
 export interface LazySchema<S extends z.ZodType> extends SchemaLike<z.output<S>> {
   /** The zod schema; the first access loads zod and builds it. */
@@ -50,16 +51,37 @@ export interface LazySchema<S extends z.ZodType> extends SchemaLike<z.output<S>>
 /** What a schema parses to, for zod and lazy schemas alike. */
 export type Infer<S> = S extends LazySchema<infer Inner> ? z.output<Inner> : S extends z.ZodType ? z.output<S> : never;
 
-export function lazySchema<S extends z.ZodType>(build: (z: Zod) => S): LazySchema<S> {
+/**
+ * Plain code that vouches for a value: what the zod schema would parse it to, when it is sure the
+ * schema accepts it, else undefined, and zod decides (and words the errors). It must never vouch
+ * for a value zod refuses, nor give other data; a property test holds credentialsSchema's to that.
+ */
+export type Vouch<T> = (value: unknown) => { readonly data: T } | undefined;
+
+export function lazySchema<S extends z.ZodType>(build: (z: Zod) => S, vouch?: Vouch<z.output<S>>): LazySchema<S> {
   let built: S | undefined;
   const schema = (): S => (built ??= build(loadZod()));
   return Object.freeze({
     get schema() {
       return schema();
     },
-    safeParse: (value: unknown) => schema().safeParse(value) as z.ZodSafeParseResult<z.output<S>>,
-    parse: (value: unknown) => schema().parse(value) as z.output<S>,
-    refine: (check: (value: z.output<S>) => unknown, params: { path?: PropertyKey[]; message: string }) => lazySchema(() => schema().refine(check, params) as unknown as S),
+    safeParse: (value: unknown): z.ZodSafeParseResult<z.output<S>> => {
+      const sure = vouch?.(value);
+      return sure === undefined ? (schema().safeParse(value) as z.ZodSafeParseResult<z.output<S>>) : { success: true, data: sure.data };
+    },
+    parse: (value: unknown): z.output<S> => {
+      const sure = vouch?.(value);
+      return sure === undefined ? (schema().parse(value) as z.output<S>) : sure.data;
+    },
+    refine: (check: (value: z.output<S>) => unknown, params: { path?: PropertyKey[]; message: string }) =>
+      lazySchema(
+        () => schema().refine(check, params) as unknown as S,
+        vouch &&
+          ((value: unknown) => {
+            const sure = vouch(value);
+            return sure !== undefined && check(sure.data) ? sure : undefined;
+          }),
+      ),
   });
 }
 

@@ -33,15 +33,17 @@ const request = core.inboundRequest({ headers: { "content-type": "application/js
 `;
 
 describe("zod is loaded when a schema is first used, not at import", () => {
-  it("stays unloaded through import, plugin definition and normalize; a credentials check loads it", () => {
+  it("stays unloaded through import, plugin definition, normalize and a check of shared credential fields", () => {
     const seen = inFreshProcess(`${PLUGIN}
 const afterImport = zodLoaded();
 const outcome = core.normalize(plugin, request, { now: new Date("2026-01-01T00:00:00Z") });
 const afterNormalize = zodLoaded();
+const plain = core.parseCredentials(plugin, { signingKey: ["old", "new"], username: "u", password: "p" });
+const afterPlain = zodLoaded();
 const good = core.parseCredentials(plugin, { signingKey: "k", maxAgeSeconds: 60 });
 const bad = core.parseCredentials(plugin, { signingKey: "k", maxAgeSeconds: -1 });
-console.log(JSON.stringify({ afterImport, afterNormalize, results: outcome.ok ? outcome.results.length : outcome.error.code, good: good.ok, bad: bad.ok, afterCheck: zodLoaded() }));`);
-    expect(seen).toEqual({ afterImport: false, afterNormalize: false, results: 1, good: true, bad: false, afterCheck: true });
+console.log(JSON.stringify({ afterImport, afterNormalize, results: outcome.ok ? outcome.results.length : outcome.error.code, plain: plain.ok, afterPlain, good: good.ok, bad: bad.ok, afterCheck: zodLoaded() }));`);
+    expect(seen).toEqual({ afterImport: false, afterNormalize: false, results: 1, plain: true, afterPlain: false, good: true, bad: false, afterCheck: true });
   });
 
   it("uses the zod instance an import gives, so a plugin's schemas and the host's mix", () => {

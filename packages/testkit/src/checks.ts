@@ -11,6 +11,7 @@ import {
   normalizeAsync,
   parseCredentials,
   validatorFor,
+  zodSchemaOf,
   type ContentType,
   type InboundRequest,
   type NormalizedResult,
@@ -72,6 +73,8 @@ const PROTO_KEYS = ["__proto__", "constructor", "prototype", "toString", "hasOwn
 export function pluginChecks<Name extends string, Credentials>(options: PluginSuiteOptions<Name, Credentials>): PluginCheck[] {
   const { plugin } = options;
   const params = { numRuns: options.numRuns ?? 100 };
+  // Built now, so that a lazy credentials schema whose definition is wrong fails here.
+  zodSchemaOf(plugin.credentials);
   const credentials = parseCredentials(plugin, options.credentials);
   if (!credentials.ok) throw new Error(credentials.message);
   const base: NormalizeOptions = { credentials: credentials.credentials, now: options.now ?? new Date("2026-01-15T10:00:00.000Z") };

@@ -27,5 +27,5 @@ function sesFields(z: Zod) {
   };
 }
 
-export const SesCredentialsSchema = credentialsSchema({ extra: sesFields });
+export const SesCredentialsSchema = credentialsSchema({ extra: sesFields, requiredExtra: ["topicArns"] });
 export type SesCredentials = Infer<typeof SesCredentialsSchema>;

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { BasicCredential } from "../basic-auth.js";
-import { lazySchema, type LazySchema, type Zod } from "../lazy-schema.js";
+import { lazySchema, type LazySchema, type Vouch, type Zod } from "../lazy-schema.js";
 
 /**
  * The project's one credential vocabulary. Every plugin names the same thing the same way:
@@ -80,9 +80,13 @@ export interface CredentialSpec {
   readonly url?: Presence;
   /**
    * Fields only this plugin has (Mailgun's `maxAgeSeconds`), built from the zod it is given when
-   * the schema is first used; they may not reuse the shared names.
+   * the schema is first used; they may not reuse the shared names. Each is optional, without a
+   * default (the plugin applies its default where it reads the field), unless `requiredExtra`
+   * names it; the schema checks this when it is built.
    */
   readonly extra?: (z: Zod, shared: SharedSchemas) => z.ZodRawShape;
+  /** The `extra` fields that must be configured (SES's `topicArns`). */
+  readonly requiredExtra?: readonly string[];
   /**
    * For providers that sign the URL they call (Twilio, Plivo, Mandrill): `signingKey` and `url`
    * are useless apart, so each is required with the other; the texts say why, for the error.
@@ -115,7 +119,46 @@ export type CredentialShape<S extends CredentialSpec> = Shape<
  * and a single one pairs with each of the other list.
  */
 export function credentialsSchema<const S extends CredentialSpec>(spec: S): LazySchema<z.ZodObject<CredentialShape<S>, z.core.$strict>> {
-  return lazySchema((z) => buildCredentialsSchema(z, spec) as unknown as z.ZodObject<CredentialShape<S>, z.core.$strict>);
+  type Schema = z.ZodObject<CredentialShape<S>, z.core.$strict>;
+  return lazySchema<Schema>((z) => buildCredentialsSchema(z, spec) as unknown as Schema, vouchForCredentials(spec) as Vouch<z.output<Schema>> | undefined);
+}
+
+/** The shared fields in the order the schema's shape has them, which is the order of its output's keys. */
+const SHARED_ORDER = ["username", "password", "signingKey", "publicKey", "url"] as const;
+
+/**
+ * Vouches for credentials made of shared secret fields alone (basic auth pairs, a signing or
+ * public key), the configurations most integrations have, so checking them loads no zod. URLs,
+ * the plugin's own fields and anything doubtful go to the zod schema.
+ */
+export function vouchForCredentials(spec: CredentialSpec): Vouch<Record<string, string | string[]>> | undefined {
+  if ((spec.requiredExtra?.length ?? 0) > 0) return undefined;
+  const named = SHARED_ORDER.filter((name) => name === "username" || name === "password" || spec[name] !== undefined);
+  const required = SHARED_ORDER.filter((name) => name !== "username" && name !== "password" && spec[name] === "required");
+  return (value) => {
+    if (typeof value !== "object" || value === null || Object.getPrototypeOf(value) !== Object.prototype) return undefined;
+    const given = value as Record<string, unknown>;
+    const data: Record<string, string | string[]> = {};
+    let fields = 0;
+    for (const name of named) {
+      if (!Object.hasOwn(given, name)) continue;
+      const list = name === "url" ? undefined : secretListOf(given[name]);
+      if (list === undefined) return undefined;
+      data[name] = list;
+      fields++;
+    }
+    if (fields !== Object.keys(given).length || required.some((name) => !Object.hasOwn(data, name))) return undefined;
+    if (spec.signedUrl !== undefined && Object.hasOwn(data, "signingKey")) return undefined;
+    return pairingProblem(data) === undefined ? { data } : undefined;
+  };
+}
+
+/** A SecretList as its schema outputs it (a list is copied), or undefined when it is not one. */
+function secretListOf(value: unknown): string | string[] | undefined {
+  if (typeof value === "string") return value.length > 0 ? value : undefined;
+  if (!Array.isArray(value) || value.length === 0) return undefined;
+  for (let i = 0; i < value.length; i++) if (typeof value[i] !== "string" || value[i] === "") return undefined;
+  return [...(value as string[])];
 }
 
 function buildCredentialsSchema(z: Zod, spec: CredentialSpec): z.ZodType {
@@ -126,10 +169,16 @@ function buildCredentialsSchema(z: Zod, spec: CredentialSpec): z.ZodType {
     if (presence !== undefined) shape[name] = presence === "required" ? fields[name] : fields[name].optional();
   }
   const extra = spec.extra?.(z, { secretList: (what) => secretList(z, what) }) ?? {};
+  const requiredExtra = new Set(spec.requiredExtra);
   for (const [name, schema] of Object.entries(extra)) {
     if (SHARED_NAMES.has(name)) throw new Error(`credentialsSchema: "${name}" is a shared field; use the spec's own entry for it`);
+    const absent = z.safeParse(schema, undefined);
+    if (requiredExtra.has(name) === (absent.success && absent.data === undefined)) {
+      throw new Error(`credentialsSchema: "${name}" must be ${requiredExtra.has(name) ? "required, as requiredExtra says" : "optional without a default, or listed in requiredExtra"}`);
+    }
     shape[name] = schema;
   }
+  for (const name of requiredExtra) if (!Object.hasOwn(extra, name)) throw new Error(`credentialsSchema: requiredExtra names "${name}", which extra does not define`);
   const accepted = Object.keys(shape).join(", ");
   return z
     .strictObject(shape, {

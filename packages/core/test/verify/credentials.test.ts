@@ -5,6 +5,7 @@ import { parseCredentials } from "../../src/credentials.js";
 import type { AnyPlugin } from "../../src/plugin.js";
 import { inboundRequest } from "../../src/request.js";
 import type { SchemaLike } from "../../src/lazy-schema.js";
+import { vouchForCredentials, type CredentialSpec } from "../../src/verify/credentials.js";
 import { asList, basicPairs, credentialsSchema } from "../../src/verify/index.js";
 
 /** Messages as hosts show them: through core's parseCredentials, which prefixes each with its path. */
@@ -110,6 +111,70 @@ describe("credentialsSchema", () => {
         expect(typeof signed.safeParse(value).success).toBe("boolean");
       }),
     );
+  });
+});
+
+describe("checking credentials without zod", () => {
+  const specs: CredentialSpec[] = [
+    {},
+    { signingKey: "required" },
+    { publicKey: "optional" },
+    { signingKey: "optional", url: "optional", signedUrl: { urlWhy: "signed", signingKeyWhy: "signed" } },
+    { signingKey: "optional", extra: (z) => ({ maxAgeSeconds: z.int().positive().optional() }) },
+  ];
+  const secret = fc.oneof(fc.constantFrom("", "k", "u", "p"), fc.string({ maxLength: 3 }));
+  const fieldValue = fc.oneof(
+    secret,
+    fc.array(secret, { maxLength: 3 }),
+    fc.constantFrom(undefined, null, 3, {}, "https://example.com/hook", ["https://example.com/hook"]),
+  );
+  const goodSecret = fc.oneof(fc.string({ minLength: 1, maxLength: 3 }), fc.array(fc.string({ minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 3 }));
+  const candidate = fc.oneof(
+    fc.record({ username: goodSecret, password: goodSecret, signingKey: goodSecret, publicKey: goodSecret }, { requiredKeys: [] }),
+    fc.dictionary(fc.constantFrom("username", "password", "signingKey", "publicKey", "url", "maxAgeSeconds", "token", "__proto__"), fieldValue, { maxKeys: 4 }),
+    fc.anything(),
+  );
+
+  it.each(specs.map((spec, i) => [i, spec] as const))("vouches only for what zod accepts, with zod's data (spec %i)", (_, spec) => {
+    const vouch = vouchForCredentials(spec)!;
+    const schema = credentialsSchema(spec).schema;
+    let vouched = 0;
+    fc.assert(
+      fc.property(candidate, (value) => {
+        const sure = vouch(value);
+        if (sure === undefined) return;
+        vouched++;
+        const parsed = schema.safeParse(value);
+        expect(parsed.success).toBe(true);
+        expect(sure.data).toStrictEqual(parsed.data);
+        expect(Object.keys(sure.data)).toEqual(Object.keys(parsed.data!));
+      }),
+      { numRuns: 2000, seed: 20261202 },
+    );
+    // The generator reaches the vouching path often, so the property above is not vacuous.
+    expect(vouched).toBeGreaterThan(20);
+  });
+
+  it("leaves a plugin's own fields, URLs and required extras to zod", () => {
+    const extra = vouchForCredentials({ signingKey: "optional", extra: (z) => ({ maxAgeSeconds: z.int().optional() }) })!;
+    expect(extra({ signingKey: "k" })).toEqual({ data: { signingKey: "k" } });
+    expect(extra({ signingKey: "k", maxAgeSeconds: 60 })).toBeUndefined();
+    expect(vouchForCredentials({ url: "optional" })!({ url: "https://example.com/" })).toBeUndefined();
+    expect(vouchForCredentials({ extra: (z) => ({ topic: z.string() }), requiredExtra: ["topic"] })).toBeUndefined();
+  });
+
+  it("is what safeParse uses, refinements included", () => {
+    const refined = credentialsSchema({ signingKey: "optional" }).refine((c) => c.signingKey !== "weak", { path: ["signingKey"], message: "too weak" });
+    expect(refined.safeParse({ signingKey: "strong" })).toEqual({ success: true, data: { signingKey: "strong" } });
+    expect(refined.safeParse({ signingKey: "weak" }).error?.issues[0]?.message).toBe("too weak");
+  });
+
+  it("refuses, when built, extras whose optionality requiredExtra does not state", () => {
+    expect(() => credentialsSchema({ extra: (z) => ({ n: z.int().default(5) }) }).schema).toThrow(/"n" must be optional without a default/);
+    expect(() => credentialsSchema({ extra: (z) => ({ n: z.int() }) }).schema).toThrow(/"n" must be optional without a default, or listed in requiredExtra/);
+    expect(() => credentialsSchema({ extra: (z) => ({ n: z.int().optional() }), requiredExtra: ["n"] }).schema).toThrow(/"n" must be required/);
+    expect(() => credentialsSchema({ extra: (z) => ({ n: z.int() }), requiredExtra: ["n", "m"] }).schema).toThrow(/requiredExtra names "m"/);
+    expect(() => credentialsSchema({ extra: (z) => ({ n: z.int() }), requiredExtra: ["n"] }).schema).not.toThrow();
   });
 });
 
