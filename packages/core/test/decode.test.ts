@@ -1,4 +1,7 @@
+import { isUtf8 } from "node:buffer";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { decodeUtf8 } from "../src/decode/json.js";
 import { decodeBody, DEFAULT_DECODE_LIMITS, inboundRequest, type DecodeLimits } from "../src/index.js";
 
 const decode = (contentType: string, body: string | Uint8Array, limits: Partial<DecodeLimits> = {}, jsonFormFields: string[] = []) =>
@@ -29,6 +32,26 @@ describe("JSON bodies", () => {
   it("rejects invalid UTF-8", () => {
     const decoded = decode("application/json", new Uint8Array([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]));
     expect(decoded).toMatchObject({ ok: false, error: { code: "malformed_body", message: "body is not valid UTF-8" } });
+  });
+
+  it("drops a leading byte-order mark, and only that one", () => {
+    const bom = [0xef, 0xbb, 0xbf];
+    expect(decode("application/json", new Uint8Array([...bom, ...Buffer.from('{"a":1}')]))).toEqual({ ok: true, value: { a: 1 }, text: '{"a":1}' });
+    expect(decodeUtf8(new Uint8Array([...bom, ...bom, 0x31]))).toEqual({ ok: true, text: "\ufeff1" });
+  });
+
+  it("accepts exactly the valid UTF-8 byte strings, decoded as Buffer decodes them", () => {
+    const bytes = fc.oneof(fc.uint8Array({ maxLength: 12 }), fc.string({ unit: "grapheme", maxLength: 8 }).map((text) => new Uint8Array(Buffer.from(text))));
+    fc.assert(
+      fc.property(bytes, (input) => {
+        const decoded = decodeUtf8(input);
+        const buffer = Buffer.from(input);
+        expect(decoded.ok).toBe(isUtf8(buffer));
+        const bom = buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf ? 3 : 0;
+        if (decoded.ok) expect(decoded.text).toBe(buffer.toString("utf8", bom));
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it("bounds nesting depth", () => {
