@@ -72,7 +72,10 @@ const CLOSE_EQUALS = /\]=|%5d=/i;
 function parseFlat(text: string, parameterLimit: number): Record<string, unknown> | undefined {
   const parts = text.split("&");
   if (parts.length > parameterLimit) return undefined;
-  const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  // Built as an ordinary object, its prototype removed at the end: V8 keeps such an object's
+  // properties fast, while one made by Object.create(null) is a dictionary, slower to fill, to
+  // read and to serialize. `__proto__`, the one accessor on the way, is dropped before assigning.
+  const out: Record<string, unknown> = {};
   const dropped: string[] = [];
   for (const part of parts) {
     const equals = part.indexOf("=");
@@ -87,7 +90,7 @@ function parseFlat(text: string, parameterLimit: number): Record<string, unknown
     if (Object.hasOwn(out, key)) return undefined;
     out[key] = equals === -1 ? "" : decodeComponent(part.slice(equals + 1));
   }
-  return out;
+  return Object.setPrototypeOf(out, null) as Record<string, unknown>;
 }
 
 /**
