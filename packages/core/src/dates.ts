@@ -22,8 +22,10 @@ export interface DateOptions {
 
 /** The instant as `toISOString()` text, or undefined when `value` is no recognizable date. */
 export function toIsoDate(value: unknown, options: DateOptions = {}): string | undefined {
-  // Text already in that form (a plugin that read the date itself) is checked and kept as it is.
+  // Text already in that form (a plugin that read the date itself) is kept as it is: at once when
+  // this module just wrote it, else once it is checked.
   if (typeof value === "string" && value.length === 24 && value.charCodeAt(10) === 84 && value.charCodeAt(19) === 46 && value.charCodeAt(23) === 90) {
+    if (recentTexts.has(value)) return value;
     const time = quickTime(value, "Z");
     if (time !== NOT_QUICK) return time === undefined ? undefined : value;
   }
@@ -36,13 +38,19 @@ export function toIsoDate(value: unknown, options: DateOptions = {}): string | u
  * the last few formatted instants are kept: fewer strings allocated, less formatting.
  */
 const recent = new Map<number, string>();
+/** The same texts: a plugin's reader that formatted its date here hands the engine one of these. */
+const recentTexts = new Set<string>();
 
 function recentIsoString(time: number): string {
   let text = recent.get(time);
   if (text === undefined) {
-    if (recent.size >= 256) recent.clear();
+    if (recent.size >= 256) {
+      recent.clear();
+      recentTexts.clear();
+    }
     text = isoString(time);
     recent.set(time, text);
+    recentTexts.add(text);
   }
   return text;
 }
