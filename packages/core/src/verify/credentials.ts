@@ -48,7 +48,9 @@ function sharedFields(z: Zod) {
   };
 }
 
-const SHARED_NAMES: ReadonlySet<string> = new Set(["username", "password", "signingKey", "publicKey", "url"]);
+/** The shared fields in the order the schema's shape has them, which is the order of its output's keys. */
+const SHARED_ORDER = ["username", "password", "signingKey", "publicKey", "url"] as const;
+const SHARED_NAMES: ReadonlySet<string> = new Set(SHARED_ORDER);
 
 const EMPTY: readonly string[] = Object.freeze([]);
 const listsOfArrays = new WeakMap<readonly string[], readonly string[]>();
@@ -122,9 +124,6 @@ export function credentialsSchema<const S extends CredentialSpec>(spec: S): Lazy
   type Schema = z.ZodObject<CredentialShape<S>, z.core.$strict>;
   return lazySchema<Schema>((z) => buildCredentialsSchema(z, spec) as unknown as Schema, vouchForCredentials(spec) as Vouch<z.output<Schema>> | undefined);
 }
-
-/** The shared fields in the order the schema's shape has them, which is the order of its output's keys. */
-const SHARED_ORDER = ["username", "password", "signingKey", "publicKey", "url"] as const;
 
 /**
  * Vouches for credentials made of shared secret fields alone (basic auth pairs, a signing or
