@@ -42,6 +42,12 @@ describe("integers beyond 2^53 in a decoded body", () => {
     );
   });
 
+  it("keeps every digit of thousands of large integers, more than one pairing takes", () => {
+    const ids = Array.from({ length: 5000 }, (_, i) => `${9007199254740993n + 2n * BigInt(i)}`);
+    const text = `[${ids.map((id) => `{"MessageID":${id}}`).join(",")}]`;
+    expect(decoded(text)).toEqual(ids.map((id) => ({ MessageID: id })));
+  });
+
   it("keeps each integer with its own member when two of them round to one number", () => {
     // Integer keys come first in an object, and a duplicate key keeps its first place: neither
     // order is the text's, and the two integers cannot be told apart once rounded.

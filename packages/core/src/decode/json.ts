@@ -37,11 +37,12 @@ export function decodeJsonText(text: string, limits: DecodeLimits, location = "b
     const detail = thrown instanceof SyntaxError ? thrown.message : "invalid JSON";
     return { ok: false, error: engineError("malformed_body", `body is not valid JSON: ${detail}`, location) };
   }
-  const shape = shapeOf(value, limits.maxDepth);
+  const slots: Slot[] = [];
+  const shape = shapeOf(value, limits.maxDepth, slots);
   if (shape === TOO_DEEP) {
     return { ok: false, error: engineError("malformed_body", `body nests deeper than ${limits.maxDepth} levels`, location) };
   }
-  if (shape === BIG_NUMBER) value = withExactIntegers(text, value) ?? JSON.parse(quoteUnsafeIntegers(text));
+  if (shape === BIG_NUMBER) value = withExactIntegers(text, value, slots) ?? JSON.parse(quoteUnsafeIntegers(text));
   return { ok: true, value, text };
 }
 
@@ -61,9 +62,17 @@ type Shape = typeof FITS | typeof BIG_NUMBER | typeof TOO_DEEP;
 /** Every integer below this magnitude is exact in a double; a parsed number at or past it may be rounded. */
 const EXACT_LIMIT = 2 ** 53;
 
-/** TOO_DEEP as soon as nesting passes `budget`; else BIG_NUMBER when a number reaches 2^53; else FITS. */
-function shapeOf(value: unknown, budget: number): Shape {
-  if (typeof value === "number") return value >= EXACT_LIMIT || value <= -EXACT_LIMIT ? BIG_NUMBER : FITS;
+function isBig(n: number): boolean {
+  return n >= EXACT_LIMIT || n <= -EXACT_LIMIT;
+}
+
+/**
+ * TOO_DEEP as soon as nesting passes `budget`; else BIG_NUMBER when a number reaches 2^53; else
+ * FITS. The numbers at or past 2^53 that sit in an object or array go into `slots`, in walk order
+ * (at most MAX_SLOTS + 1 of them: past that the text is parsed again anyway).
+ */
+function shapeOf(value: unknown, budget: number, slots?: Slot[]): Shape {
+  if (typeof value === "number") return isBig(value) ? BIG_NUMBER : FITS;
   if (value === null || typeof value !== "object") return FITS;
   if (budget <= 0) return TOO_DEEP;
   let shape: Shape = FITS;
@@ -71,7 +80,13 @@ function shapeOf(value: unknown, budget: number): Shape {
     for (let i = 0; i < value.length; i++) {
       const item: unknown = value[i];
       if (typeof item === "string") continue;
-      const inner = shapeOf(item, budget - 1);
+      if (typeof item === "number") {
+        if (!isBig(item)) continue;
+        shape = BIG_NUMBER;
+        if (slots !== undefined && slots.length <= MAX_SLOTS) slots.push({ parent: value, key: i, value: item });
+        continue;
+      }
+      const inner = shapeOf(item, budget - 1, slots);
       if (inner === TOO_DEEP) return TOO_DEEP;
       if (inner === BIG_NUMBER) shape = BIG_NUMBER;
     }
@@ -80,7 +95,13 @@ function shapeOf(value: unknown, budget: number): Shape {
   for (const key in value) {
     const item = (value as Record<string, unknown>)[key];
     if (typeof item === "string") continue;
-    const inner = shapeOf(item, budget - 1);
+    if (typeof item === "number") {
+      if (!isBig(item)) continue;
+      shape = BIG_NUMBER;
+      if (slots !== undefined && slots.length <= MAX_SLOTS) slots.push({ parent: value, key, value: item });
+      continue;
+    }
+    const inner = shapeOf(item, budget - 1, slots);
     if (inner === TOO_DEEP) return TOO_DEEP;
     if (inner === BIG_NUMBER) shape = BIG_NUMBER;
   }
@@ -111,15 +132,14 @@ function isUnsafeInteger(token: string): boolean {
 /**
  * `value` (the parse of `text`) with each integer literal past 2^53 put back as the string of its
  * exact digits, as parsing `quoteUnsafeIntegers(text)` gives, without parsing again: the numbers
- * at or past 2^53 in the tree, in the order a walk meets them, are paired with those in the text.
+ * at or past 2^53 in the tree (`slots`, in the order shapeOf met them) are paired with those in the text.
  * Undefined, for that second parse, when the pairing cannot be trusted: counts that differ (a
  * duplicate key's overwritten member), two tokens of one value (then a pair out of order, from a
  * duplicate key or an object listing its integer keys first, would go unseen), a pair whose values
  * differ, or more than MAX_SLOTS of them.
  */
-function withExactIntegers(text: string, value: unknown): unknown {
-  const slots: Slot[] = [];
-  if (!collectSlots(value, slots)) return undefined;
+function withExactIntegers(text: string, value: unknown, slots: readonly Slot[]): unknown {
+  if (slots.length > MAX_SLOTS) return undefined;
   const tokens: string[] = [];
   forEachLongNumber(text, (start, end) => {
     const token = text.slice(start, end);
@@ -148,26 +168,6 @@ interface Slot {
 /** Enough for every body seen so far; more goes to the second parse. */
 const MAX_SLOTS = 4096;
 
-/** Adds the numbers at or past 2^53 under `node`, in walk order; false past MAX_SLOTS. */
-function collectSlots(node: unknown, slots: Slot[]): boolean {
-  if (node === null || typeof node !== "object") return true;
-  if (Array.isArray(node)) {
-    for (let i = 0; i < node.length; i++) {
-      const item: unknown = node[i];
-      if (typeof item === "number") {
-        if (item >= EXACT_LIMIT || item <= -EXACT_LIMIT) slots.push({ parent: node, key: i, value: item });
-      } else if (!collectSlots(item, slots)) return false;
-    }
-    return slots.length <= MAX_SLOTS;
-  }
-  for (const key in node) {
-    const item = (node as Record<string, unknown>)[key];
-    if (typeof item === "number") {
-      if (item >= EXACT_LIMIT || item <= -EXACT_LIMIT) slots.push({ parent: node, key, value: item });
-    } else if (!collectSlots(item, slots)) return false;
-  }
-  return slots.length <= MAX_SLOTS;
-}
 
 /**
  * Calls `visit` with the bounds of each number literal outside strings that may be at or past
