@@ -202,13 +202,10 @@ function daysInMonth(year: number, month: number): number {
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
+/** A whole zone text in minutes (see zoneMinutes), or undefined when it is none. */
 function offsetMinutes(zone: string): number | undefined {
-  if (zone === "Z" || zone === "z") return 0;
-  const m = /^([+-])(\d{2}):?(\d{2})?$/.exec(zone);
-  if (!m) return undefined;
-  const hours = Number(m[2]), minutes = Number(m[3] ?? "0");
-  if (hours > 14 || minutes > 59) return undefined;
-  return (m[1] === "-" ? -1 : 1) * (hours * 60 + minutes);
+  const minutes = zoneMinutes(zone, 0);
+  return minutes === NOT_QUICK ? undefined : minutes;
 }
 
 function inRange(time: number): number | undefined {
