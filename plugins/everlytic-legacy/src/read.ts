@@ -65,8 +65,6 @@ function customHeaders(value: unknown): Record<string, string> | undefined {
   return entries.length === 0 ? undefined : textMap(Object.fromEntries(entries));
 }
 
-type Details = { -readonly [K in keyof EventDetails]: EventDetails[K] };
-
 /**
  * `email_to`, `group_name` and `custom_headers` are documented; the per-event fields are assumed as
  * for `response`. Only present fields are set, in the order of the details schema's readers.
@@ -75,7 +73,7 @@ export function details(raw: unknown): EventDetails {
   const name = MAPPING[eventName(raw) as EverlyticLegacyEvent];
   const found = responseFields(raw);
   const smtp = found[SMTP_RESPONSE];
-  const out: Details = {};
+  const out: EventDetails = {};
   const recipient = text(field(raw, "email_to"));
   if (recipient !== undefined) out.recipient = recipient;
   const groups = field(raw, "group_name");

@@ -63,8 +63,6 @@ export function response(raw: unknown): string | undefined {
   return documented === undefined ? `code ${value}` : `${value} ${documented.name}`;
 }
 
-type Details = { -readonly [K in keyof EventDetails]: EventDetails[K] };
-
 /** The one metadata key; fittingMap's test of it, once. */
 const CLIENT_REFERENCE = "client_reference";
 const CLIENT_REFERENCE_FITS = CLIENT_REFERENCE.length <= WIRE_LIMITS.metadataKey;
@@ -72,7 +70,7 @@ const CLIENT_REFERENCE_FITS = CLIENT_REFERENCE.length <= WIRE_LIMITS.metadataKey
 /** Only the fields present are set: the engine then keeps the object as it is. */
 export function details(raw: unknown): EventDetails {
   const reported = code(raw);
-  const out: Details = {};
+  const out: EventDetails = {};
   const recipient = fitting(text(field(raw, "recipient")), WIRE_LIMITS.recipient);
   if (recipient !== undefined) out.recipient = recipient;
   // "The client identifier of the batch", which the sender set when submitting it.

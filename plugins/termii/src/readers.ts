@@ -81,12 +81,10 @@ export function response(raw: unknown): string | undefined {
   return fitting(status(raw)?.said, WIRE_LIMITS.text);
 }
 
-type Details = { -readonly [K in keyof EventDetails]: EventDetails[K] };
-
 /** Only the fields present are set: the engine then keeps the object as it is. */
 export function details(raw: unknown): EventDetails {
   const said = status(raw);
-  const out: Details = {};
+  const out: EventDetails = {};
   const recipient = fitting(text(field(raw, "receiver"))?.trim() || undefined, WIRE_LIMITS.recipient);
   if (recipient !== undefined) out.recipient = recipient;
   const rejectReason = said === undefined ? undefined : REJECT_REASONS.get(said.name);

@@ -36,11 +36,9 @@ export function response(raw: unknown): string | undefined {
   return joined(errorText(raw), text(field(raw, "ChannelStatusMessage")));
 }
 
-type Details = { -readonly [K in keyof EventDetails]: EventDetails[K] };
-
 /** Only the fields present are set: the engine then keeps the object as it is. */
 export function details(raw: unknown): EventDetails {
-  const out: Details = {};
+  const out: EventDetails = {};
   const recipient = text(field(raw, "To"));
   if (recipient !== undefined) out.recipient = recipient;
   const code = text(field(raw, "ErrorCode"));

@@ -68,11 +68,9 @@ export function details(raw: unknown): EventDetails | undefined {
   return shapeOf(raw) === "messages" ? messagesDetails(raw) : dlrDetails(raw);
 }
 
-type Details = { -readonly [K in keyof EventDetails]: EventDetails[K] };
-
 /** Only the fields present are set (here and in dlrDetails): the engine then keeps the object as it is. */
 function messagesDetails(raw: unknown): EventDetails {
-  const out: Details = {};
+  const out: EventDetails = {};
   const recipient = text(field(raw, "to"));
   if (recipient !== undefined) out.recipient = recipient;
   const metadata = reference("client_ref", field(raw, "client_ref"));
@@ -83,7 +81,7 @@ function messagesDetails(raw: unknown): EventDetails {
 }
 
 function dlrDetails(raw: unknown): EventDetails {
-  const out: Details = {};
+  const out: EventDetails = {};
   const recipient = text(field(raw, "msisdn"));
   if (recipient !== undefined) out.recipient = recipient;
   const metadata = reference("client-ref", field(raw, "client-ref"));
