@@ -68,6 +68,7 @@ export { hostAllowed, NO_HOST_SERVICES, type FetchPolicy, type FetchTextResult, 
 export { contentHash, rowHash, type EventHasher } from "./ids.js";
 export { toIsoDate, type DateOptions } from "./dates.js";
 export {
+  appendLabelled,
   at,
   count,
   describeFields,
@@ -81,10 +82,13 @@ export {
   lower,
   messageId,
   perEvent,
+  setDetail,
+  setOwn,
   smtpCodes,
   text,
   textList,
   textMap,
+  withMetadata,
   type FieldTable,
   type JsonRecord,
 } from "./read.js";

@@ -1,3 +1,4 @@
+import type { EventDetails } from "./schemas.js";
 import { WIRE_LIMITS } from "./vocabulary.js";
 
 /**
@@ -95,6 +96,14 @@ function appendPart(joined: string | undefined, part: string): string {
   return joined === undefined ? part : `${joined}; ${part}`;
 }
 
+/**
+ * `joined` with "label: value" after a "; ", as joinParts and describeFields write them, or
+ * `joined` as it is when `value` is absent: for a `response` built a labelled part at a time.
+ */
+export function appendLabelled(joined: string | undefined, label: string, value: string | undefined): string | undefined {
+  return value === undefined ? joined : appendPart(joined, `${label}: ${value}`);
+}
+
 /** Candidate paths per label: the first path holding text wins for that label. */
 export type FieldTable = Readonly<Record<string, readonly (readonly (string | number)[])[]>>;
 
@@ -108,7 +117,7 @@ export function describeFields(value: unknown, table: FieldTable, fallback?: unk
   for (const label in table) {
     const paths = table[label]!;
     const found = text(firstAt(value, paths)) ?? (fallback === undefined ? undefined : text(firstAt(fallback, paths)));
-    if (found !== undefined) described = appendPart(described, `${label}: ${found}`);
+    described = appendLabelled(described, label, found);
   }
   return described;
 }
@@ -132,13 +141,26 @@ export function textList(value: unknown): string[] | undefined {
 export function textMap(value: unknown): Record<string, string> | undefined {
   if (!isRecord(value)) return undefined;
   let out: Record<string, string> | undefined;
-  for (const key of Object.keys(value)) {
-    const item = value[key];
-    if (key === "" || item === undefined || item === null) continue;
-    const written = typeof item === "string" ? item : typeof item === "object" ? JSON.stringify(item) : String(item);
-    setOwn((out ??= {}), key, written);
-  }
+  for (const key of Object.keys(value)) out = withMetadata(out, key, value[key]);
   return out;
+}
+
+/**
+ * textMap's step, for metadata gathered from several places (SendGrid's top-level custom args,
+ * then `unique_args`, then `custom_args`): `out`, made when first needed, with `key` set to
+ * `value` as text; an empty key, null and undefined leave `out` as it is.
+ */
+export function withMetadata(out: Record<string, string> | undefined, key: string, value: unknown): Record<string, string> | undefined {
+  if (key === "" || value === undefined || value === null) return out;
+  const written = typeof value === "string" ? value : typeof value === "object" ? JSON.stringify(value) : String(value);
+  const target = out ?? {};
+  setOwn(target, key, written);
+  return target;
+}
+
+/** Sets `key` of `details` when `value` is present: details without absent fields are kept as they are. */
+export function setDetail<K extends keyof EventDetails>(details: EventDetails, key: K, value: EventDetails[K] | undefined): void {
+  if (value !== undefined) details[key] = value;
 }
 
 /**
@@ -146,7 +168,7 @@ export function textMap(value: unknown): Record<string, string> | undefined {
  * would set the prototype); any other key is assigned, which creates the same property on a plain
  * object for less.
  */
-function setOwn(target: Record<string, string>, key: string, value: string): void {
+export function setOwn<T>(target: Record<string, T>, key: string, value: T): void {
   if (key === "__proto__") Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
   else target[key] = value;
 }

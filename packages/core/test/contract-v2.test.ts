@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  appendLabelled,
   definePlugin,
   field,
   inboundRequest,
@@ -7,6 +8,8 @@ import {
   normalize,
   normalizeAsync,
   PluginRegistry,
+  setDetail,
+  setOwn,
   smtpCodes,
   perEvent,
   text,
@@ -14,6 +17,7 @@ import {
   textMap,
   toWire,
   verifyRequest,
+  withMetadata,
   type Normalized,
   type NormalizeOutcome,
   type VerifyResult,
@@ -204,5 +208,32 @@ describe("detail readers", () => {
     expect(Object.keys(map)).toEqual(["__proto__", "constructor"]);
     expect(map["__proto__"]).toBe('{"polluted":1}');
     expect(({} as Record<string, unknown>)["polluted"]).toBeUndefined();
+  });
+
+  it("gathers metadata from several places one entry at a time, as textMap writes it", () => {
+    let map = withMetadata(undefined, "", "empty keys are left out");
+    map = withMetadata(map, "skipped", null);
+    expect(map).toBeUndefined();
+    map = withMetadata(map, "plan", "pro");
+    map = withMetadata(map, "seats", 3);
+    map = withMetadata(map, "__proto__", { polluted: 1 });
+    expect(map).toEqual({ plan: "pro", seats: "3", ["__proto__"]: '{"polluted":1}' });
+    expect(Object.keys(map!)).toEqual(["plan", "seats", "__proto__"]);
+    expect(({} as Record<string, unknown>)["polluted"]).toBeUndefined();
+    const own: Record<string, number> = {};
+    setOwn(own, "__proto__", 1);
+    expect(Object.getOwnPropertyDescriptor(own, "__proto__")).toEqual({ value: 1, enumerable: true, writable: true, configurable: true });
+  });
+
+  it("writes labelled response parts and present details only", () => {
+    let response = appendLabelled(undefined, "type", undefined);
+    expect(response).toBeUndefined();
+    response = appendLabelled(response, "type", "HardBounce");
+    response = appendLabelled(response, "code", undefined);
+    expect(appendLabelled(response, "details", "550 no such user")).toBe("type: HardBounce; details: 550 no such user");
+    const details = {};
+    setDetail(details, "recipient", undefined);
+    setDetail(details, "smtpCode", "550");
+    expect(details).toStrictEqual({ smtpCode: "550" });
   });
 });

@@ -1,4 +1,4 @@
-import { field, firstAt, isRecord, lower, perEvent, smtpCodes, text, textList, textMap, toIsoDate, type EventDetails } from "@tidings/core";
+import { appendLabelled, field, firstAt, isRecord, lower, perEvent, smtpCodes, text, textList, textMap, toIsoDate, type EventDetails } from "@tidings/core";
 import { MAPPING, type EverlyticLegacyEvent } from "./mapping.js";
 
 /**
@@ -47,10 +47,7 @@ export function response(raw: unknown): string | undefined {
   if (!isRecord(raw)) return undefined;
   const found = responseFields(raw);
   let out: string | undefined;
-  for (let i = 0; i < found.length; i++) {
-    const value = found[i];
-    if (value !== undefined) out = `${out === undefined ? "" : `${out}; `}${RESPONSE_FIELDS[i]![0]}: ${value}`;
-  }
+  for (let i = 0; i < found.length; i++) out = appendLabelled(out, RESPONSE_FIELDS[i]![0], found[i]);
   return out;
 }
 

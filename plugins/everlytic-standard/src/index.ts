@@ -1,4 +1,5 @@
 import {
+  appendLabelled,
   BasicCredentialsSchema,
   definePlugin,
   field,
@@ -105,8 +106,7 @@ function response(raw: unknown): string | undefined {
   const { inItem, inPayload } = foundIn(raw);
   let described: string | undefined;
   for (const label of LABELS) {
-    const value = text(inItem[label]) ?? text(inPayload[label]);
-    if (value !== undefined) described = described === undefined ? `${label}: ${value}` : `${described}; ${label}: ${value}`;
+    described = appendLabelled(described, label, text(inItem[label]) ?? text(inPayload[label]));
   }
   return described;
 }

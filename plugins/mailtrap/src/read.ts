@@ -1,4 +1,4 @@
-import { field, fitting, fittingList, fittingMap, smtpCodes, text, textList, textMap, type EventDetails, type RejectReason, WIRE_LIMITS } from "@tidings/core";
+import { appendLabelled, field, fitting, fittingList, fittingMap, setDetail, smtpCodes, text, textList, textMap, type EventDetails, type RejectReason, WIRE_LIMITS } from "@tidings/core";
 import { eventName } from "./mapping.js";
 
 /**
@@ -45,32 +45,23 @@ export function response(raw: unknown): string | undefined {
 
 /** "response: ...; code: ...; category: ..." for the parts present. */
 function bounceReply(raw: unknown): string | undefined {
-  let out = labelled(undefined, "response", text(field(raw, "response")));
-  out = labelled(out, "code", text(field(raw, "response_code")));
-  return labelled(out, "category", text(field(raw, "bounce_category")));
-}
-
-function labelled(joined: string | undefined, label: string, value: string | undefined): string | undefined {
-  if (value === undefined) return joined;
-  return joined === undefined ? `${label}: ${value}` : `${joined}; ${label}: ${value}`;
+  let out = appendLabelled(undefined, "response", text(field(raw, "response")));
+  out = appendLabelled(out, "code", text(field(raw, "response_code")));
+  return appendLabelled(out, "category", text(field(raw, "bounce_category")));
 }
 
 /** Only the fields present are written, in the order the details have always listed them. */
 export function details(raw: unknown): EventDetails {
   const name = eventName(raw);
   const out: EventDetails = {};
-  set(out, "recipient", fitting(text(field(raw, "email")), MAX.recipient));
-  set(out, "tags", tagsOf(raw));
-  set(out, "metadata", metadataOf(raw));
-  if (name === "click") set(out, "clickUrl", fitting(text(field(raw, "url")), MAX.clickUrl));
-  set(out, "userAgent", fitting(text(field(raw, "user_agent")), MAX.userAgent));
-  set(out, "ip", fitting(text(field(raw, "ip")), MAX.ip));
+  setDetail(out, "recipient", fitting(text(field(raw, "email")), MAX.recipient));
+  setDetail(out, "tags", tagsOf(raw));
+  setDetail(out, "metadata", metadataOf(raw));
+  if (name === "click") setDetail(out, "clickUrl", fitting(text(field(raw, "url")), MAX.clickUrl));
+  setDetail(out, "userAgent", fitting(text(field(raw, "user_agent")), MAX.userAgent));
+  setDetail(out, "ip", fitting(text(field(raw, "ip")), MAX.ip));
   addOutcome(out, name, raw);
   return out;
-}
-
-function set<K extends keyof EventDetails>(out: EventDetails, key: K, value: EventDetails[K] | undefined): void {
-  if (value !== undefined) out[key] = value;
 }
 
 /** Bounce categories that name the cause a suppression list acts on; other permanent bounces are just "bounced". */
@@ -86,7 +77,7 @@ function addOutcome(out: EventDetails, name: string | undefined, raw: unknown): 
       out.bounceClass = "hard";
       out.rejectReason = BOUNCE_REASONS.get(category?.toLowerCase() ?? "") ?? "bounced";
       addReply(out, raw);
-      set(out, "description", category);
+      setDetail(out, "description", category);
       return;
     }
     // A policy refusal says nothing about the address itself.
@@ -94,21 +85,21 @@ function addOutcome(out: EventDetails, name: string | undefined, raw: unknown): 
       out.bounceClass = "undetermined";
       out.rejectReason = "blocked";
       addReply(out, raw);
-      set(out, "description", bounceCategory(raw));
+      setDetail(out, "description", bounceCategory(raw));
       return;
     case "soft bounce":
       out.bounceClass = "soft";
       addReply(out, raw);
-      set(out, "description", bounceCategory(raw));
+      setDetail(out, "description", bounceCategory(raw));
       return;
     case "reject": {
       const reason = reasonOf(raw);
       out.rejectReason = rejectReasonOf(reason);
-      set(out, "description", reason);
+      setDetail(out, "description", reason);
       return;
     }
     case "suspension":
-      set(out, "description", reasonOf(raw));
+      setDetail(out, "description", reasonOf(raw));
       return;
   }
 }
@@ -128,9 +119,9 @@ function addReply(out: EventDetails, raw: unknown): void {
   const mtaResponse = fitting(text(field(raw, "response")), MAX.text);
   const codes = mtaResponse === undefined || !mayStartWithCodes(mtaResponse) ? undefined : smtpCodes(mtaResponse);
   const code = text(field(raw, "response_code"));
-  set(out, "mtaResponse", mtaResponse);
-  set(out, "smtpCode", code !== undefined && SMTP_CODE.test(code) ? code : codes?.smtpCode);
-  set(out, "enhancedStatus", codes?.enhancedStatus);
+  setDetail(out, "mtaResponse", mtaResponse);
+  setDetail(out, "smtpCode", code !== undefined && SMTP_CODE.test(code) ? code : codes?.smtpCode);
+  setDetail(out, "enhancedStatus", codes?.enhancedStatus);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { at, field, perEvent, smtpCodes, text, textList, textMap, type EventDetails } from "@tidings/core";
+import { appendLabelled, at, field, perEvent, setDetail, smtpCodes, text, textList, textMap, type EventDetails } from "@tidings/core";
 import { BOUNCE_READINGS, SUPPRESSION_READINGS, type BounceReading } from "./mapping.js";
 import { bounceTypeOf, isBounceType, isRecordType, recordTypeOf, suppressionReasonOf, type RecordType } from "./names.js";
 
@@ -50,20 +50,14 @@ export function response(raw: unknown): string | undefined {
       return text(field(raw, "Details"));
     case "Bounce":
     case "SpamComplaint":
-      return labelled("type", text(field(raw, "Type")), "details", text(field(raw, "Details")));
+      return appendLabelled(appendLabelled(undefined, "type", text(field(raw, "Type"))), "details", text(field(raw, "Details")));
     case "Click":
       return text(field(raw, "OriginalLink"));
     case "SubscriptionChange":
-      return labelled("reason", text(field(raw, "SuppressionReason")), "origin", text(field(raw, "Origin")));
+      return appendLabelled(appendLabelled(undefined, "reason", text(field(raw, "SuppressionReason"))), "origin", text(field(raw, "Origin")));
     default:
       return undefined;
   }
-}
-
-/** "first: value; second: value" for the values present, or undefined when neither is. */
-function labelled(first: string, firstValue: string | undefined, second: string, secondValue: string | undefined): string | undefined {
-  if (firstValue === undefined) return secondValue === undefined ? undefined : `${second}: ${secondValue}`;
-  return secondValue === undefined ? `${first}: ${firstValue}` : `${first}: ${firstValue}; ${second}: ${secondValue}`;
 }
 
 /**
@@ -75,30 +69,30 @@ export function details(raw: unknown): EventDetails | undefined {
   if (type === undefined) return undefined;
   const out: EventDetails = {};
   const recipient = field(raw, "Recipient");
-  set(out, "recipient", text(recipient !== undefined && recipient !== null && recipient !== "" ? recipient : field(raw, "Email")));
-  set(out, "tags", textList(field(raw, "Tag")));
-  set(out, "metadata", textMap(field(raw, "Metadata")));
+  setDetail(out, "recipient", text(recipient !== undefined && recipient !== null && recipient !== "" ? recipient : field(raw, "Email")));
+  setDetail(out, "tags", textList(field(raw, "Tag")));
+  setDetail(out, "metadata", textMap(field(raw, "Metadata")));
   switch (type) {
     case "Delivery":
       addReplyCodes(out, raw);
-      set(out, "mtaResponse", text(field(raw, "Details")));
+      setDetail(out, "mtaResponse", text(field(raw, "Details")));
       return out;
     case "Bounce":
       addReading(out, bounceReading(raw));
       addReplyCodes(out, raw);
-      set(out, "mtaResponse", text(field(raw, "Details")));
-      set(out, "description", text(field(raw, "Description")));
+      setDetail(out, "mtaResponse", text(field(raw, "Details")));
+      setDetail(out, "description", text(field(raw, "Description")));
       return out;
     case "SpamComplaint":
       out.rejectReason = "spam";
-      set(out, "description", text(field(raw, "Description")) ?? text(field(raw, "Details")));
+      setDetail(out, "description", text(field(raw, "Description")) ?? text(field(raw, "Details")));
       return out;
     case "Open":
       addClient(out, raw);
       return out;
     case "Click":
       addClient(out, raw);
-      set(out, "clickUrl", text(field(raw, "OriginalLink")));
+      setDetail(out, "clickUrl", text(field(raw, "OriginalLink")));
       return out;
     case "SubscriptionChange": {
       addReading(out, suppressionReading(raw));
@@ -109,15 +103,11 @@ export function details(raw: unknown): EventDetails | undefined {
   }
 }
 
-function set<K extends keyof EventDetails>(out: EventDetails, key: K, value: EventDetails[K] | undefined): void {
-  if (value !== undefined) out[key] = value;
-}
-
 const NO_READING: BounceReading = {};
 
 function addReading(out: EventDetails, reading: BounceReading): void {
-  set(out, "bounceClass", reading.bounceClass);
-  set(out, "rejectReason", reading.rejectReason);
+  setDetail(out, "bounceClass", reading.bounceClass);
+  setDetail(out, "rejectReason", reading.rejectReason);
 }
 
 function bounceReading(raw: unknown): BounceReading {
@@ -134,8 +124,8 @@ function suppressionReading(raw: unknown): BounceReading {
 function addReplyCodes(out: EventDetails, raw: unknown): void {
   const codes = replyCodesOf(raw, "Details") ?? replyCodesOf(raw, "Description");
   if (codes === undefined) return;
-  set(out, "smtpCode", codes.smtpCode);
-  set(out, "enhancedStatus", codes.enhancedStatus);
+  setDetail(out, "smtpCode", codes.smtpCode);
+  setDetail(out, "enhancedStatus", codes.enhancedStatus);
 }
 
 function replyCodesOf(raw: unknown, key: string): { smtpCode?: string; enhancedStatus?: string } | undefined {
@@ -156,6 +146,6 @@ function mayStartWithCodes(reply: string): boolean {
 }
 
 function addClient(out: EventDetails, raw: unknown): void {
-  set(out, "userAgent", text(field(raw, "UserAgent")));
-  set(out, "ip", text(at(raw, "Geo", "IP")));
+  setDetail(out, "userAgent", text(field(raw, "UserAgent")));
+  setDetail(out, "ip", text(at(raw, "Geo", "IP")));
 }

@@ -1,4 +1,4 @@
-import { at, field, isRecord, lower, perEvent, smtpCodes, text, textList, textMap, type EventDetails, type ReadContext } from "@tidings/core";
+import { appendLabelled, at, field, isRecord, lower, perEvent, setDetail, smtpCodes, text, textList, textMap, type EventDetails, type ReadContext } from "@tidings/core";
 import { BOUNCE_CLASSES, BOUNCE_REASONS, SUPPRESSION_SUBTYPES } from "./mapping.js";
 
 /** Resend delivers through Svix: the event's id, the same on every retry, is this header. */
@@ -45,18 +45,18 @@ export function response(raw: unknown): string | undefined {
     case "email.bounced":
     case "email.bounced:suppressed": {
       const bounce = field(data, "bounce");
-      let out = labelled(undefined, "type", text(field(bounce, "type")));
-      out = labelled(out, "subType", text(field(bounce, "subType")));
-      out = labelled(out, "message", text(field(bounce, "message")));
+      let out = appendLabelled(undefined, "type", text(field(bounce, "type")));
+      out = appendLabelled(out, "subType", text(field(bounce, "subType")));
+      out = appendLabelled(out, "message", text(field(bounce, "message")));
       const first = at(bounce, "diagnosticCode", 0);
-      return labelled(out, "diagnosticCode", text(first !== undefined && first !== null && first !== "" ? first : field(bounce, "diagnosticCode")));
+      return appendLabelled(out, "diagnosticCode", text(first !== undefined && first !== null && first !== "" ? first : field(bounce, "diagnosticCode")));
     }
     case "email.suppressed": {
       const suppressed = field(data, "suppressed");
-      return labelled(labelled(undefined, "type", text(field(suppressed, "type"))), "message", text(field(suppressed, "message")));
+      return appendLabelled(appendLabelled(undefined, "type", text(field(suppressed, "type"))), "message", text(field(suppressed, "message")));
     }
     case "email.failed":
-      return labelled(undefined, "reason", text(at(data, "failed", "reason")));
+      return appendLabelled(undefined, "reason", text(at(data, "failed", "reason")));
     case "email.clicked":
       return text(at(data, "click", "link"));
     default:
@@ -64,53 +64,43 @@ export function response(raw: unknown): string | undefined {
   }
 }
 
-/** `joined`, then "label: value" when the value is present, parts apart by "; ". */
-function labelled(joined: string | undefined, label: string, value: string | undefined): string | undefined {
-  if (value === undefined) return joined;
-  return joined === undefined ? `${label}: ${value}` : `${joined}; ${label}: ${value}`;
-}
-
 /** Only the fields present are written, in the order the details have always listed them. */
 export function details(raw: unknown): EventDetails | undefined {
   const data = field(raw, "data");
   const out: EventDetails = {};
-  set(out, "recipient", recipientOf(field(data, "to")));
-  set(out, "metadata", tagsOf(field(data, "tags")));
+  setDetail(out, "recipient", recipientOf(field(data, "to")));
+  setDetail(out, "metadata", tagsOf(field(data, "tags")));
   switch (eventName(raw)) {
     case "email.bounced":
       addBounce(out, field(data, "bounce"));
       return out;
     case "email.bounced:suppressed": {
       const bounce = field(data, "bounce");
-      set(out, "rejectReason", BOUNCE_REASONS.get(lower(field(bounce, "subType")) ?? ""));
-      set(out, "description", text(field(bounce, "message")));
+      setDetail(out, "rejectReason", BOUNCE_REASONS.get(lower(field(bounce, "subType")) ?? ""));
+      setDetail(out, "description", text(field(bounce, "message")));
       return out;
     }
     case "email.suppressed":
       out.rejectReason = "other";
-      set(out, "description", text(at(data, "suppressed", "message")));
+      setDetail(out, "description", text(at(data, "suppressed", "message")));
       return out;
     case "email.failed":
       out.rejectReason = "other";
-      set(out, "description", text(at(data, "failed", "reason")));
+      setDetail(out, "description", text(at(data, "failed", "reason")));
       return out;
     case "email.complained":
       out.rejectReason = "spam";
       return out;
     case "email.clicked": {
       const click = field(data, "click");
-      set(out, "clickUrl", text(field(click, "link")));
-      set(out, "userAgent", text(field(click, "userAgent")));
-      set(out, "ip", text(field(click, "ipAddress")));
+      setDetail(out, "clickUrl", text(field(click, "link")));
+      setDetail(out, "userAgent", text(field(click, "userAgent")));
+      setDetail(out, "ip", text(field(click, "ipAddress")));
       return out;
     }
     default:
       return out;
   }
-}
-
-function set<K extends keyof EventDetails>(out: EventDetails, key: K, value: EventDetails[K] | undefined): void {
-  if (value !== undefined) out[key] = value;
 }
 
 /**
@@ -139,13 +129,13 @@ function tagsOf(tags: unknown): Record<string, string> | undefined {
 function addBounce(out: EventDetails, bounce: unknown): void {
   const subType = lower(field(bounce, "subType")) ?? "";
   const replies = textList(field(bounce, "diagnosticCode"));
-  set(out, "bounceClass", BOUNCE_CLASSES.get(lower(field(bounce, "type")) ?? ""));
+  setDetail(out, "bounceClass", BOUNCE_CLASSES.get(lower(field(bounce, "type")) ?? ""));
   out.rejectReason = BOUNCE_REASONS.get(subType) ?? "bounced";
   if (replies !== undefined) {
     const codes = smtpCodes(replies[0]!.replace(SMTP_PREFIX, ""));
-    set(out, "smtpCode", codes.smtpCode);
-    set(out, "enhancedStatus", codes.enhancedStatus);
+    setDetail(out, "smtpCode", codes.smtpCode);
+    setDetail(out, "enhancedStatus", codes.enhancedStatus);
     out.mtaResponse = replies.join("\n");
   }
-  set(out, "description", text(field(bounce, "message")));
+  setDetail(out, "description", text(field(bounce, "message")));
 }

@@ -1,4 +1,4 @@
-import { isRecord, perEvent } from "@tidings/core";
+import { isRecord, perEvent, withMetadata } from "@tidings/core";
 
 /**
  * Fields SendGrid itself writes into an event (Event Webhook reference); every other top-level
@@ -87,24 +87,10 @@ function viewFrom(raw: Record<string, unknown>): EventView {
       case "unique_args": unique = value; break;
       case "custom_args": custom = value; break;
       default:
-        if (!SENDGRID_FIELDS.has(key)) view.metadata = withArg(view.metadata, key, value);
+        if (!SENDGRID_FIELDS.has(key)) view.metadata = withMetadata(view.metadata, key, value);
     }
   }
-  if (isRecord(unique)) for (const key of Object.keys(unique)) view.metadata = withArg(view.metadata, key, unique[key]);
-  if (isRecord(custom)) for (const key of Object.keys(custom)) view.metadata = withArg(view.metadata, key, custom[key]);
+  if (isRecord(unique)) for (const key of Object.keys(unique)) view.metadata = withMetadata(view.metadata, key, unique[key]);
+  if (isRecord(custom)) for (const key of Object.keys(custom)) view.metadata = withMetadata(view.metadata, key, custom[key]);
   return view;
-}
-
-/**
- * `out` with `key` set to `value` as text. A key `__proto__` is defined as an own data property
- * (assigning it would set the prototype); any other key is assigned, which on a plain object
- * creates the same own, enumerable, writable property and costs less.
- */
-function withArg(out: Record<string, string> | undefined, key: string, value: unknown): Record<string, string> | undefined {
-  if (key === "" || value === undefined || value === null) return out;
-  const written = typeof value === "string" ? value : typeof value === "object" ? JSON.stringify(value) : String(value);
-  const target = out ?? {};
-  if (key === "__proto__") Object.defineProperty(target, key, { value: written, enumerable: true, writable: true, configurable: true });
-  else target[key] = written;
-  return target;
 }

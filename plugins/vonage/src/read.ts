@@ -1,4 +1,4 @@
-import { contentHash, count, field, isRecord, lower, perEvent, text, toIsoDate, type EventDetails } from "@tidings/core";
+import { contentHash, count, field, isRecord, lower, perEvent, setOwn, text, toIsoDate, type EventDetails } from "@tidings/core";
 import { DLR_ERRORS } from "./mapping.js";
 
 /**
@@ -48,13 +48,12 @@ export function eventId(raw: unknown): string | undefined {
   return contentHash(unsigned(raw));
 }
 
-/** The receipt without its signing fields; keys are assigned (a `__proto__` one defined), which copies for less. */
+/** The receipt without its signing fields, each key an own property (a `__proto__` one stays a key). */
 function unsigned(raw: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(raw)) {
     if (SIGNING_FIELDS.includes(key)) continue;
-    if (key === "__proto__") Object.defineProperty(out, key, { value: raw[key], enumerable: true, writable: true, configurable: true });
-    else out[key] = raw[key];
+    setOwn(out, key, raw[key]);
   }
   return out;
 }
